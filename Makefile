@@ -1,0 +1,67 @@
+# The two commands a newcomer needs: `make run` and `make test`. Both set everything up.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# Local development runs with DEBUG on; production sets DEBUG=0 and SECRET_KEY.
+export DEBUG ?= 1
+
+.PHONY: run test setup chromium lint fmt migrations-check check-deploy bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+setup: $(VENV)/.installed
+	$(BIN)/python manage.py migrate --no-input
+
+run: setup
+	$(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+# Browser tests drive the system Chromium. Get one the platform's ordinary way if it is
+# missing; never skip browser tests silently.
+chromium:
+	@if [ -n "$$CHROMIUM" ] && [ -x "$$CHROMIUM" ]; then exit 0; fi; \
+	for candidate in chromium chromium-browser google-chrome; do \
+	  if command -v $$candidate >/dev/null; then exit 0; fi; \
+	done; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "Installing Chromium for the browser tests (apt-get install chromium)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else \
+	  echo "ERROR: no Chromium found. Install it (Debian: sudo apt-get install chromium) or set CHROMIUM=/path/to/chrome." >&2; \
+	  exit 1; \
+	fi
+
+test: setup chromium
+	$(BIN)/pytest
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+fmt: $(VENV)/.installed
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+migrations-check: $(VENV)/.installed
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+# `manage.py check --deploy` with production-like settings: must report nothing above INFO.
+check-deploy: $(VENV)/.installed
+	DEBUG=0 SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))') \
+	  ALLOWED_HOSTS=desk.example.org $(BIN)/python manage.py check --deploy --fail-level WARNING
+
+bench:
+	@echo "The benchmark harness arrives with the scale-out work (issue 7)." >&2; exit 1
+
+clean:
+	rm -rf $(VENV) staticfiles

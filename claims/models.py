@@ -1,0 +1,490 @@
+"""The desk's domain model (DESIGN §2).
+
+Hard rules live in the database as constraints, so no code path (forms, admin, bulk writes, raw
+SQL) can break them. Every table is audited by django-pghistory triggers.
+"""
+
+from __future__ import annotations
+
+import pghistory
+import pgtrigger
+from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
+from django.core.validators import URLValidator
+from django.db import models
+from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+
+from claims.links import ALLOWED_SCHEMES, normalize_url
+
+# Database-side form of "http or https only": the same rule as claims.links, kept in SQL so that
+# bulk writes and the admin cannot store a javascript: or data: address.
+WEB_URL_REGEX = r"^https?://[^\s/?#]+"
+
+
+def web_url_constraint(field: str, *, blank_allowed: bool) -> models.CheckConstraint:
+    condition = Q(**{f"{field}__regex": WEB_URL_REGEX})
+    if blank_allowed:
+        condition |= Q(**{field: ""})
+    return models.CheckConstraint(condition=condition, name=f"%(app_label)s_%(class)s_{field}_http_only")
+
+
+def choices_constraint(field: str, choices: type[models.Choices]) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=Q(**{f"{field}__in": choices.values}), name=f"%(app_label)s_%(class)s_{field}_valid"
+    )
+
+
+class WebURLField(models.URLField):
+    """A URL field that accepts http and https only (Django's default also allows ftp)."""
+
+    default_validators = [URLValidator(schemes=list(ALLOWED_SCHEMES))]
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 2000)
+        super().__init__(*args, **kwargs)
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"assume_scheme": "https", **kwargs})
+
+
+class Status(models.TextChoices):
+    """The status scale: unverified → confirmed, with the negative outcomes beside it."""
+
+    UNVERIFIED = "unverified", "Unverified"
+    DISPUTED = "disputed", "Disputed"
+    CORROBORATED = "corroborated", "Corroborated"
+    CONFIRMED = "confirmed", "Confirmed"
+    MISLEADING = "misleading", "Misleading"
+    FALSE = "false", "False"
+    UNVERIFIABLE = "unverifiable", "Unverifiable"
+
+
+class Priority(models.IntegerChoices):
+    # Higher is more urgent, so "most urgent first" is a plain descending sort.
+    LOW = 0, "Low"
+    NORMAL = 1, "Normal"
+    HIGH = 2, "High"
+    URGENT = 3, "Urgent"
+
+
+class Stance(models.TextChoices):
+    CORROBORATES = "corroborates", "Corroborates"
+    CONTRADICTS = "contradicts", "Contradicts"
+    CONTEXT = "context", "Context"
+
+
+class Decision(models.TextChoices):
+    PENDING = "pending", "Pending"
+    APPROVED = "approved", "Approved"
+    RETURNED = "returned", "Returned"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class ClaimantKind(models.TextChoices):
+    GOVERNMENT_BODY = "government_body", "Government body"
+    MILITARY = "military", "Military"
+    OFFICIAL = "official", "Official or spokesperson"
+    MEDIA = "media", "Media outlet"
+    ORGANISATION = "organisation", "Organisation"
+    SOCIAL_ACCOUNT = "social_account", "Social media account"
+    PERSON = "person", "Person"
+    OTHER = "other", "Other"
+
+
+class SourceKind(models.TextChoices):
+    ARTICLE = "article", "Article"
+    OFFICIAL_STATEMENT = "official_statement", "Official statement"
+    SOCIAL_POST = "social_post", "Social post"
+    VIDEO = "video", "Video"
+    IMAGERY = "imagery", "Imagery"
+    DOCUMENT = "document", "Document"
+    OWN_REPORTING = "own_reporting", "Own reporting"
+    OTHER = "other", "Other"
+
+
+class WorkState(models.TextChoices):
+    """Derived, never stored: who is working on a claim right now."""
+
+    NEW = "new", "New"
+    IN_PROGRESS = "in_progress", "In progress"
+    IN_REVIEW = "in_review", "In review"
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+class Affiliation(models.Model):
+    """A side or camp ("Russian government", "Independent"); decides independence."""
+
+    name = models.CharField(max_length=120, unique=True)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+class Tag(models.Model):
+    name = models.CharField(max_length=60)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(Lower("name"), name="claims_tag_name_unique_ci")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+class Claimant(models.Model):
+    """Who made a claim: a ministry, a spokesperson, an official, an outlet, an account."""
+
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=ClaimantKind.choices, default=ClaimantKind.OTHER)
+    affiliation = models.ForeignKey(
+        Affiliation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="claimants",
+        help_text="Leave empty when unknown: then no evidence counts as independent of this claimant.",
+    )
+    description = models.TextField(blank=True)
+    url = WebURLField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(Lower("name"), name="claims_claimant_name_unique_ci"),
+            choices_constraint("kind", ClaimantKind),
+            web_url_constraint("url", blank_allowed=True),
+        ]
+        triggers = [
+            # Claims are searchable by their claimant's name: a rename refreshes their vectors
+            # (the claim trigger recomputes the vector on any update).
+            pgtrigger.Trigger(
+                name="claimant_rename_refreshes_search",
+                operation=pgtrigger.Update,
+                when=pgtrigger.After,
+                condition=pgtrigger.AnyChange("name"),
+                func="UPDATE claims_claim SET search_vector = NULL WHERE claimant_id = NEW.id; RETURN NULL;",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+class Outlet(models.Model):
+    """A publisher of sources, recognised from a URL's domain."""
+
+    domain = models.CharField(max_length=253, unique=True, help_text="Host name without www., e.g. reuters.com")
+    name = models.CharField(max_length=200)
+    affiliation = models.ForeignKey(
+        Affiliation, on_delete=models.PROTECT, null=True, blank=True, related_name="outlets"
+    )
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(domain=Lower("domain")) & ~Q(domain__startswith="www.") & ~Q(domain=""),
+                name="claims_outlet_domain_normalised",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class NormalizedURLField(WebURLField):
+    """Stores the canonical form of the URL on every write, bulk writes included."""
+
+    def pre_save(self, model_instance, add):
+        value = getattr(model_instance, self.attname)
+        if value:
+            value = normalize_url(value)
+            setattr(model_instance, self.attname, value)
+        return value
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+class Source(models.Model):
+    """One document that evidence points to."""
+
+    url = NormalizedURLField(unique=True)
+    title = models.CharField(max_length=500, blank=True)
+    outlet = models.ForeignKey(Outlet, on_delete=models.PROTECT, null=True, blank=True, related_name="sources")
+    kind = models.CharField(max_length=20, choices=SourceKind.choices, default=SourceKind.ARTICLE)
+    published_at = models.DateTimeField(null=True, blank=True)
+    archive_url = WebURLField(blank=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    added_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-added_at", "-id"]
+        constraints = [
+            choices_constraint("kind", SourceKind),
+            web_url_constraint("url", blank_allowed=False),
+            web_url_constraint("archive_url", blank_allowed=True),
+        ]
+        indexes = [models.Index(fields=["outlet", "-added_at"], name="claims_source_outlet_added")]
+
+    def __str__(self) -> str:
+        return self.title or self.url
+
+    @property
+    def wayback_url(self) -> str:
+        return f"https://web.archive.org/web/*/{self.url}"
+
+
+def independent_corroboration(evidence: str = "") -> Q:
+    """Evidence rows that count as independent corroboration of their claim (DESIGN §2).
+
+    Corroborating, not a mere relay of the claimant, and the outlet's affiliation and the
+    claimant's are both known and differ. Count it over the outlet with distinct=True so several
+    sources from one outlet count once. `evidence` is the path from the queried model to
+    Evidence: "evidence__" from Claim, "" from Evidence itself.
+    """
+    claimant_affiliation = "claimant__affiliation" if evidence else "claim__claimant__affiliation"
+    outlet_affiliation = f"{evidence}source__outlet__affiliation"
+    return Q(
+        **{
+            f"{evidence}stance": Stance.CORROBORATES,
+            f"{evidence}repeats_claimant": False,
+            f"{outlet_affiliation}__isnull": False,
+            f"{claimant_affiliation}__isnull": False,
+        }
+    ) & ~Q(**{outlet_affiliation: F(claimant_affiliation)})
+
+
+class ClaimQuerySet(models.QuerySet):
+    def with_evidence_summary(self) -> ClaimQuerySet:
+        """Annotate the counts behind "3 corroborating (1 independent) · 1 contradicting"."""
+        return self.annotate(
+            corroborating_count=Count("evidence", filter=Q(evidence__stance=Stance.CORROBORATES), distinct=True),
+            independent_count=Count(
+                "evidence__source__outlet", filter=independent_corroboration("evidence__"), distinct=True
+            ),
+            contradicting_count=Count("evidence", filter=Q(evidence__stance=Stance.CONTRADICTS), distinct=True),
+            context_count=Count("evidence", filter=Q(evidence__stance=Stance.CONTEXT), distinct=True),
+        )
+
+    def with_review_state(self) -> ClaimQuerySet:
+        return self.annotate(
+            has_pending_review=Exists(Review.objects.filter(claim=OuterRef("pk"), decision=Decision.PENDING))
+        )
+
+    def for_list(self) -> ClaimQuerySet:
+        return self.select_related("claimant__affiliation", "assignee").with_evidence_summary().with_review_state()
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent(), exclude=["search_vector"])
+class Claim(models.Model):
+    """A statement as one checkable sentence, and the desk's current assessment of it."""
+
+    text = models.TextField(help_text="The claim as one checkable sentence, in the desk's words.")
+    claimant = models.ForeignKey(Claimant, on_delete=models.PROTECT, related_name="claims")
+    claimed_on = models.DateField(help_text="The day the claim was made.")
+    claimed_time = models.TimeField(
+        null=True, blank=True, help_text="Only when the source gives it, in the newsroom's time zone."
+    )
+    event_on = models.DateField(null=True, blank=True, help_text="When the event it describes happened.")
+    event_place = models.CharField(max_length=200, blank=True)
+    origin_url = WebURLField(blank=True, help_text="Where the claim was made.")
+    quote = models.TextField(blank=True, help_text="The claimant's words, verbatim.")
+    tags = models.ManyToManyField(Tag, blank=True, related_name="claims", through="ClaimTag")
+    priority = models.PositiveSmallIntegerField(choices=Priority.choices, default=Priority.NORMAL)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="assigned_claims"
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.UNVERIFIED, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(default=timezone.now, editable=False)
+    # Optimistic locking: an edit based on an older version is refused (claims/<id>/edit/).
+    version = models.PositiveIntegerField(default=1, editable=False)
+    # Filled by a database trigger from the text, the quote and the claimant's name.
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    objects = ClaimQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            choices_constraint("status", Status),
+            choices_constraint("priority", Priority),
+            web_url_constraint("origin_url", blank_allowed=True),
+            models.CheckConstraint(condition=~Q(text=""), name="claims_claim_text_not_empty"),
+        ]
+        indexes = [
+            models.Index(fields=["-created_at", "-id"], name="claims_claim_newest"),
+            models.Index(fields=["status", "-created_at", "-id"], name="claims_claim_status_newest"),
+            models.Index(fields=["-priority", "-created_at", "-id"], name="claims_claim_priority"),
+            models.Index(fields=["-updated_at", "-id"], name="claims_claim_last_activity"),
+            models.Index(fields=["assignee", "status"], name="claims_claim_assignee"),
+            models.Index(fields=["claimant", "-claimed_on"], name="claims_claim_claimant"),
+            models.Index(fields=["claimed_on"], name="claims_claim_claimed_on"),
+            GinIndex(fields=["search_vector"], name="claims_claim_search"),
+        ]
+        triggers = [
+            pgtrigger.Trigger(
+                name="claim_search_vector",
+                operation=pgtrigger.Insert | pgtrigger.Update,
+                when=pgtrigger.Before,
+                # English stemming finds "captured" for "capture"; the `simple` configuration keeps
+                # names and Cyrillic words as typed (DESIGN §6).
+                func="""
+                    NEW.search_vector :=
+                        setweight(to_tsvector('english', coalesce(NEW.text, '')), 'A')
+                        || setweight(to_tsvector('simple', coalesce(NEW.text, '')), 'A')
+                        || setweight(to_tsvector('english', coalesce(NEW.quote, '')), 'B')
+                        || setweight(to_tsvector('simple', coalesce(NEW.quote, '')), 'B')
+                        || setweight(to_tsvector('simple', coalesce(
+                            (SELECT name FROM claims_claimant WHERE id = NEW.claimant_id), '')), 'C');
+                    RETURN NEW;
+                """,
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+    def get_absolute_url(self) -> str:
+        return reverse("claims:detail", args=[self.pk])
+
+    @property
+    def work_state(self) -> WorkState:
+        has_pending = getattr(self, "has_pending_review", None)
+        if has_pending is None:
+            has_pending = self.reviews.filter(decision=Decision.PENDING).exists()
+        if has_pending:
+            return WorkState.IN_REVIEW
+        return WorkState.IN_PROGRESS if self.assignee_id else WorkState.NEW
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.DeleteEvent())
+class ClaimTag(models.Model):
+    """The claim ↔ tag link, an explicit model so that tagging is audited like every other write."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE)
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["claim", "tag"], name="claims_claimtag_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.claim_id} · {self.tag_id}"
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+class Evidence(models.Model):
+    """A claim ↔ source link with a stance."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="evidence")
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="evidence")
+    stance = models.CharField(max_length=20, choices=Stance.choices)
+    repeats_claimant = models.BooleanField(
+        default=False, help_text="The source only relays what the claimant said; it never counts as independent."
+    )
+    excerpt = models.TextField(blank=True)
+    note = models.TextField(blank=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    added_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name_plural = "evidence"
+        ordering = ["added_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["claim", "source"], name="claims_evidence_one_per_claim_source"),
+            choices_constraint("stance", Stance),
+        ]
+        indexes = [models.Index(fields=["claim", "stance"], name="claims_evidence_claim_stance")]
+
+    def __str__(self) -> str:
+        return f"{self.get_stance_display()}: {self.source}"
+
+    @property
+    def is_independent(self) -> bool:
+        """The Python twin of independent_corroboration(), for one row already in memory."""
+        claimant_affiliation = self.claim.claimant.affiliation_id
+        outlet_affiliation = self.source.outlet.affiliation_id if self.source.outlet else None
+        return (
+            self.stance == Stance.CORROBORATES
+            and not self.repeats_claimant
+            and claimant_affiliation is not None
+            and outlet_affiliation is not None
+            and claimant_affiliation != outlet_affiliation
+        )
+
+
+class ReviewQuerySet(models.QuerySet):
+    def pending(self) -> ReviewQuerySet:
+        return self.filter(decision=Decision.PENDING)
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+class Review(models.Model):
+    """A proposed status change. Approved reviews are the claim's status history."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="reviews")
+    previous_status = models.CharField(max_length=20, choices=Status.choices)
+    proposed_status = models.CharField(max_length=20, choices=Status.choices)
+    rationale = models.TextField()
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    proposed_at = models.DateTimeField(default=timezone.now)
+    decision = models.CharField(max_length=20, choices=Decision.choices, default=Decision.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True)
+
+    objects = ReviewQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-proposed_at", "-id"]
+        permissions = [("decide_review", "Can approve or return a proposed status")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["claim"],
+                condition=Q(decision=Decision.PENDING),
+                name="claims_review_one_pending_per_claim",
+            ),
+            choices_constraint("previous_status", Status),
+            choices_constraint("proposed_status", Status),
+            choices_constraint("decision", Decision),
+            models.CheckConstraint(condition=~Q(rationale=""), name="claims_review_rationale_not_empty"),
+            # A decided review records when; a pending one has no decision yet.
+            models.CheckConstraint(
+                condition=(Q(decision=Decision.PENDING) & Q(decided_at__isnull=True) & Q(decided_by__isnull=True))
+                | (~Q(decision=Decision.PENDING) & Q(decided_at__isnull=False) & Q(decided_by__isnull=False)),
+                name="claims_review_decision_complete",
+            ),
+        ]
+        indexes = [
+            # The editors' queue: pending only, oldest first (priority comes from the claim).
+            models.Index(fields=["proposed_at"], condition=Q(decision=Decision.PENDING), name="claims_review_queue"),
+            models.Index(fields=["claim", "-decided_at"], name="claims_review_claim_history"),
+            models.Index(
+                fields=["decided_at"], condition=Q(decision=Decision.APPROVED), name="claims_review_approved_at"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.claim_id}: {self.previous_status} → {self.proposed_status} ({self.decision})"

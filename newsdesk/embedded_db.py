@@ -1,0 +1,62 @@
+"""The embedded PostgreSQL used when DATABASE_URL is unset.
+
+A fresh machine needs nothing but Python: the `pgserver` package ships real PostgreSQL binaries,
+and we keep its data under `var/pgdata`. The server is started on first use and left running
+(cleanup_mode=None), so manage.py, the dev server, pytest and management commands all share one
+server without anyone starting it by hand.
+"""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+from django.core.exceptions import ImproperlyConfigured
+
+DATABASE_NAME = "newsdesk"
+
+NO_DATABASE = (
+    "No PostgreSQL database could be reached: set DATABASE_URL=postgres://USER:PASSWORD@HOST:5432/NAME, "
+    "or install the requirements (make run does) so the embedded PostgreSQL under var/ can start"
+)
+
+
+def embedded_database_settings(var_dir: Path) -> dict[str, str]:
+    """Start (or reuse) the embedded server and return Django connection settings for it."""
+    try:
+        with warnings.catch_warnings():
+            # platformdirs warns when XDG_RUNTIME_DIR is unset (as under CI); its fallback is fine.
+            warnings.simplefilter("ignore")
+            import pgserver
+    except ImportError as error:
+        raise ImproperlyConfigured(f"{NO_DATABASE} ({error}).") from error
+
+    var_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        server = pgserver.get_server(var_dir / "pgdata", cleanup_mode=None)
+        uri = server.get_uri()
+        _create_database_if_missing(uri)
+    except Exception as error:  # pgserver raises a mix of OS and subprocess errors
+        raise ImproperlyConfigured(f"{NO_DATABASE} ({error}).") from error
+
+    # pgserver's URI names the socket directory in a `host` query parameter, which
+    # dj-database-url ignores; Django needs it as HOST.
+    parts = urlsplit(uri)
+    socket_dir = parse_qs(parts.query).get("host", [""])[0]
+    return {
+        "NAME": DATABASE_NAME,
+        "USER": parts.username or "postgres",
+        "PASSWORD": "",
+        "HOST": socket_dir or parts.hostname or "",
+        "PORT": str(parts.port or ""),
+    }
+
+
+def _create_database_if_missing(uri: str) -> None:
+    import psycopg
+
+    with psycopg.connect(uri, autocommit=True) as connection:
+        exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE_NAME]).fetchone()
+        if not exists:
+            connection.execute(f'CREATE DATABASE "{DATABASE_NAME}"')

@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+import pytest
+from django.conf import settings
+
+from tests.factories import UserFactory, editor, fact_checker
+
+# Fast hashing for tests; set before any password is hashed.
+settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def checker(db):
+    return fact_checker(username="checker")
+
+
+@pytest.fixture
+def an_editor(db):
+    return editor(username="editor-on-duty")
+
+
+@pytest.fixture
+def outsider(db):
+    """Signed in, but with no role on the desk."""
+    return UserFactory(username="outsider")
+
+
+@pytest.fixture
+def checker_client(client, checker):
+    client.force_login(checker)
+    return client
+
+
+@pytest.fixture
+def editor_client(client, an_editor):
+    client.force_login(an_editor)
+    return client

@@ -1,0 +1,99 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from claims.models import Affiliation, Claim, Claimant, Evidence, Outlet, Review, Source, Stance, Status
+from claims.roles import EDITORS, FACT_CHECKERS
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ["username"]
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = "Test"
+    password = factory.PostGenerationMethodCall("set_password", "correct horse battery")
+
+    @factory.post_generation
+    def role(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.groups.add(Group.objects.get(name=extracted))
+        if create:
+            self.save()
+
+
+def fact_checker(**kwargs):
+    return UserFactory(role=FACT_CHECKERS, **kwargs)
+
+
+def editor(**kwargs):
+    return UserFactory(role=EDITORS, **kwargs)
+
+
+class AffiliationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Affiliation
+        django_get_or_create = ["name"]
+
+    name = factory.Sequence(lambda n: f"Side {n}")
+
+
+class ClaimantFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Claimant
+
+    name = factory.Sequence(lambda n: f"Ministry {n}")
+    affiliation = factory.SubFactory(AffiliationFactory)
+
+
+class OutletFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Outlet
+
+    domain = factory.Sequence(lambda n: f"outlet{n}.example.org")
+    name = factory.Sequence(lambda n: f"Outlet {n}")
+    affiliation = factory.SubFactory(AffiliationFactory)
+
+
+class SourceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Source
+
+    outlet = factory.SubFactory(OutletFactory)
+    url = factory.LazyAttributeSequence(lambda source, n: f"https://{source.outlet.domain}/story/{n}")
+    title = factory.Sequence(lambda n: f"Story {n}")
+
+
+class ClaimFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Claim
+
+    text = factory.Sequence(lambda n: f"Forces took village number {n}.")
+    claimant = factory.SubFactory(ClaimantFactory)
+    claimed_on = dt.date(2024, 5, 15)
+
+
+class EvidenceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Evidence
+
+    claim = factory.SubFactory(ClaimFactory)
+    source = factory.SubFactory(SourceFactory)
+    stance = Stance.CORROBORATES
+
+
+class ReviewFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Review
+
+    claim = factory.SubFactory(ClaimFactory)
+    previous_status = Status.UNVERIFIED
+    proposed_status = Status.CORROBORATED
+    rationale = "Independent reporting supports it."
+    proposed_by = factory.SubFactory(UserFactory)
