@@ -1,10 +1,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from importlib import import_module
 
 import factory
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 
 from claims.models import Affiliation, Claim, Claimant, Evidence, Outlet, Review, Source, Stance, Status
 from claims.roles import EDITORS, FACT_CHECKERS
@@ -23,9 +24,22 @@ class UserFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def role(self, create, extracted, **kwargs):
         if create and extracted:
-            self.groups.add(Group.objects.get(name=extracted))
+            self.groups.add(role_group(extracted))
         if create:
             self.save()
+
+
+def role_group(name: str) -> Group:
+    """The role's group as the data migration made it.
+
+    Transactional tests (the browser tests) empty every table afterwards, data-migration rows
+    included, so the group is rebuilt here from the migration's own permission lists.
+    """
+    group, created = Group.objects.get_or_create(name=name)
+    if created:
+        roles = import_module("claims.migrations.0002_roles").ROLES
+        group.permissions.set(Permission.objects.filter(content_type__app_label="claims", codename__in=roles[name]))
+    return group
 
 
 def fact_checker(**kwargs):

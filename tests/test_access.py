@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from tests.factories import ClaimFactory
@@ -63,3 +64,9 @@ def test_healthz_answers_200_with_the_database_up(client):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json() == {"status": "ok", "database": "ok"}
+
+
+def test_roles_exist_with_their_permissions(checker, an_editor):
+    assert set(Group.objects.values_list("name", flat=True)) >= {"Fact-checkers", "Editors"}
+    assert checker.has_perm("claims.add_evidence") and not checker.has_perm("claims.decide_review")
+    assert an_editor.has_perm("claims.decide_review") and an_editor.has_perm("claims.change_outlet")

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+import datetime
+
 from django import template
+from django.utils import timezone
 
 register = template.Library()
 
@@ -11,3 +14,18 @@ def person(user, empty: str = "—") -> str:
     if user is None:
         return empty
     return user.get_full_name() or user.get_username()
+
+
+AGE_UNITS = [(365 * 86400, "yr"), (30 * 86400, "mo"), (7 * 86400, "wk"), (86400, "d"), (3600, "h"), (60, "min")]
+
+
+@register.filter
+def age(moment: datetime.datetime | None) -> str:
+    """How long ago, in one compact unit ("3 d", "5 h"): dense lists have no room for more."""
+    if moment is None:
+        return ""
+    seconds = (timezone.now() - moment).total_seconds()
+    for size, unit in AGE_UNITS:
+        if seconds >= size:
+            return f"{int(seconds // size)} {unit}"
+    return "just now"
