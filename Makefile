@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 # Local development runs with DEBUG on; production sets DEBUG=0 and SECRET_KEY.
 export DEBUG ?= 1
 
-.PHONY: run test setup chromium lint fmt migrations-check check-deploy bench clean
+.PHONY: run test setup chromium lint fmt migrations-check check-deploy bench db-stop clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -63,5 +63,9 @@ check-deploy: $(VENV)/.installed
 bench:
 	@echo "The benchmark harness arrives with the scale-out work (issue 7)." >&2; exit 1
 
-clean:
+# The embedded PostgreSQL keeps running between commands; this stops it (its data stays in var/).
+db-stop:
+	@if [ -x $(BIN)/python ]; then $(BIN)/python -m newsdesk.embedded_db stop; fi
+
+clean: db-stop
 	rm -rf $(VENV) staticfiles

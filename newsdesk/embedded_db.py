@@ -8,6 +8,8 @@ server without anyone starting it by hand.
 
 from __future__ import annotations
 
+import os
+import sys
 import warnings
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -32,8 +34,8 @@ def embedded_database_settings(var_dir: Path) -> dict[str, str]:
     except ImportError as error:
         raise ImproperlyConfigured(f"{NO_DATABASE} ({error}).") from error
 
-    var_dir.mkdir(parents=True, exist_ok=True)
     try:
+        var_dir.mkdir(parents=True, exist_ok=True)
         server = pgserver.get_server(var_dir / "pgdata", cleanup_mode=None)
         uri = server.get_uri()
         _create_database_if_missing(uri)
@@ -60,3 +62,25 @@ def _create_database_if_missing(uri: str) -> None:
         exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE_NAME]).fetchone()
         if not exists:
             connection.execute(f'CREATE DATABASE "{DATABASE_NAME}"')
+
+
+def stop_embedded_database(var_dir: Path) -> bool:
+    """Stop the embedded server if it runs (fast mode: open sessions are closed). Data stays."""
+    pgdata = var_dir / "pgdata"
+    if not (pgdata / "postmaster.pid").exists():
+        return False
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import pgserver
+    # As root, pgserver runs PostgreSQL as its own "pgserver" system user; pg_ctl must too.
+    user = "pgserver" if os.geteuid() == 0 else None
+    pgserver.pg_ctl(["-w", "-m", "fast", "stop"], pgdata=pgdata, user=user)
+    return True
+
+
+if __name__ == "__main__":
+    # `python -m newsdesk.embedded_db stop`, used by `make db-stop`.
+    if sys.argv[1:] != ["stop"]:
+        sys.exit("usage: python -m newsdesk.embedded_db stop")
+    stopped = stop_embedded_database(Path(__file__).resolve().parent.parent / "var")
+    print("Embedded PostgreSQL stopped." if stopped else "Embedded PostgreSQL was not running.")

@@ -7,6 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from newsdesk.embedded_db import embedded_database_settings
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -55,3 +60,26 @@ def test_settings_start_in_production_mode_with_a_secret_key():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "Europe/Berlin"
+
+
+def test_without_database_url_the_embedded_server_is_reached_through_its_socket_directory():
+    script = "from django.conf import settings; print(settings.DATABASES['default']['HOST'])"
+    environment = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env={**environment, "DEBUG": "1", "DJANGO_SETTINGS_MODULE": "newsdesk.settings"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    socket_dir = Path(result.stdout.strip())
+    assert result.returncode == 0, result.stderr
+    assert (socket_dir / ".s.PGSQL.5432").exists() or list(socket_dir.glob(".s.PGSQL.*"))
+
+
+def test_when_no_database_can_be_had_the_message_says_what_to_set(tmp_path):
+    blocker = tmp_path / "not-a-directory"
+    blocker.write_text("")
+    with pytest.raises(ImproperlyConfigured, match=r"set DATABASE_URL=postgres://"):
+        embedded_database_settings(blocker / "var")
