@@ -226,6 +226,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "newsdesk": {"handlers": ["console"], "level": "INFO", "propagate": False},
         # pgserver logs every start-up check at INFO.
         "pgserver": {"level": "WARNING"},
