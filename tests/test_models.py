@@ -6,7 +6,17 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from claims.links import InvalidURL, domain_of, normalize_url
-from claims.models import Claim, ClaimEvent, Decision, Evidence, Review, Source, Stance, Status
+from claims.models import (
+    Claim,
+    ClaimEvent,
+    Decision,
+    Evidence,
+    Review,
+    Source,
+    Stance,
+    Status,
+    independent_corroboration,
+)
 from tests.factories import (
     AffiliationFactory,
     ClaimantFactory,
@@ -179,3 +189,14 @@ def test_nothing_is_independent_of_a_claimant_with_unknown_affiliation():
 
 def test_default_status_is_unverified():
     assert ClaimFactory().status == Status.UNVERIFIED
+
+
+def test_sql_and_python_agree_on_which_evidence_is_independent():
+    claim = ClaimFactory()
+    independent = EvidenceFactory(claim=claim)
+    EvidenceFactory(claim=claim, repeats_claimant=True)
+    EvidenceFactory(claim=claim, source=SourceFactory(outlet=OutletFactory(affiliation=claim.claimant.affiliation)))
+    EvidenceFactory(claim=claim, stance=Stance.CONTEXT)
+    in_sql = set(Evidence.objects.filter(independent_corroboration()).values_list("pk", flat=True))
+    in_python = {item.pk for item in claim.evidence.all() if item.is_independent}
+    assert in_sql == in_python == {independent.pk}
