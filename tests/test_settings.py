@@ -15,13 +15,13 @@ from newsdesk.embedded_db import embedded_database_settings
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _load_settings(**env: str) -> subprocess.CompletedProcess:
+def _load_settings(*command: str, **env: str) -> subprocess.CompletedProcess:
     environment = {
         key: value for key, value in os.environ.items() if key not in {"SECRET_KEY", "DEBUG", "DATABASE_URL"}
     }
     environment.update(env)
     return subprocess.run(
-        [sys.executable, "-c", "from django.conf import settings; print(settings.TIME_ZONE)"],
+        list(command) or [sys.executable, "-c", "from django.conf import settings; print(settings.TIME_ZONE)"],
         cwd=ROOT,
         env={**environment, "DJANGO_SETTINGS_MODULE": "newsdesk.settings"},
         capture_output=True,
@@ -83,3 +83,18 @@ def test_when_no_database_can_be_had_the_message_says_what_to_set(tmp_path):
     blocker.write_text("")
     with pytest.raises(ImproperlyConfigured, match=r"set DATABASE_URL=postgres://"):
         embedded_database_settings(blocker / "var")
+
+
+def test_an_unreachable_database_url_is_reported_in_one_sentence_with_what_to_set():
+    result = _load_settings(
+        sys.executable,
+        "manage.py",
+        "check",
+        "--database",
+        "default",
+        DEBUG="1",
+        DATABASE_URL="postgres://desk@127.0.0.1:9/newsroom",
+    )
+    assert result.returncode != 0
+    assert "Cannot reach PostgreSQL database 'newsroom' at 127.0.0.1:9" in result.stderr
+    assert "Set DATABASE_URL=postgres://" in result.stderr
