@@ -9,7 +9,9 @@ export DEBUG ?= 1
 .PHONY: run test setup chromium lint fmt migrations-check check-deploy bench db-stop clean
 
 $(BIN)/python:
-	$(PYTHON) -m venv $(VENV)
+	@$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); \
+	  echo "ERROR: '$(PYTHON) -m venv' failed. On Debian or Ubuntu install python3-venv (apt-get install python3-venv)." >&2; \
+	  exit 1; }
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt | $(BIN)/python
@@ -27,7 +29,7 @@ run: setup
 # missing; never skip browser tests silently.
 chromium:
 	@if [ -n "$$CHROMIUM" ] && [ -x "$$CHROMIUM" ]; then exit 0; fi; \
-	for candidate in chromium chromium-browser google-chrome; do \
+	for candidate in chromium chromium-browser google-chrome google-chrome-stable; do \
 	  if command -v $$candidate >/dev/null; then exit 0; fi; \
 	done; \
 	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
@@ -58,7 +60,8 @@ migrations-check: $(VENV)/.installed
 # `manage.py check --deploy` with production-like settings: must report nothing above INFO.
 check-deploy: $(VENV)/.installed
 	DEBUG=0 SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))') \
-	  ALLOWED_HOSTS=desk.example.org $(BIN)/python manage.py check --deploy --fail-level WARNING
+	  ALLOWED_HOSTS=desk.example.org EMBEDDED_DATABASE=1 \
+	  $(BIN)/python manage.py check --deploy --fail-level WARNING
 
 bench:
 	@echo "The benchmark harness arrives with the scale-out work (issue 7)." >&2; exit 1

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.db.models import F
+from django.utils import timezone
 
 from claims.models import Affiliation, Claim, Claimant, ClaimTag, Evidence, Outlet, Review, Source, Tag
 
@@ -33,8 +35,29 @@ class OutletAdmin(admin.ModelAdmin):
     search_fields = ["name", "domain"]
 
 
+def _record_who_added(item, user) -> None:
+    if hasattr(item, "added_by_id") and item.added_by_id is None:
+        item.added_by = user
+
+
+class RecordsWhoAddedMixin:
+    """Fills `added_by` with the person working in the admin, as the desk's own forms do."""
+
+    def save_model(self, request, obj, form, change):
+        _record_who_added(obj, request.user)
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        for item in formset.save(commit=False):
+            _record_who_added(item, request.user)
+            item.save()
+        for item in formset.deleted_objects:
+            item.delete()
+        formset.save_m2m()
+
+
 @admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
+class SourceAdmin(RecordsWhoAddedMixin, admin.ModelAdmin):
     list_display = ["__str__", "outlet", "kind", "published_at", "added_at"]
     list_filter = ["kind", "outlet"]
     list_select_related = ["outlet"]
@@ -58,7 +81,7 @@ class ClaimTagInline(admin.TabularInline):
 
 
 @admin.register(Claim)
-class ClaimAdmin(admin.ModelAdmin):
+class ClaimAdmin(RecordsWhoAddedMixin, admin.ModelAdmin):
     list_display = ["text", "claimant", "status", "priority", "assignee", "claimed_on", "created_at"]
     list_filter = ["status", "priority", "claimed_on", "claimant__affiliation", "tags"]
     list_select_related = ["claimant", "assignee"]
@@ -69,9 +92,22 @@ class ClaimAdmin(admin.ModelAdmin):
     date_hierarchy = "claimed_on"
     inlines = [ClaimTagInline, EvidenceInline]
 
+    def save_model(self, request, obj, form, change):
+        # Status is read-only here: it changes only through reviews. An admin edit is an edit like
+        # any other: it names its author and moves the version on, so optimistic locking sees it.
+        obj.updated_by = request.user
+        obj.updated_at = timezone.now()
+        if change:
+            obj.version = F("version") + 1
+        else:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+        if change:
+            obj.refresh_from_db(fields=["version"])
+
 
 @admin.register(Evidence)
-class EvidenceAdmin(admin.ModelAdmin):
+class EvidenceAdmin(RecordsWhoAddedMixin, admin.ModelAdmin):
     list_display = ["claim", "source", "stance", "repeats_claimant", "added_by", "added_at"]
     list_filter = ["stance", "repeats_claimant", "source__outlet"]
     list_select_related = ["claim", "source", "added_by"]
@@ -86,5 +122,15 @@ class ReviewAdmin(admin.ModelAdmin):
     list_filter = ["decision", "proposed_status", "previous_status"]
     list_select_related = ["claim", "proposed_by"]
     search_fields = ["claim__text", "rationale", "decision_note"]
-    raw_id_fields = ["claim", "proposed_by", "decided_by"]
     date_hierarchy = "proposed_at"
+
+    # Reviews are proposed and decided on the desk, where the four-eyes rule and the evidence
+    # gates are enforced and an approval changes the claim's status; the admin only shows them.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

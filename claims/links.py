@@ -7,7 +7,8 @@ parameters dropped. Only http and https are accepted anywhere in the desk.
 
 from __future__ import annotations
 
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+import re
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 ALLOWED_SCHEMES = ("http", "https")
 DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -26,6 +27,10 @@ TRACKING_PARAMETERS = {
     "ref_url",
 }
 TRACKING_PREFIXES = ("utm_",)
+# Characters a path may carry as they are (RFC 3986 unreserved, sub-delims, ":", "@", "/"), plus "%"
+# so that existing escapes are kept rather than escaped again.
+PATH_SAFE = "/:@!$&'()*+,;=-._~%"
+PERCENT_ESCAPE = re.compile(r"%[0-9a-fA-F]{2}")
 
 
 class InvalidURL(ValueError):
@@ -47,6 +52,8 @@ def _host_of(url: str) -> tuple[str, str, int | None]:
         raise InvalidURL("The address has an invalid port.") from error
     if not host:
         raise InvalidURL("The address has no host name.")
+    if ":" in host:
+        raise InvalidURL("Use the site's name, not an IPv6 address.")
     try:
         # Internationalised names are stored in their ASCII (punycode) form, so look-alike
         # Cyrillic domains are visible as xn--… rather than passing for Latin ones.
@@ -61,6 +68,9 @@ def normalize_url(url: str) -> str:
     scheme, host, port = _host_of(url)
     parts = urlsplit(url.strip())
     netloc = host if port in (None, DEFAULT_PORTS[scheme]) else f"{host}:{port}"
+    # One spelling per path: non-ASCII characters percent-encoded, escapes in upper case.
+    path = quote(parts.path or "/", safe=PATH_SAFE)
+    path = PERCENT_ESCAPE.sub(lambda escape: escape.group(0).upper(), path)
     query = urlencode(
         [
             (key, value)
@@ -69,13 +79,19 @@ def normalize_url(url: str) -> str:
         ],
         doseq=True,
     )
-    return urlunsplit((scheme, netloc, parts.path or "/", query, ""))
+    return urlunsplit((scheme, netloc, path, query, ""))
 
 
 def domain_of(url: str) -> str:
     """The outlet domain of a URL: its host without a leading "www."."""
     _, host, _ = _host_of(url)
     return host.removeprefix("www.")
+
+
+def parent_domains(domain: str) -> list[str]:
+    """ "edition.cnn.com" → ["edition.cnn.com", "cnn.com"]: an outlet owns its subdomains."""
+    labels = domain.split(".")
+    return [".".join(labels[index:]) for index in range(len(labels) - 1)] or [domain]
 
 
 def is_web_url(url: str) -> bool:

@@ -11,6 +11,7 @@ import pgtrigger
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Count, Exists, F, OuterRef, Q
@@ -18,11 +19,12 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
-from claims.links import ALLOWED_SCHEMES, normalize_url
+from claims.links import ALLOWED_SCHEMES, InvalidURL, domain_of, normalize_url, parent_domains
 
 # Database-side form of "http or https only": the same rule as claims.links, kept in SQL so that
 # bulk writes and the admin cannot store a javascript: or data: address.
 WEB_URL_REGEX = r"^https?://[^\s/?#]+"
+CANONICAL_URL_REGEX = r"^https?://[a-z0-9.-]+(:[0-9]+)?/[^\s]*$"
 
 
 def web_url_constraint(field: str, *, blank_allowed: bool) -> models.CheckConstraint:
@@ -180,6 +182,14 @@ class Claimant(models.Model):
         return self.name
 
 
+class OutletQuerySet(models.QuerySet):
+    def for_url(self, url: str) -> Outlet | None:
+        """The outlet that publishes at this address: its domain or the nearest parent domain."""
+        candidates = parent_domains(domain_of(url))
+        matches = {outlet.domain: outlet for outlet in self.filter(domain__in=candidates)}
+        return next((matches[domain] for domain in candidates if domain in matches), None)
+
+
 @pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class Outlet(models.Model):
     """A publisher of sources, recognised from a URL's domain."""
@@ -189,6 +199,8 @@ class Outlet(models.Model):
     affiliation = models.ForeignKey(
         Affiliation, on_delete=models.PROTECT, null=True, blank=True, related_name="outlets"
     )
+
+    objects = OutletQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -204,7 +216,20 @@ class Outlet(models.Model):
 
 
 class NormalizedURLField(WebURLField):
-    """Stores the canonical form of the URL on every write, bulk writes included."""
+    """Keeps URLs in their canonical form (claims.links.normalize_url).
+
+    to_python() normalises, and Django calls it when validating forms and the admin (so a
+    duplicate is reported beside the field, not as a database error), for QuerySet.update() and
+    exact look-ups; pre_save() covers save() and bulk_create(). A CHECK constraint refuses
+    non-canonical spellings from raw SQL.
+    """
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        try:
+            return normalize_url(value) if value else value
+        except InvalidURL:
+            return value  # left for the validators (a message beside the field) and the CHECK
 
     def pre_save(self, model_instance, add):
         value = getattr(model_instance, self.attname)
@@ -235,11 +260,28 @@ class Source(models.Model):
             choices_constraint("kind", SourceKind),
             web_url_constraint("url", blank_allowed=False),
             web_url_constraint("archive_url", blank_allowed=True),
+            # The database's half of normalisation: lower-case ASCII host, a path, no default port,
+            # fragment or utm_ parameter. Catches QuerySet.update() and raw SQL.
+            models.CheckConstraint(
+                condition=Q(url__regex=CANONICAL_URL_REGEX)
+                & ~Q(url__regex=r"^http://[^/]+:80/|^https://[^/]+:443/|#|[?&]utm_"),
+                name="claims_source_url_canonical",
+            ),
         ]
         indexes = [models.Index(fields=["outlet", "-added_at"], name="claims_source_outlet_added")]
 
     def __str__(self) -> str:
         return self.title or self.url
+
+    def save(self, *args, **kwargs) -> None:
+        # Recognise the outlet from the domain, so independence can be judged.
+        if self.outlet_id is None and self.url:
+            self.outlet = Outlet.objects.for_url(self.url)
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        if self.url and self.outlet and self.outlet.domain not in parent_domains(domain_of(self.url)):
+            raise ValidationError({"outlet": f"{self.outlet} publishes at {self.outlet.domain}, not at this address."})
 
     @property
     def wayback_url(self) -> str:

@@ -6,9 +6,10 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 from django_htmx.middleware import HtmxDetails
 
+from claims.filters import ClaimFilter
 from claims.models import Claim, Evidence, Review, Stance, Status
 from claims.roles import desk_member_required
 
@@ -19,7 +20,7 @@ class HtmxHttpRequest(HttpRequest):
     htmx: HtmxDetails
 
 
-@require_GET
+@require_safe
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
     """For load balancers and uptime checks: 200 when the database answers, 503 when it does not."""
@@ -55,11 +56,22 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @require_GET
 @desk_member_required
 def claim_list(request: HtmxHttpRequest) -> HttpResponse:
-    claims = Claim.objects.for_list().order_by("-created_at", "-id")
+    filters = ClaimFilter(request.GET, queryset=Claim.objects.for_list().order_by("-created_at", "-id"))
+    # A filter that makes no sense is explained, never silently dropped to show everything.
+    claims = filters.qs if filters.is_valid() else Claim.objects.none()
     page = Paginator(claims, CLAIMS_PER_PAGE).get_page(request.GET.get("page"))
+    context = {"page": page, "filters": filters, "query": _without_page(request)}
+    status = 200 if filters.is_valid() else 400
     if request.htmx:
-        return render(request, "claims/claim_list.html#results", {"page": page})
-    return render(request, "claims/claim_list.html", {"page": page, "status_counts": _status_counts()})
+        return render(request, "claims/claim_list.html#results", context, status=status)
+    return render(request, "claims/claim_list.html", {**context, "status_counts": _status_counts()}, status=status)
+
+
+def _without_page(request: HttpRequest) -> str:
+    """The current filters as a query string, for pagination links that keep them."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
 
 
 @require_GET

@@ -127,19 +127,23 @@ if DATABASE_URL:
             "DATABASE_URL must be a PostgreSQL URL such as postgres://USER:PASSWORD@HOST:5432/NAME."
         )
     _database = dj_database_url.parse(DATABASE_URL)
-else:
+elif DEBUG or env_bool("EMBEDDED_DATABASE", default=False):
     _database = {"ENGINE": "django.db.backends.postgresql", **embedded_database_settings(BASE_DIR / "var")}
+else:
+    raise ImproperlyConfigured(
+        "DATABASE_URL is not set: with DEBUG off set DATABASE_URL=postgres://USER:PASSWORD@HOST:5432/NAME, "
+        "or EMBEDDED_DATABASE=1 to run on the embedded PostgreSQL under var/."
+    )
 
 _database["ENGINE"] = "django.db.backends.postgresql"
 # psycopg 3's connection pool keeps connections open between requests; Django requires
 # CONN_MAX_AGE = 0 with it.
 _database["CONN_MAX_AGE"] = 0
-_database["OPTIONS"] = {
-    "pool": {
-        "min_size": env_int("DATABASE_POOL_MIN", 1, minimum=0),
-        "max_size": env_int("DATABASE_POOL_MAX", 8, minimum=1),
-        "timeout": 10,
-    }
+# Keep what the URL asked for (?sslmode=require and the like) and add the pool.
+_database.setdefault("OPTIONS", {})["pool"] = {
+    "min_size": env_int("DATABASE_POOL_MIN", 1, minimum=0),
+    "max_size": env_int("DATABASE_POOL_MAX", 8, minimum=1),
+    "timeout": 10,
 }
 DATABASES = {"default": _database}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -208,11 +212,16 @@ STORAGES = {
 
 # --- Security (production) -------------------------------------------------------------------------
 
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# newsdesk runs behind a TLS-terminating proxy that sets X-Forwarded-Proto (docs/deploy.md). Turn
+# this off when the app is reachable without such a proxy, or clients could claim HTTPS themselves.
+if env_bool("TRUST_X_FORWARDED_PROTO", default=True):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SESSION_COOKIE_HTTPONLY = True
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+# Load balancers probe /healthz over plain HTTP inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000, minimum=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=not DEBUG)

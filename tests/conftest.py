@@ -1,12 +1,13 @@
 from __future__ import annotations
 
 import pytest
-from django.conf import settings
 
 from tests.factories import UserFactory, editor, fact_checker
 
-# Fast hashing for tests; set before any password is hashed.
-settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

@@ -5,8 +5,8 @@ from django.apps import apps
 from django.contrib import admin
 from django.urls import reverse
 
-from claims.models import Claim, Claimant, ClaimTag, Evidence, Review
-from tests.factories import EvidenceFactory, ReviewFactory, UserFactory
+from claims.models import Claim, Claimant, ClaimTag, Decision, Evidence, Review, Source
+from tests.factories import ClaimFactory, EvidenceFactory, OutletFactory, ReviewFactory, SourceFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -21,13 +21,19 @@ def test_every_desk_model_is_in_the_admin():
 
 
 @pytest.mark.parametrize("model", DESK_MODELS, ids=lambda model: model.__name__)
-def test_admin_changelists_search_and_filter(client, model):
+def test_admin_changelists_search_and_filter(superuser_client, model):
     EvidenceFactory()
     ReviewFactory()
-    client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
     url = reverse(f"admin:claims_{model._meta.model_name}_changelist")
-    assert client.get(url).status_code == 200
-    assert client.get(url, {"q": "village"}).status_code == 200
+    assert superuser_client.get(url).status_code == 200
+    assert superuser_client.get(url, {"q": "village"}).status_code == 200
+    for list_filter in model_admin(model).list_filter:
+        assert superuser_client.get(url, {f"{list_filter}__isnull": "False"}).status_code == 200, list_filter
+    assert superuser_client.get(reverse(f"admin:claims_{model._meta.model_name}_add")).status_code in (200, 403)
+
+
+def model_admin(model):
+    return admin.site._registry[model]
 
 
 def test_editor_can_work_in_the_admin(client, an_editor):
@@ -38,3 +44,69 @@ def test_editor_can_work_in_the_admin(client, an_editor):
     for model in [Claim, Claimant, Evidence, Review]:
         url = reverse(f"admin:claims_{model._meta.model_name}_changelist")
         assert client.get(url).status_code == 200, model
+
+
+@pytest.fixture
+def superuser_client(client):
+    client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
+    return client
+
+
+def test_admin_reports_a_duplicate_source_url_beside_the_field(superuser_client):
+    SourceFactory(url="https://reuters.com/world/a", outlet=None)
+    response = superuser_client.post(
+        reverse("admin:claims_source_add"),
+        {
+            "url": "HTTPS://Reuters.com/world/a?utm_source=feed",
+            "kind": "article",
+            "added_at_0": "2024-05-15",
+            "added_at_1": "10:00",
+        },
+    )
+    assert response.status_code == 200
+    assert "Source with this Url already exists." in response.content.decode()
+    assert Source.objects.count() == 1
+
+
+def test_admin_adds_a_source_with_its_outlet_and_author(superuser_client):
+    outlet = OutletFactory(domain="apnews.com")
+    response = superuser_client.post(
+        reverse("admin:claims_source_add"),
+        {"url": "https://apnews.com/article/x", "kind": "article", "added_at_0": "2024-05-15", "added_at_1": "10:00"},
+    )
+    assert response.status_code == 302
+    source = Source.objects.get()
+    assert (source.outlet, source.added_by.username) == (outlet, "root")
+
+
+def test_admin_claim_edit_names_its_author_and_moves_the_version_on(superuser_client):
+    claim = ClaimFactory(text="Old wording")
+    response = superuser_client.post(
+        reverse("admin:claims_claim_change", args=[claim.pk]),
+        {
+            "text": "New wording",
+            "claimant": claim.claimant.pk,
+            "claimed_on": "2024-05-15",
+            "priority": 1,
+            "claimtag_set-TOTAL_FORMS": 0,
+            "claimtag_set-INITIAL_FORMS": 0,
+            "evidence-TOTAL_FORMS": 0,
+            "evidence-INITIAL_FORMS": 0,
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    claim.refresh_from_db()
+    assert (claim.text, claim.version, claim.updated_by.username) == ("New wording", 2, "root")
+
+
+def test_reviews_cannot_be_decided_in_the_admin(client, an_editor):
+    review = ReviewFactory()
+    an_editor.is_staff = True
+    an_editor.save()
+    client.force_login(an_editor)
+    url = reverse("admin:claims_review_change", args=[review.pk])
+    assert client.get(url).status_code == 200  # readable
+    client.post(url, {"decision": "approved", "decided_by": an_editor.pk, "decided_at_0": "2024-05-15"})
+    review.refresh_from_db()
+    assert review.decision == Decision.PENDING
+    assert client.get(reverse("admin:claims_review_add")).status_code == 403

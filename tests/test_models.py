@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from django.contrib.postgres.search import SearchQuery
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
 from claims.links import InvalidURL, domain_of, normalize_url
 from claims.models import (
@@ -37,7 +37,12 @@ pytestmark = pytest.mark.django_db
         ("http://tass.ru:80", "http://tass.ru/"),
         ("https://example.org:8443/p?fbclid=1&gclid=2", "https://example.org:8443/p"),
         ("  https://user:secret@example.org/a  ", "https://example.org/a"),
-        ("https://приклад.укр/новини", "https://xn--80aikifvh.xn--j1amh/новини"),
+        ("https://приклад.укр/новини", "https://xn--80aikifvh.xn--j1amh/%D0%BD%D0%BE%D0%B2%D0%B8%D0%BD%D0%B8"),
+        (
+            "https://xn--80aikifvh.xn--j1amh/%d0%bd%d0%be%d0%b2%d0%b8%d0%bd%d0%b8",
+            "https://xn--80aikifvh.xn--j1amh/%D0%BD%D0%BE%D0%B2%D0%B8%D0%BD%D0%B8",
+        ),
+        ("https://example.org/a%2fb", "https://example.org/a%2Fb"),
     ],
 )
 def test_urls_are_normalised(given, canonical):
@@ -45,7 +50,16 @@ def test_urls_are_normalised(given, canonical):
 
 
 @pytest.mark.parametrize(
-    "url", ["javascript:alert(1)", "data:text/html,x", "file:///etc/passwd", "ftp://x.org/a", "https://", "x"]
+    "url",
+    [
+        "javascript:alert(1)",
+        "data:text/html,x",
+        "file:///etc/passwd",
+        "ftp://x.org/a",
+        "https://",
+        "x",
+        "http://[::1]/",
+    ],
 )
 def test_only_http_and_https_urls_are_accepted(url):
     with pytest.raises(InvalidURL):
@@ -66,6 +80,50 @@ def test_duplicate_source_url_after_normalisation_is_rejected():
     SourceFactory(url="https://reuters.com/a")
     with pytest.raises(IntegrityError):
         SourceFactory(url="HTTPS://REUTERS.com:443/a?utm_campaign=w20#comments")
+
+
+def test_bulk_updates_and_lookups_use_the_canonical_url_too():
+    source = SourceFactory(url="https://reuters.com/a")
+    Source.objects.filter(pk=source.pk).update(url="HTTPS://Reuters.com:443/a?utm_source=x#top")
+    assert Source.objects.get(url="https://REUTERS.com/a#comments") == source
+
+
+@pytest.mark.parametrize(
+    "spelling",
+    [
+        "https://Reuters.com/a",
+        "https://reuters.com/a#top",
+        "https://reuters.com/a?utm_source=x",
+        "https://reuters.com:443/a",
+        "https://reuters.com",
+        "javascript:alert(1)",
+    ],
+)
+def test_database_refuses_non_canonical_source_urls_from_raw_sql(spelling):
+    source = SourceFactory(url="https://reuters.com/a")
+    with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("UPDATE claims_source SET url = %s WHERE id = %s", [spelling, source.pk])
+
+
+def test_source_outlet_is_recognised_from_the_domain_or_a_parent_domain():
+    reuters = OutletFactory(domain="reuters.com")
+    assert SourceFactory(url="https://www.reuters.com/world/a", outlet=None).outlet == reuters
+    assert SourceFactory(url="https://graphics.reuters.com/b", outlet=None).outlet == reuters
+    assert SourceFactory(url="https://unknown.example.net/c", outlet=None).outlet is None
+
+
+def test_source_cannot_claim_an_outlet_from_another_domain():
+    source = SourceFactory.build(url="https://reuters.com/a", outlet=OutletFactory(domain="tass.ru", name="TASS"))
+    with pytest.raises(ValidationError) as error:
+        source.full_clean()
+    assert "TASS publishes at tass.ru" in str(error.value.message_dict["outlet"])
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "ftp://files.example.org/a", "https://exa mple.org/"])
+def test_source_validation_reports_a_bad_url_beside_the_field(url):
+    with pytest.raises(ValidationError) as error:
+        Source(url=url, title="x").full_clean()
+    assert list(error.value.message_dict) == ["url"]
 
 
 def test_source_with_javascript_url_is_refused_before_the_database():

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from claims.models import Stance
+from claims.models import Claim, Stance, Status
 from tests.factories import ClaimFactory, EvidenceFactory, ReviewFactory
 
 pytestmark = pytest.mark.django_db
@@ -13,7 +13,7 @@ XSS = '<script>alert("x")</script>'
 
 def test_claim_list_query_count_does_not_grow_with_rows(checker_client, django_assert_max_num_queries):
     def claims_with_evidence(n):
-        for claim in ClaimFactory.create_batch(n, assignee=checker_client.session and None):
+        for claim in ClaimFactory.create_batch(n):
             EvidenceFactory(claim=claim)
             EvidenceFactory(claim=claim, stance=Stance.CONTRADICTS)
 
@@ -70,3 +70,39 @@ def test_base_page_loads_htmx_and_sends_the_csrf_token(checker_client):
     page = checker_client.get(reverse("claims:dashboard")).content.decode()
     assert "htmx" in page and "<script" in page
     assert 'hx-headers=\'{"X-CSRFToken": "' in page
+
+
+def test_list_filters_by_one_or_several_statuses(checker_client):
+    ClaimFactory(text="Still unverified")
+    claim = ClaimFactory(text="Shown as false")
+    Claim.objects.filter(pk=claim.pk).update(status=Status.FALSE)
+    page = checker_client.get(reverse("claims:list"), {"status": "false"}).content.decode()
+    assert "Shown as false" in page and "Still unverified" not in page
+    page = checker_client.get(reverse("claims:list") + "?status=false&status=unverified").content.decode()
+    assert "Shown as false" in page and "Still unverified" in page
+
+
+def test_list_explains_an_unknown_status_filter(checker_client):
+    ClaimFactory(text="Anything")
+    response = checker_client.get(reverse("claims:list"), {"status": "probably"})
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "Select a valid choice" in page
+    assert "Anything" not in page
+
+
+def test_pagination_keeps_the_filters(checker_client):
+    ClaimFactory.create_batch(51)
+    page = checker_client.get(reverse("claims:list"), {"status": "unverified"}).content.decode()
+    assert 'href="?status=unverified&amp;page=2"' in page
+
+
+def test_dashboard_query_count_does_not_grow_with_assigned_claims(
+    checker, checker_client, django_assert_max_num_queries
+):
+    ClaimFactory.create_batch(2, assignee=checker)
+    with django_assert_max_num_queries(10) as few:
+        assert checker_client.get(reverse("claims:dashboard")).status_code == 200
+    ClaimFactory.create_batch(8, assignee=checker)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert checker_client.get(reverse("claims:dashboard")).status_code == 200

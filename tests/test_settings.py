@@ -42,8 +42,27 @@ def test_settings_reject_a_database_url_that_is_not_postgresql():
     assert "DATABASE_URL must be a PostgreSQL URL" in result.stderr
 
 
+def test_production_settings_need_a_database_url():
+    result = _load_settings(DEBUG="0", SECRET_KEY="x" * 50)
+    assert result.returncode != 0
+    assert "DATABASE_URL is not set: with DEBUG off set DATABASE_URL=" in result.stderr
+
+
+def test_database_url_options_are_kept_beside_the_pool():
+    script = (
+        "from django.conf import settings; options = settings.DATABASES['default']['OPTIONS'];"
+        "print(options['sslmode'], 'pool' in options)"
+    )
+    result = _load_settings(
+        sys.executable, "-c", script, DEBUG="1", DATABASE_URL="postgres://x@db.example.org/x?sslmode=require"
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["require", "True"]
+
+
 def test_settings_reject_an_unknown_time_zone():
     result = _load_settings(DEBUG="1", DATABASE_URL="postgres://x@127.0.0.1/x", NEWSROOM_TIME_ZONE="Mars/Olympus")
+    assert result.returncode != 0
     assert "NEWSROOM_TIME_ZONE must be an IANA time zone" in result.stderr
 
 
@@ -51,6 +70,7 @@ def test_settings_reject_a_bad_two_source_threshold():
     result = _load_settings(
         DEBUG="1", DATABASE_URL="postgres://x@127.0.0.1/x", CONFIRMED_MIN_INDEPENDENT_SOURCES="zero"
     )
+    assert result.returncode != 0
     assert "CONFIRMED_MIN_INDEPENDENT_SOURCES must be a whole number of at least 1" in result.stderr
 
 
