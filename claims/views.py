@@ -64,7 +64,12 @@ def claim_list(request: HtmxHttpRequest) -> HttpResponse:
     status = 200 if filters.is_valid() else 400
     if request.htmx:
         return render(request, "claims/claim_list.html#results", context, status=status)
-    return render(request, "claims/claim_list.html", {**context, "status_counts": _status_counts()}, status=status)
+    return render(
+        request,
+        "claims/claim_list.html",
+        {**context, "status_counts": _status_counts(), "selected_statuses": request.GET.getlist("status")},
+        status=status,
+    )
 
 
 def _without_page(request: HttpRequest) -> str:
