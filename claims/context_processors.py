@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.http import HttpRequest
 
+from claims.models import Status
 from claims.roles import is_desk_member, is_editor
 
 
@@ -13,4 +14,5 @@ def desk(request: HttpRequest) -> dict:
         "newsroom_name": settings.NEWSROOM_NAME,
         "user_is_desk_member": bool(user and is_desk_member(user)),
         "user_is_editor": bool(user and is_editor(user)),
+        "status_scale": Status.choices,
     }

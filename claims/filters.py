@@ -1,15 +1,117 @@
-"""Filters for the claims list, read from the query string (django-filter)."""
+"""The claims list's filters and sort orders, read from the query string (django-filter).
+
+Unknown values are not silently dropped: the form reports them and the view answers 400.
+"""
 
 from __future__ import annotations
 
 import django_filters
+from django import forms
+from django.contrib.auth import get_user_model
 
-from claims.models import Claim, Status
+from claims.models import Claim, Claimant, Priority, Status, Tag
+from claims.roles import desk_members
+
+# Each ordering ends in the primary key so keyset pagination has a unique position per row.
+SORTS = {
+    "newest": ("-created_at", "-id"),
+    "oldest": ("created_at", "id"),
+    "priority": ("-priority", "-created_at", "-id"),
+    "activity": ("-updated_at", "-id"),
+}
+SORT_CHOICES = [
+    ("", "Best match / newest"),
+    ("newest", "Newest first"),
+    ("oldest", "Oldest first"),
+    ("priority", "Most urgent first"),
+    ("activity", "Last activity"),
+]
+UNASSIGNED = "none"
+
+
+class ClaimantByName(forms.ModelChoiceField):
+    """A claimant named in the URL (?claimant=Russian Ministry of Defence), in any letter case."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        claimant = Claimant.objects.filter(name__iexact=value.strip()).first()
+        if claimant is None:
+            raise forms.ValidationError(f"No claimant is called “{value}”.", code="invalid_choice")
+        return claimant
+
+
+class ClaimantFilter(django_filters.ModelChoiceFilter):
+    field_class = ClaimantByName
+
+
+class AssigneeChoiceField(forms.ModelChoiceField):
+    """A desk member's username, or "none" for claims nobody has taken."""
+
+    def to_python(self, value):
+        if value == UNASSIGNED:
+            return UNASSIGNED
+        return super().to_python(value)
+
+    def validate(self, value):
+        if value != UNASSIGNED:
+            super().validate(value)
+
+
+class AssigneeFilter(django_filters.ModelChoiceFilter):
+    field_class = AssigneeChoiceField
+
+    def filter(self, queryset, value):
+        if value == UNASSIGNED:
+            return queryset.filter(assignee__isnull=True)
+        return super().filter(queryset, value)
 
 
 class ClaimFilter(django_filters.FilterSet):
-    status = django_filters.MultipleChoiceFilter(choices=Status.choices)
+    q = django_filters.CharFilter(method="search", label="Search")
+    status = django_filters.MultipleChoiceFilter(choices=Status.choices, widget=forms.CheckboxSelectMultiple)
+    claimant = ClaimantFilter(queryset=Claimant.objects.all())
+    tag = django_filters.ModelChoiceFilter(
+        field_name="tags", queryset=Tag.objects.all(), to_field_name="name", empty_label="Any tag"
+    )
+    assignee = AssigneeFilter(queryset=get_user_model().objects.none(), to_field_name="username", empty_label="Anyone")
+    priority = django_filters.ChoiceFilter(choices=Priority.choices, empty_label="Any priority")
+    claimed_from = django_filters.DateFilter(
+        field_name="claimed_on", lookup_expr="gte", label="Claimed from", widget=forms.DateInput({"type": "date"})
+    )
+    claimed_to = django_filters.DateFilter(
+        field_name="claimed_on", lookup_expr="lte", label="to", widget=forms.DateInput({"type": "date"})
+    )
+    sort = django_filters.ChoiceFilter(choices=SORT_CHOICES, method="keep", empty_label=None, label="Sort")
 
     class Meta:
         model = Claim
-        fields = ["status"]
+        fields: list[str] = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        assignee = self.form.fields["assignee"]
+        assignee.queryset = desk_members().order_by("first_name", "username")
+        assignee.widget.choices = [
+            ("", "Anyone"),
+            (UNASSIGNED, "Nobody"),
+            *((user.username, user.get_full_name() or user.username) for user in assignee.queryset),
+        ]
+
+    def search(self, queryset, name, value):
+        return queryset.search(value) if value.strip() else queryset
+
+    def keep(self, queryset, name, value):
+        return queryset  # the sort order is applied by the view's paginator
+
+    @property
+    def searching(self) -> bool:
+        return bool(self.form.cleaned_data.get("q", "").strip())
+
+    @property
+    def ordering(self) -> tuple[str, ...] | None:
+        """The keyset ordering, or None for relevance order (a search with no sort chosen)."""
+        sort = self.form.cleaned_data.get("sort")
+        if not sort:
+            return None if self.searching else SORTS["newest"]
+        return SORTS[sort]

@@ -6,16 +6,19 @@ SQL) can break them. Every table is audited by django-pghistory triggers.
 
 from __future__ import annotations
 
+import re
+
 import pghistory
 import pgtrigger
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import SearchVectorField
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
-from django.db.models import Count, Exists, F, OuterRef, Q
-from django.db.models.functions import Lower
+from django.db.models import Count, Exists, F, OuterRef, Q, Value
+from django.db.models.functions import Length, Lower
+from django.db.models.lookups import LessThanOrEqual
 from django.urls import reverse
 from django.utils import timezone
 
@@ -24,6 +27,11 @@ from claims.links import ALLOWED_SCHEMES, InvalidURL, domain_of, normalize_url, 
 # Database-side form of "http or https only": the same rule as claims.links, kept in SQL so that
 # bulk writes and the admin cannot store a javascript: or data: address.
 WEB_URL_REGEX = r"^https?://[^\s/?#]+"
+# The duplicate guard looks at the first words of the text and shows claims above this rank.
+SIMILAR_WORDS = 24
+SIMILARITY_FLOOR = 0.05
+# A claim is one checkable sentence; longer text belongs in the quote.
+CLAIM_TEXT_MAX = 1000
 CANONICAL_URL_REGEX = r"^https?://[a-z0-9.-]+(:[0-9]+)?/[^\s]*$"
 
 
@@ -325,6 +333,36 @@ class ClaimQuerySet(models.QuerySet):
             has_pending_review=Exists(Review.objects.filter(claim=OuterRef("pk"), decision=Decision.PENDING))
         )
 
+    def search(self, words: str) -> ClaimQuerySet:
+        """Full-text search in websearch syntax ("robotyne -tass", "\"more advantageous\"").
+
+        The English query finds stemmed forms, the simple one names and Cyrillic words as typed
+        (the stored vector holds both); results carry a `rank` for ordering by relevance.
+        """
+        query = SearchQuery(words, search_type="websearch", config="english") | SearchQuery(
+            words, search_type="websearch", config="simple"
+        )
+        return self.filter(search_vector=query).annotate(rank=SearchRank(F("search_vector"), query))
+
+    def similar_to(self, text: str, *, exclude: int | None = None, limit: int = 5) -> ClaimQuerySet:
+        """Claims that share the most words with `text`, best first: the duplicate guard.
+
+        Any shared word matches (an OR query of the text's words), and ranking by cover density
+        puts claims that share many words, close together, on top.
+        """
+        words = list(dict.fromkeys(word.lower() for word in re.findall(r"\w{3,}", text)))[:SIMILAR_WORDS]
+        if len(words) < 2:
+            return self.none()
+        raw = " | ".join(f"'{word}'" for word in words)
+        query = SearchQuery(raw, search_type="raw", config="english") | SearchQuery(
+            raw, search_type="raw", config="simple"
+        )
+        rank = SearchRank(F("search_vector"), query, cover_density=True, normalization=Value(32))
+        similar = self.filter(search_vector=query).exclude(pk=exclude).annotate(similarity=rank)
+        return (
+            similar.filter(similarity__gte=SIMILARITY_FLOOR).select_related("claimant").order_by("-similarity")[:limit]
+        )
+
     def for_list(self) -> ClaimQuerySet:
         return self.select_related("claimant__affiliation", "assignee").with_evidence_summary().with_review_state()
 
@@ -371,6 +409,9 @@ class Claim(models.Model):
             choices_constraint("priority", Priority),
             web_url_constraint("origin_url", blank_allowed=True),
             models.CheckConstraint(condition=~Q(text=""), name="claims_claim_text_not_empty"),
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("text"), CLAIM_TEXT_MAX), name="claims_claim_text_one_sentence"
+            ),
         ]
         indexes = [
             models.Index(fields=["-created_at", "-id"], name="claims_claim_newest"),
@@ -408,6 +449,36 @@ class Claim(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("claims:detail", args=[self.pk])
 
+    # What a person edits on /claims/<id>/edit/; compared when two edits collide.
+    EDITABLE_FIELDS = (
+        "text",
+        "claimant",
+        "claimed_on",
+        "claimed_time",
+        "event_on",
+        "event_place",
+        "origin_url",
+        "quote",
+        "priority",
+        "assignee",
+    )
+
+    def changes_since(self, version: int) -> list[tuple[str, str, str]]:
+        """(field, then, now) for each edited field that differs from what `version` held.
+
+        The earlier version comes from the audit history, which snapshots every write.
+        """
+        then = self.events.filter(version=version).order_by("-pgh_id").first()
+        if then is None:
+            return []
+        changes = []
+        for name in self.EDITABLE_FIELDS:
+            field = self._meta.get_field(name)
+            if getattr(then, field.attname) != getattr(self, field.attname):
+                before, after = _shown(then, field), _shown(self, field)
+                changes.append((str(field.verbose_name).capitalize(), before, after))
+        return changes
+
     @property
     def work_state(self) -> WorkState:
         has_pending = getattr(self, "has_pending_review", None)
@@ -416,6 +487,14 @@ class Claim(models.Model):
         if has_pending:
             return WorkState.IN_REVIEW
         return WorkState.IN_PROGRESS if self.assignee_id else WorkState.NEW
+
+
+def _shown(row, field) -> str:
+    """A field's value as a person reads it (a choice's label, a related object's name)."""
+    if field.choices:
+        return str(dict(field.flatchoices).get(getattr(row, field.attname), ""))
+    value = getattr(row, field.name) if field.is_relation else getattr(row, field.attname)
+    return "—" if value in (None, "") else str(value)
 
 
 @pghistory.track(pghistory.InsertEvent(), pghistory.DeleteEvent())

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -18,6 +19,11 @@ EDITORS = "Editors"
 
 DESK_PERMISSION = "claims.view_claim"
 EDITOR_PERMISSION = "claims.decide_review"
+
+
+def desk_members():
+    """Everyone with a role on the desk (who can be assigned a claim)."""
+    return get_user_model().objects.filter(groups__name__in=[FACT_CHECKERS, EDITORS], is_active=True).distinct()
 
 
 def is_desk_member(user) -> bool:

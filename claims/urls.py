@@ -7,5 +7,12 @@ app_name = "claims"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("claims/", views.claim_list, name="list"),
+    path("claims/new/", views.claim_create, name="create"),
+    path("claims/similar/", views.claim_similar, name="similar"),
     path("claims/<int:pk>/", views.claim_detail, name="detail"),
+    path("claims/<int:pk>/edit/", views.claim_edit, name="edit"),
+    path("claims/<int:pk>/evidence/", views.evidence_add, name="evidence_add"),
+    path("claims/<int:pk>/evidence/<int:evidence_pk>/remove/", views.evidence_remove, name="evidence_remove"),
+    path("claims/<int:pk>/propose/", views.claim_propose, name="propose"),
+    path("claimants/suggest/", views.claimant_suggest, name="claimant_suggest"),
 ]

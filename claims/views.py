@@ -1,19 +1,26 @@
 from __future__ import annotations
 
-from django.core.paginator import Paginator
-from django.db import DatabaseError, connection
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_safe
+from django.views.decorators.http import require_GET, require_http_methods, require_POST, require_safe
 from django_htmx.middleware import HtmxDetails
 
+from claims import workflow
 from claims.filters import ClaimFilter
-from claims.models import Claim, Evidence, Review, Stance, Status
+from claims.forms import ClaimForm, EvidenceForm, ProposalForm
+from claims.history import claim_timeline
+from claims.models import Claim, Claimant, Decision, Evidence, Review, Stance, Status
+from claims.paging import keyset_page
 from claims.roles import desk_member_required
 
 CLAIMS_PER_PAGE = 50
+MAX_SEARCH_PAGE = 100
+CLAIMANT_SUGGESTIONS = 10
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -33,8 +40,10 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok", "database": "ok"})
 
 
-def _status_counts() -> list[tuple[str, str, int]]:
-    counts = dict(Claim.objects.values_list("status").annotate(n=Count("id")).order_by())
+def _status_counts(claims=None) -> list[tuple[str, str, int]]:
+    """(status, label, count) for every status on the scale, in scale order, in one query."""
+    claims = Claim.objects.all() if claims is None else claims
+    counts = dict(claims.order_by().values_list("status").annotate(n=Count("id")))
     return [(value, label, counts.get(value, 0)) for value, label in Status.choices]
 
 
@@ -56,32 +65,137 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @require_GET
 @desk_member_required
 def claim_list(request: HtmxHttpRequest) -> HttpResponse:
-    filters = ClaimFilter(request.GET, queryset=Claim.objects.for_list().order_by("-created_at", "-id"))
-    # A filter that makes no sense is explained, never silently dropped to show everything.
-    claims = filters.qs if filters.is_valid() else Claim.objects.none()
-    page = Paginator(claims, CLAIMS_PER_PAGE).get_page(request.GET.get("page"))
-    context = {"page": page, "filters": filters, "query": _without_page(request)}
-    status = 200 if filters.is_valid() else 400
-    if request.htmx:
-        return render(request, "claims/claim_list.html#results", context, status=status)
-    return render(
-        request,
-        "claims/claim_list.html",
-        {**context, "status_counts": _status_counts(), "selected_statuses": request.GET.getlist("status")},
-        status=status,
+    filters = ClaimFilter(request.GET, queryset=Claim.objects.for_list())
+    valid = filters.is_valid()  # an unknown value is explained beside the filters, with a 400
+    claims = filters.qs if valid else Claim.objects.none()
+
+    if filters.ordering:
+        page = keyset_page(claims, filters.ordering, request.GET.get("after", ""), CLAIMS_PER_PAGE)
+        items, next_query = page.items, _query(request, after=page.next_cursor, page=None) if page.next_cursor else ""
+        is_first = page.is_first
+    else:  # ranked search results: relevance has no stable keyset, and nobody reads page 200 of them
+        number = _page_number(request.GET.get("page"))
+        offset = (number - 1) * CLAIMS_PER_PAGE
+        rows = list(claims.order_by("-rank", "-id")[offset : offset + CLAIMS_PER_PAGE + 1])
+        items, is_first = rows[:CLAIMS_PER_PAGE], number == 1
+        has_next = len(rows) > CLAIMS_PER_PAGE and number < MAX_SEARCH_PAGE
+        next_query = _query(request, page=number + 1, after=None) if has_next else ""
+
+    # Counts per status for the other filters, so each status chip says what ticking it would show.
+    without_status = request.GET.copy()
+    without_status.pop("status", None)
+    count_filters = ClaimFilter(without_status, queryset=Claim.objects.all())
+    status_counts = _status_counts(count_filters.qs if count_filters.is_valid() else None)
+    selected = set(filters.form.cleaned_data.get("status") or []) if valid else set()
+    context = {
+        "filters": filters,
+        "claims": items,
+        "next_query": next_query,
+        "first_query": "" if is_first else _query(request, after=None, page=None),
+        "status_counts": status_counts,
+        "selected_statuses": selected,
+        "total": sum(count for value, _, count in status_counts if not selected or value in selected),
+    }
+    template = (
+        "claims/claim_list.html#results" if request.htmx and not request.htmx.boosted else "claims/claim_list.html"
     )
+    return render(request, template, context, status=200 if valid else 400)
 
 
-def _without_page(request: HttpRequest) -> str:
-    """The current filters as a query string, for pagination links that keep them."""
+def _query(request: HttpRequest, **changes: object) -> str:
+    """The current query string with some parameters replaced (or removed, with None)."""
     query = request.GET.copy()
-    query.pop("page", None)
+    for key, value in changes.items():
+        query.pop(key, None)
+        if value is not None:
+            query[key] = value
     return query.urlencode()
+
+
+def _page_number(raw: str | None) -> int:
+    try:
+        return min(max(int(raw or 1), 1), MAX_SEARCH_PAGE)
+    except ValueError:
+        return 1
 
 
 @require_GET
 @desk_member_required
-def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def claim_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    return render(request, "claims/claim_detail.html", _claim_page(request, pk))
+
+
+@require_POST
+@desk_member_required
+def evidence_add(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    claim = get_object_or_404(Claim.objects.select_related("claimant"), pk=pk)
+    form = EvidenceForm(request.POST, claim=claim)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            workflow.evidence_add(
+                claim=claim,
+                user=request.user,
+                url=data["url"],
+                title=data["title"],
+                kind=data["kind"],
+                stance=data["stance"],
+                repeats_claimant=data["repeats_claimant"],
+                excerpt=data["excerpt"],
+                note=data["note"],
+            )
+        except IntegrityError:  # someone linked the same source a moment ago
+            form.add_error("url", "This source was just linked to the claim by someone else.")
+        else:
+            if not request.htmx:
+                messages.success(request, "Evidence added.")
+                return redirect(claim)
+            return _evidence_changed(request, pk)
+    context = _claim_page(request, pk, evidence_form=form)
+    template = "claims/_claim_updates.html" if request.htmx else "claims/claim_detail.html"
+    return render(request, template, context, status=422)
+
+
+@require_POST
+@desk_member_required
+def evidence_remove(request: HtmxHttpRequest, pk: int, evidence_pk: int) -> HttpResponse:
+    if not request.user.has_perm("claims.delete_evidence"):
+        raise PermissionDenied("You cannot remove evidence.")
+    evidence = get_object_or_404(Evidence.objects.select_related("claim"), pk=evidence_pk, claim_id=pk)
+    workflow.evidence_remove(evidence=evidence, user=request.user)
+    if not request.htmx:
+        messages.success(request, "Evidence removed; the history keeps it.")
+        return redirect(evidence.claim)
+    return _evidence_changed(request, pk)
+
+
+@require_POST
+@desk_member_required
+def claim_propose(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    claim = get_object_or_404(Claim, pk=pk)
+    form = ProposalForm(request.POST, claim=claim)
+    if form.is_valid():
+        try:
+            workflow.review_propose(
+                claim=claim,
+                status=form.cleaned_data["status"],
+                rationale=form.cleaned_data["rationale"],
+                user=request.user,
+            )
+        except workflow.ProposalRefused as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            messages.success(request, "Proposal sent to the editors' queue.")
+            return redirect(claim)
+    return render(request, "claims/claim_detail.html", _claim_page(request, pk, proposal_form=form), status=422)
+
+
+def _evidence_changed(request: HttpRequest, pk: int) -> HttpResponse:
+    """The evidence section with a fresh form, and the parts of the page that depend on it."""
+    return render(request, "claims/_claim_updates.html", _claim_page(request, pk))
+
+
+def _claim_page(request: HttpRequest, pk: int, *, evidence_form=None, proposal_form=None) -> dict:
     claim = get_object_or_404(Claim.objects.for_list().select_related("created_by").prefetch_related("tags"), pk=pk)
     evidence = list(
         Evidence.objects.filter(claim=claim)
@@ -90,10 +204,90 @@ def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     for item in evidence:
         item.claim = claim  # is_independent reads the claimant through it; saves a query per row
-    groups = [(stance, [item for item in evidence if item.stance == stance.value]) for stance in Stance]
-    reviews = claim.reviews.select_related("proposed_by", "decided_by").order_by("-proposed_at", "-id")
-    return render(
-        request,
-        "claims/claim_detail.html",
-        {"claim": claim, "evidence_groups": groups, "reviews": reviews},
-    )
+    reviews = list(claim.reviews.select_related("proposed_by", "decided_by").order_by("-proposed_at", "-id"))
+    summary = workflow.EvidenceSummary.of(claim)
+    return {
+        "claim": claim,
+        "evidence_groups": [(stance, [item for item in evidence if item.stance == stance]) for stance in Stance],
+        "pending_review": next((review for review in reviews if review.decision == Decision.PENDING), None),
+        "timeline": claim_timeline(claim, reviews),
+        "gates": [
+            (value, label, workflow.unmet_gate(value, summary, "given"))
+            for value, label in Status.choices
+            if value != claim.status
+        ],
+        "evidence_form": evidence_form or EvidenceForm(claim=claim),
+        "proposal_form": proposal_form or ProposalForm(claim=claim),
+        "can_remove_evidence": request.user.has_perm("claims.delete_evidence"),
+    }
+
+
+@require_http_methods(["GET", "POST"])
+@desk_member_required
+def claim_create(request: HtmxHttpRequest) -> HttpResponse:
+    form = ClaimForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            claim = form.save(user=request.user)
+            messages.success(request, f"Claim #{claim.pk} logged.")
+            return redirect(claim)
+        return _claim_form(request, form, status=422)
+    return _claim_form(request, form)
+
+
+@require_http_methods(["GET", "POST"])
+@desk_member_required
+def claim_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    claim = get_object_or_404(Claim.objects.select_related("claimant"), pk=pk)
+    form = ClaimForm(request.POST or None, instance=claim)
+    if request.method != "POST":
+        return _claim_form(request, form)
+    if not form.is_valid():
+        return _claim_form(request, form, status=422)
+    with transaction.atomic():
+        # Optimistic locking: the save goes through only if nobody saved since this form was opened.
+        current = Claim.objects.select_for_update().select_related("updated_by").get(pk=pk)
+        seen = form.cleaned_data["version"]
+        if seen == current.version:
+            form.save(user=request.user)
+            messages.success(request, "Changes saved.")
+            return redirect(claim)
+    # Someone else saved first: show what they changed, keep this person's input, and let the
+    # next save (made knowingly) go through against the current version.
+    data = request.POST.copy()
+    data["version"] = current.version
+    form = ClaimForm(data, instance=current)
+    form.is_valid()
+    conflict = {"changes": current.changes_since(seen) if seen else [], "by": current.updated_by}
+    return _claim_form(request, form, status=409, conflict=conflict)
+
+
+def _claim_form(request: HttpRequest, form: ClaimForm, *, status: int = 200, conflict=None) -> HttpResponse:
+    claim = form.instance if form.instance.pk else None
+    context = {"form": form, "claim": claim, "conflict": conflict, "similar": []}
+    return render(request, "claims/claim_form.html", context, status=status)
+
+
+@require_GET
+@desk_member_required
+def claim_similar(request: HtmxHttpRequest) -> HttpResponse:
+    """The duplicate guard: claims worded like the text being typed."""
+    text = request.GET.get("text", "")
+    exclude = request.GET.get("exclude", "")
+    similar = Claim.objects.similar_to(text, exclude=int(exclude) if exclude.isdigit() else None)
+    return render(request, "claims/claim_form.html#similar", {"similar": similar, "text": text})
+
+
+@require_GET
+@desk_member_required
+def claimant_suggest(request: HtmxHttpRequest) -> HttpResponse:
+    """<option>s for a claimant <datalist>: names that start with, then contain, what was typed."""
+    typed = " ".join((request.GET.get("claimant") or request.GET.get("claimant_name") or "").split())
+    names = []
+    if typed:
+        starts = Claimant.objects.filter(name__istartswith=typed).order_by("name")
+        names = list(starts.values_list("name", flat=True)[:CLAIMANT_SUGGESTIONS])
+        if len(names) < CLAIMANT_SUGGESTIONS:
+            more = Claimant.objects.filter(name__icontains=typed).exclude(name__in=names).order_by("name")
+            names += list(more.values_list("name", flat=True)[: CLAIMANT_SUGGESTIONS - len(names)])
+    return render(request, "claims/_claimant_options.html", {"names": names})

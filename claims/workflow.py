@@ -1,6 +1,5 @@
-"""The desk's rule book for status changes (DESIGN §3): evidence gates, in one place.
-
-The review workflow (propose, approve, return, withdraw) builds on these rules.
+"""The desk's rule book (DESIGN §3) and the writes that span several models, in one place:
+evidence gates, proposing a status, linking and unlinking evidence.
 """
 
 from __future__ import annotations
@@ -8,8 +7,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
 
-from claims.models import Claim, Status
+from claims.links import domain_of
+from claims.models import Claim, Decision, Evidence, Outlet, Review, Source, Status
 
 
 @dataclass(frozen=True)
@@ -55,3 +57,67 @@ def unmet_gate(status: str, evidence: EvidenceSummary, rationale: str) -> str:
     if status == Status.FALSE and not evidence.contradicting:
         return "False needs at least one contradicting source."
     return ""
+
+
+class ProposalRefused(Exception):
+    """A proposal that cannot be made; the message says why, for the person who tried."""
+
+
+@transaction.atomic
+def review_propose(*, claim: Claim, status: str, rationale: str, user) -> Review:
+    """Open a pending review: the claim enters the editors' queue.
+
+    The claim row is locked so two proposals for one claim cannot both be made; the database's
+    one-pending-review constraint is the last line of defence.
+    """
+    claim = Claim.objects.select_for_update().get(pk=claim.pk)
+    pending = claim.reviews.filter(decision=Decision.PENDING).select_related("proposed_by").first()
+    if pending:
+        raise ProposalRefused(
+            f"{person_name(pending.proposed_by)} already proposed “{pending.get_proposed_status_display()}”;"
+            " an editor has to decide that first."
+        )
+    review = Review.objects.create(
+        claim=claim, previous_status=claim.status, proposed_status=status, rationale=rationale, proposed_by=user
+    )
+    _touch(claim, user)
+    return review
+
+
+@transaction.atomic
+def evidence_add(*, claim: Claim, user, url: str, title: str, kind: str, **link) -> Evidence:
+    """Link the source at `url` (reused if known, created otherwise) to the claim.
+
+    An unknown domain becomes a new outlet with an unknown affiliation, so it counts as
+    independent only once an editor has said whose it is.
+    """
+    source = Source.objects.filter(url=url).first()
+    if source is None:
+        domain = domain_of(url)
+        outlet = (
+            Outlet.objects.for_url(url) or Outlet.objects.get_or_create(domain=domain, defaults={"name": domain})[0]
+        )
+        source = Source.objects.create(url=url, title=title, outlet=outlet, kind=kind, added_by=user)
+    elif title and not source.title:
+        source.title = title
+        source.save(update_fields=["title"])
+    evidence = Evidence.objects.create(claim=claim, source=source, added_by=user, **link)
+    _touch(claim, user)
+    return evidence
+
+
+@transaction.atomic
+def evidence_remove(*, evidence: Evidence, user) -> None:
+    """Unlink a source from a claim; the audit history keeps the link and who removed it."""
+    claim = evidence.claim
+    evidence.delete()
+    _touch(claim, user)
+
+
+def _touch(claim: Claim, user) -> None:
+    """Record activity on the claim (the list's "last activity" order) without an edit's version bump."""
+    Claim.objects.filter(pk=claim.pk).update(updated_at=timezone.now(), updated_by=user)
+
+
+def person_name(user) -> str:
+    return (user.get_full_name() or user.get_username()) if user else "Someone"

@@ -7,7 +7,7 @@ import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 
-from claims.models import Affiliation, Claim, Claimant, Evidence, Outlet, Review, Source, Stance, Status
+from claims.models import Affiliation, Claim, Claimant, Evidence, Outlet, Review, Source, Stance, Status, Tag
 from claims.roles import EDITORS, FACT_CHECKERS
 
 
@@ -87,10 +87,16 @@ class SourceFactory(factory.django.DjangoModelFactory):
 class ClaimFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Claim
+        skip_postgeneration_save = True
 
     text = factory.Sequence(lambda n: f"Forces took village number {n}.")
     claimant = factory.SubFactory(ClaimantFactory)
     claimed_on = dt.date(2024, 5, 15)
+
+    @factory.post_generation
+    def tags(self, create, names, **kwargs):
+        if create and names:
+            self.tags.set([Tag.objects.get_or_create(name=name)[0] for name in names])
 
 
 class EvidenceFactory(factory.django.DjangoModelFactory):

@@ -1,0 +1,221 @@
+"""The desk's forms. Each one reports bad input beside the field and writes nothing."""
+
+from __future__ import annotations
+
+from django import forms
+from django.db import transaction
+from django.urls import reverse_lazy
+from django.utils import timezone
+
+from claims.links import InvalidURL, normalize_url
+from claims.models import (
+    CLAIM_TEXT_MAX,
+    Affiliation,
+    Claim,
+    Claimant,
+    ClaimantKind,
+    ClaimTag,
+    Evidence,
+    Priority,
+    SourceKind,
+    Stance,
+    Status,
+    Tag,
+)
+from claims.roles import desk_members
+
+MAX_TAGS = 12
+
+
+def _clean_words(value: str) -> str:
+    """Strip, and collapse runs of whitespace (pasted text often carries line breaks)."""
+    return " ".join(value.split())
+
+
+class ClaimForm(forms.ModelForm):
+    """Log or edit a claim. The claimant is typed: an existing one is matched by name, a new one
+    is created with the affiliation chosen here."""
+
+    claimant_name = forms.CharField(
+        label="Claimant",
+        max_length=200,
+        help_text="Start typing to pick an existing claimant; a new name creates one.",
+        widget=forms.TextInput(
+            {
+                "list": "claimant-options",
+                "autocomplete": "off",
+                "hx-get": reverse_lazy("claims:claimant_suggest"),
+                "hx-trigger": "input changed delay:200ms",
+                "hx-target": "#claimant-options",
+                "hx-sync": "this:replace",
+            }
+        ),
+    )
+    new_claimant_kind = forms.ChoiceField(
+        label="Kind", choices=ClaimantKind.choices, initial=ClaimantKind.OTHER, required=False
+    )
+    new_claimant_affiliation = forms.ModelChoiceField(
+        label="Affiliation",
+        queryset=Affiliation.objects.all(),
+        required=False,
+        empty_label="Unknown",
+        help_text="Decides which sources count as independent of this claimant.",
+    )
+    tag_names = forms.CharField(label="Tags", required=False, max_length=500, help_text="Separate tags with commas.")
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Claim
+        fields = [
+            "text",
+            "claimed_on",
+            "claimed_time",
+            "event_on",
+            "event_place",
+            "origin_url",
+            "quote",
+            "priority",
+            "assignee",
+        ]
+        widgets = {
+            "text": forms.Textarea({"rows": 3, "maxlength": CLAIM_TEXT_MAX}),
+            "quote": forms.Textarea({"rows": 3}),
+            "claimed_on": forms.DateInput({"type": "date"}, format="%Y-%m-%d"),
+            "claimed_time": forms.TimeInput({"type": "time"}, format="%H:%M"),
+            "event_on": forms.DateInput({"type": "date"}, format="%Y-%m-%d"),
+        }
+        labels = {"text": "Claim", "claimed_on": "Claimed on", "claimed_time": "at", "event_on": "Event date"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["text"].max_length = CLAIM_TEXT_MAX
+        self.fields["text"].help_text = "One checkable sentence, in the desk's own words."
+        self.fields["assignee"].queryset = desk_members().order_by("first_name", "username")
+        self.fields["assignee"].label_from_instance = lambda user: user.get_full_name() or user.username
+        self.fields["assignee"].empty_label = "Nobody yet"
+        self.fields["priority"].initial = Priority.NORMAL
+        if not self.instance.pk:
+            self.fields["claimed_on"].initial = timezone.localdate()
+        else:
+            self.fields["claimant_name"].initial = self.instance.claimant.name
+            self.fields["tag_names"].initial = ", ".join(tag.name for tag in self.instance.tags.all())
+            self.fields["version"].initial = self.instance.version
+
+    def clean_text(self) -> str:
+        text = _clean_words(self.cleaned_data["text"])
+        if not text:
+            raise forms.ValidationError("Write the claim as one sentence.")
+        return text
+
+    def clean_claimant_name(self) -> str:
+        name = _clean_words(self.cleaned_data["claimant_name"])
+        if not name:
+            raise forms.ValidationError("Name who made the claim.")
+        return name
+
+    def clean_tag_names(self) -> list[str]:
+        names = {}
+        for raw in self.cleaned_data["tag_names"].split(","):
+            name = _clean_words(raw)
+            if name:
+                if len(name) > 60:
+                    raise forms.ValidationError(f"Tags are at most 60 characters; “{name[:20]}…” is longer.")
+                names.setdefault(name.lower(), name)
+        if len(names) > MAX_TAGS:
+            raise forms.ValidationError(f"At most {MAX_TAGS} tags.")
+        return list(names.values())
+
+    def existing_claimant(self) -> Claimant | None:
+        return Claimant.objects.filter(name__iexact=self.cleaned_data["claimant_name"]).first()
+
+    @transaction.atomic
+    def save(self, *, user) -> Claim:
+        """Write the claim (and a new claimant and tags if needed) in one transaction."""
+        claim = super().save(commit=False)
+        claim.claimant = self.existing_claimant() or Claimant.objects.create(
+            name=self.cleaned_data["claimant_name"],
+            kind=self.cleaned_data["new_claimant_kind"] or ClaimantKind.OTHER,
+            affiliation=self.cleaned_data["new_claimant_affiliation"],
+        )
+        now = timezone.now()
+        if claim.pk is None:
+            claim.created_by, claim.created_at = user, now
+        else:
+            claim.version += 1
+        claim.updated_by, claim.updated_at = user, now
+        claim.save()
+        self._save_tags(claim)
+        return claim
+
+    def _save_tags(self, claim: Claim) -> None:
+        wanted = []
+        for name in self.cleaned_data["tag_names"]:
+            tag = Tag.objects.filter(name__iexact=name).first() or Tag.objects.create(name=name)
+            wanted.append(tag)
+        # Only the links that changed are written, so the audit history shows real changes.
+        ClaimTag.objects.filter(claim=claim).exclude(tag__in=wanted).delete()
+        existing = set(ClaimTag.objects.filter(claim=claim).values_list("tag_id", flat=True))
+        ClaimTag.objects.bulk_create([ClaimTag(claim=claim, tag=tag) for tag in wanted if tag.pk not in existing])
+
+
+class EvidenceForm(forms.Form):
+    """Link a source to a claim: paste its address, say what it does to the claim."""
+
+    url = forms.CharField(
+        label="Source address",
+        max_length=2000,
+        widget=forms.URLInput({"placeholder": "https://", "autocomplete": "off"}),
+        help_text="Tracking parameters and #fragments are dropped; a known source is reused.",
+    )
+    title = forms.CharField(label="Title", max_length=500, required=False)
+    kind = forms.ChoiceField(label="Kind", choices=SourceKind.choices, initial=SourceKind.ARTICLE)
+    stance = forms.ChoiceField(label="Stance", choices=Stance.choices, widget=forms.RadioSelect)
+    repeats_claimant = forms.BooleanField(
+        label="Only repeats the claimant", required=False, help_text="Relays never count as independent."
+    )
+    excerpt = forms.CharField(label="Excerpt", required=False, max_length=5000, widget=forms.Textarea({"rows": 2}))
+    note = forms.CharField(label="Note", required=False, max_length=5000, widget=forms.Textarea({"rows": 2}))
+
+    def __init__(self, *args, claim: Claim, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.claim = claim
+
+    def clean_url(self) -> str:
+        try:
+            url = normalize_url(self.cleaned_data["url"])
+        except InvalidURL as error:
+            raise forms.ValidationError(str(error)) from error
+        linked = Evidence.objects.filter(claim=self.claim, source__url=url).first()
+        if linked:
+            raise forms.ValidationError(
+                f"This source is already linked to the claim ({linked.get_stance_display().lower()})."
+            )
+        return url
+
+
+class ProposalForm(forms.Form):
+    """Propose a new status for a claim; an editor approves or returns it."""
+
+    status = forms.ChoiceField(label="New status", choices=Status.choices, widget=forms.RadioSelect)
+    rationale = forms.CharField(
+        label="Rationale",
+        max_length=5000,
+        widget=forms.Textarea({"rows": 3}),
+        help_text="What the evidence shows, for the editor and the weekly report.",
+    )
+
+    def __init__(self, *args, claim: Claim, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.claim = claim
+
+    def clean_rationale(self) -> str:
+        rationale = self.cleaned_data["rationale"].strip()
+        if not rationale:
+            raise forms.ValidationError("Say why: the editor decides on the rationale.")
+        return rationale
+
+    def clean_status(self) -> str:
+        status = self.cleaned_data["status"]
+        if status == self.claim.status:
+            raise forms.ValidationError(f"The claim is already {self.claim.get_status_display().lower()}.")
+        return status
