@@ -9,7 +9,6 @@ from django.utils import timezone
 
 from claims.links import InvalidURL, normalize_url
 from claims.models import (
-    CLAIM_TEXT_MAX,
     Affiliation,
     Claim,
     Claimant,
@@ -78,7 +77,7 @@ class ClaimForm(forms.ModelForm):
             "assignee",
         ]
         widgets = {
-            "text": forms.Textarea({"rows": 3, "maxlength": CLAIM_TEXT_MAX}),
+            "text": forms.Textarea({"rows": 3}),
             "quote": forms.Textarea({"rows": 3}),
             "claimed_on": forms.DateInput({"type": "date"}, format="%Y-%m-%d"),
             "claimed_time": forms.TimeInput({"type": "time"}, format="%H:%M"),
@@ -88,7 +87,6 @@ class ClaimForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["text"].max_length = CLAIM_TEXT_MAX
         self.fields["text"].help_text = "One checkable sentence, in the desk's own words."
         self.fields["assignee"].queryset = desk_members().order_by("first_name", "username")
         self.fields["assignee"].label_from_instance = lambda user: user.get_full_name() or user.username

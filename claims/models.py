@@ -371,7 +371,9 @@ class ClaimQuerySet(models.QuerySet):
 class Claim(models.Model):
     """A statement as one checkable sentence, and the desk's current assessment of it."""
 
-    text = models.TextField(help_text="The claim as one checkable sentence, in the desk's words.")
+    text = models.TextField(
+        max_length=CLAIM_TEXT_MAX, help_text="The claim as one checkable sentence, in the desk's words."
+    )
     claimant = models.ForeignKey(Claimant, on_delete=models.PROTECT, related_name="claims")
     claimed_on = models.DateField(help_text="The day the claim was made.")
     claimed_time = models.TimeField(

@@ -246,7 +246,7 @@ def claim_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         return _claim_form(request, form, status=422)
     with transaction.atomic():
         # Optimistic locking: the save goes through only if nobody saved since this form was opened.
-        current = Claim.objects.select_for_update().select_related("updated_by").get(pk=pk)
+        current = Claim.objects.select_for_update(of=("self",)).select_related("updated_by").get(pk=pk)
         seen = form.cleaned_data["version"]
         if seen == current.version:
             form.save(user=request.user)
@@ -254,11 +254,11 @@ def claim_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             return redirect(claim)
     # Someone else saved first: show what they changed, keep this person's input, and let the
     # next save (made knowingly) go through against the current version.
+    conflict = {"changes": current.changes_since(seen) if seen else [], "by": current.updated_by}
     data = request.POST.copy()
     data["version"] = current.version
     form = ClaimForm(data, instance=current)
-    form.is_valid()
-    conflict = {"changes": current.changes_since(seen) if seen else [], "by": current.updated_by}
+    form.is_valid()  # binds this person's input to the form again (and onto `current`, now unused)
     return _claim_form(request, form, status=409, conflict=conflict)
 
 

@@ -1,0 +1,129 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from claims.models import Claim, Priority, Status
+from tests.factories import ClaimantFactory, ClaimFactory, fact_checker
+
+pytestmark = pytest.mark.django_db
+
+
+def shown(client, **params) -> list[str]:
+    response = client.get(reverse("claims:list"), params)
+    assert response.status_code == 200, response.content.decode()[:500]
+    return [claim.text for claim in response.context["claims"]]
+
+
+@pytest.fixture
+def desk(checker):
+    ministry = ClaimantFactory(name="Russian Ministry of Defence")
+    staff = ClaimantFactory(name="Генеральний штаб ЗСУ")
+    ClaimFactory(
+        text="Air defences downed 17 drones over Belgorod",
+        claimant=ministry,
+        priority=Priority.HIGH,
+        claimed_on=dt.date(2024, 5, 15),
+        tags=["air defence"],
+        assignee=checker,
+    )
+    ClaimFactory(text="Troops captured Robotyne", claimant=ministry, claimed_on=dt.date(2024, 5, 10))
+    ClaimFactory(
+        text="Підрозділи відійшли на вигідніші позиції біля Вовчанська",
+        claimant=staff,
+        claimed_on=dt.date(2024, 5, 16),
+        priority=Priority.URGENT,
+    )
+    Claim.objects.filter(text__startswith="Troops").update(status=Status.DISPUTED)
+
+
+def test_search_uses_stemming_websearch_syntax_and_cyrillic(checker_client, desk):
+    assert shown(checker_client, q="capture") == ["Troops captured Robotyne"]
+    assert shown(checker_client, q="ministry -drones") == ["Troops captured Robotyne"]
+    assert shown(checker_client, q="Вовчанська") == ["Підрозділи відійшли на вигідніші позиції біля Вовчанська"]
+    assert shown(checker_client, q="генеральний") == ["Підрозділи відійшли на вигідніші позиції біля Вовчанська"]
+    assert shown(checker_client, q='"drones over"') == ["Air defences downed 17 drones over Belgorod"]
+
+
+def test_search_ranks_the_best_match_first(checker_client, desk):
+    ClaimFactory(text="Robotyne, Robotyne: shelling reported near Robotyne")
+    assert shown(checker_client, q="robotyne")[0] == "Robotyne, Robotyne: shelling reported near Robotyne"
+
+
+def test_filters_combine(checker_client, desk, checker):
+    assert shown(checker_client, claimant="russian ministry of defence", sort="oldest") == [
+        "Air defences downed 17 drones over Belgorod",
+        "Troops captured Robotyne",
+    ]
+    assert shown(checker_client, tag="air defence") == ["Air defences downed 17 drones over Belgorod"]
+    assert shown(checker_client, assignee=checker.username) == ["Air defences downed 17 drones over Belgorod"]
+    assert len(shown(checker_client, assignee="none")) == 2
+    assert shown(checker_client, priority=Priority.URGENT) == [
+        "Підрозділи відійшли на вигідніші позиції біля Вовчанська"
+    ]
+    assert shown(checker_client, claimed_from="2024-05-11", claimed_to="2024-05-15") == [
+        "Air defences downed 17 drones over Belgorod"
+    ]
+    assert shown(checker_client, status="disputed") == ["Troops captured Robotyne"]
+
+
+def test_sort_orders(checker_client, desk):
+    assert shown(checker_client, sort="priority")[0] == "Підрозділи відійшли на вигідніші позиції біля Вовчанська"
+    Claim.objects.filter(text__startswith="Troops").update(updated_at=dt.datetime(2030, 1, 1, tzinfo=dt.UTC))
+    assert shown(checker_client, sort="activity")[0] == "Troops captured Robotyne"
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"status": "probably"},
+        {"claimant": "Nobody at all"},
+        {"tag": "no-such-tag"},
+        {"assignee": "ghost"},
+        {"priority": "99"},
+        {"claimed_from": "yesterday"},
+        {"sort": "random"},
+    ],
+)
+def test_unknown_filter_values_get_a_clear_message_not_a_500(checker_client, desk, params):
+    response = checker_client.get(reverse("claims:list"), params)
+    assert response.status_code == 400
+    assert 'role="alert"' in response.content.decode()
+
+
+@pytest.mark.parametrize("params", [{"after": "%%%"}, {"page": "-5"}, {"page": "99999999999"}, {"q": "'\\&|!("}])
+def test_odd_paging_and_search_input_still_gives_a_page(checker_client, desk, params):
+    assert checker_client.get(reverse("claims:list"), params).status_code == 200
+
+
+def test_status_chips_count_within_the_other_filters(checker_client, desk):
+    response = checker_client.get(
+        reverse("claims:list"), {"claimant": "Russian Ministry of Defence", "status": "disputed"}
+    )
+    counts = {value: count for value, _, count in response.context["status_counts"]}
+    assert counts["unverified"] == 1 and counts["disputed"] == 1 and counts["confirmed"] == 0
+    assert response.context["total"] == 1
+
+
+def test_htmx_request_gets_the_results_and_fresh_counts_out_of_band(checker_client, desk):
+    response = checker_client.get(reverse("claims:list"), {"q": "robotyne"}, headers={"HX-Request": "true"})
+    page = response.content.decode()
+    assert page.lstrip().startswith('<section id="results"')
+    assert 'id="count-disputed" hx-swap-oob="true">1<' in page
+    assert "Troops captured Robotyne" in page and "<form" not in page
+
+
+def test_the_list_works_without_javascript_as_a_plain_form(checker_client, desk):
+    page = checker_client.get(reverse("claims:list")).content.decode()
+    assert 'method="get" action="/claims/"' in page
+    assert '<button type="submit" class="button">Apply</button>' in page
+
+
+def test_dashboard_links_to_my_claims(client, desk, checker):
+    other = fact_checker(username="other")
+    ClaimFactory(assignee=other, text="Not mine")
+    client.force_login(checker)
+    page = client.get(reverse("claims:dashboard")).content.decode()
+    assert "Air defences downed 17 drones" in page and "Not mine" not in page
