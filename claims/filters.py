@@ -9,7 +9,7 @@ import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
 
-from claims.models import Claim, Claimant, Priority, Status, Tag
+from claims.models import Claim, Claimant, Outlet, Priority, Source, SourceKind, Status, Tag
 from claims.roles import desk_members
 
 # Each ordering ends in the primary key so keyset pagination has a unique position per row.
@@ -115,3 +115,14 @@ class ClaimFilter(django_filters.FilterSet):
         if not sort:
             return None if self.searching else SORTS["newest"]
         return SORTS[sort]
+
+
+class SourceFilter(django_filters.FilterSet):
+    outlet = django_filters.ModelChoiceFilter(
+        queryset=Outlet.objects.order_by("name"), to_field_name="domain", empty_label="Any outlet"
+    )
+    kind = django_filters.ChoiceFilter(choices=SourceKind.choices, empty_label="Any kind")
+
+    class Meta:
+        model = Source
+        fields: list[str] = []

@@ -15,6 +15,7 @@ from claims.models import (
     ClaimantKind,
     ClaimTag,
     Evidence,
+    Outlet,
     Priority,
     SourceKind,
     Stance,
@@ -217,3 +218,9 @@ class ProposalForm(forms.Form):
         if status == self.claim.status:
             raise forms.ValidationError(f"The claim is already {self.claim.get_status_display().lower()}.")
         return status
+
+
+class OutletForm(forms.ModelForm):
+    class Meta:
+        model = Outlet
+        fields = ["name", "affiliation"]

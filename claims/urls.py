@@ -14,5 +14,11 @@ urlpatterns = [
     path("claims/<int:pk>/evidence/", views.evidence_add, name="evidence_add"),
     path("claims/<int:pk>/evidence/<int:evidence_pk>/remove/", views.evidence_remove, name="evidence_remove"),
     path("claims/<int:pk>/propose/", views.claim_propose, name="propose"),
+    path("claimants/", views.claimant_list, name="claimants"),
     path("claimants/suggest/", views.claimant_suggest, name="claimant_suggest"),
+    path("claimants/<int:pk>/", views.claimant_detail, name="claimant"),
+    path("sources/", views.source_list, name="sources"),
+    path("sources/<int:pk>/", views.source_detail, name="source"),
+    path("outlets/", views.outlet_list, name="outlets"),
+    path("outlets/<int:pk>/", views.outlet_update, name="outlet_update"),
 ]

@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db import DatabaseError, IntegrityError, connection, transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
@@ -11,16 +14,17 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.middleware import HtmxDetails
 
 from claims import workflow
-from claims.filters import ClaimFilter
-from claims.forms import ClaimForm, EvidenceForm, ProposalForm
+from claims.filters import ClaimFilter, SourceFilter
+from claims.forms import ClaimForm, EvidenceForm, OutletForm, ProposalForm
 from claims.history import claim_timeline
-from claims.models import Claim, Claimant, Decision, Evidence, Review, Stance, Status
+from claims.models import Affiliation, Claim, Claimant, Decision, Evidence, Outlet, Review, Source, Stance, Status
 from claims.paging import keyset_page
-from claims.roles import desk_member_required
+from claims.roles import desk_member_required, is_editor
 
 CLAIMS_PER_PAGE = 50
 MAX_SEARCH_PAGE = 100
 CLAIMANT_SUGGESTIONS = 10
+LIBRARY_PER_PAGE = 100
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -291,3 +295,94 @@ def claimant_suggest(request: HtmxHttpRequest) -> HttpResponse:
             more = Claimant.objects.filter(name__icontains=typed).exclude(name__in=names).order_by("name")
             names += list(more.values_list("name", flat=True)[: CLAIMANT_SUGGESTIONS - len(names)])
     return render(request, "claims/_claimant_options.html", {"names": names})
+
+
+@require_GET
+@desk_member_required
+def claimant_list(request: HttpRequest) -> HttpResponse:
+    claimants = (
+        Claimant.objects.select_related("affiliation")
+        .annotate(
+            claim_count=Count("claims"),
+            confirmed_count=Count("claims", filter=Q(claims__status=Status.CONFIRMED)),
+            false_count=Count("claims", filter=Q(claims__status__in=[Status.FALSE, Status.MISLEADING])),
+        )
+        .order_by("-claim_count", "name")
+    )
+    words = " ".join(request.GET.get("q", "").split())
+    if words:
+        claimants = claimants.filter(name__icontains=words)
+    page = Paginator(claimants, LIBRARY_PER_PAGE).get_page(request.GET.get("page"))
+    query = urlencode({"q": words}) if words else ""
+    return render(request, "claims/claimant_list.html", {"page": page, "q": words, "query": query})
+
+
+@require_GET
+@desk_member_required
+def claimant_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    claimant = get_object_or_404(Claimant.objects.select_related("affiliation"), pk=pk)
+    record = _status_counts(claimant.claims.all())
+    counts = {value: count for value, _, count in record}
+    decided = sum(count for value, count in counts.items() if value != Status.UNVERIFIED)
+    claims = Claim.objects.for_list().filter(claimant=claimant).order_by("-claimed_on", "-id")[:CLAIMS_PER_PAGE]
+    return render(
+        request,
+        "claims/claimant_detail.html",
+        {
+            "claimant": claimant,
+            "record": record,
+            "total": sum(counts.values()),
+            "decided": decided,
+            "share_confirmed": _share(counts[Status.CONFIRMED] + counts[Status.CORROBORATED], decided),
+            "share_false": _share(counts[Status.FALSE] + counts[Status.MISLEADING], decided),
+            "claims": claims,
+        },
+    )
+
+
+def _share(part: int, whole: int) -> int | None:
+    return round(100 * part / whole) if whole else None
+
+
+@require_GET
+@desk_member_required
+def source_list(request: HttpRequest) -> HttpResponse:
+    filters = SourceFilter(request.GET, queryset=Source.objects.select_related("outlet__affiliation"))
+    valid = filters.is_valid()
+    sources = (filters.qs if valid else Source.objects.none()).annotate(claim_count=Count("evidence"))
+    page = Paginator(sources.order_by("-added_at", "-id"), LIBRARY_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "claims/source_list.html", {"page": page, "filters": filters}, status=200 if valid else 400)
+
+
+@require_GET
+@desk_member_required
+def source_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    source = get_object_or_404(Source.objects.select_related("outlet__affiliation", "added_by"), pk=pk)
+    evidence = source.evidence.select_related("claim__claimant").order_by("-added_at")
+    return render(request, "claims/source_detail.html", {"source": source, "evidence": evidence})
+
+
+@require_GET
+@desk_member_required
+def outlet_list(request: HttpRequest) -> HttpResponse:
+    """Outlets and their affiliations, which decide what counts as independent."""
+    return render(request, "claims/outlet_list.html", _outlet_page())
+
+
+@require_POST
+@desk_member_required
+def outlet_update(request: HttpRequest, pk: int) -> HttpResponse:
+    if not is_editor(request.user):
+        raise PermissionDenied("Only editors change an outlet's name or affiliation.")
+    outlet = get_object_or_404(Outlet, pk=pk)
+    form = OutletForm(request.POST, instance=outlet)
+    if not form.is_valid():
+        return render(request, "claims/outlet_list.html", _outlet_page(failed=outlet, form=form), status=422)
+    form.save()
+    messages.success(request, f"{outlet.name} saved.")
+    return redirect("claims:outlets")
+
+
+def _outlet_page(**extra) -> dict:
+    outlets = Outlet.objects.select_related("affiliation").annotate(source_count=Count("sources")).order_by("name")
+    return {"outlets": outlets, "affiliations": list(Affiliation.objects.all()), **extra}

@@ -1,0 +1,131 @@
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from claims.models import Claim, Outlet, Stance, Status
+from tests.factories import (
+    AffiliationFactory,
+    ClaimantFactory,
+    ClaimFactory,
+    EvidenceFactory,
+    OutletFactory,
+    SourceFactory,
+)
+from tests.queries import assert_query_count_stays_flat
+
+pytestmark = pytest.mark.django_db
+
+
+def claims_for(claimant, n, status=Status.UNVERIFIED):
+    claims = ClaimFactory.create_batch(n, claimant=claimant)
+    Claim.objects.filter(pk__in=[claim.pk for claim in claims]).update(status=status)
+    for claim in claims:
+        EvidenceFactory(claim=claim)
+
+
+def test_claimant_track_record(checker_client):
+    ministry = ClaimantFactory(name="Міністерство оборони")
+    claims_for(ministry, 3, Status.CONFIRMED)
+    claims_for(ministry, 1, Status.FALSE)
+    claims_for(ministry, 2)
+    response = checker_client.get(reverse("claims:claimant", args=[ministry.pk]))
+    page = response.content.decode()
+    assert (response.context["total"], response.context["decided"]) == (6, 4)
+    assert (response.context["share_confirmed"], response.context["share_false"]) == (75, 25)
+    assert "Міністерство оборони" in page
+
+
+def test_claimant_list_counts_and_finds(checker_client):
+    ministry = ClaimantFactory(name="Russian Ministry of Defence")
+    claims_for(ministry, 2, Status.CONFIRMED)
+    ClaimantFactory(name="Serhiy Nykyforov")
+    response = checker_client.get(reverse("claims:claimants"), {"q": "ministry"})
+    rows = list(response.context["page"].object_list)
+    assert [(row.name, row.claim_count, row.confirmed_count) for row in rows] == [("Russian Ministry of Defence", 2, 2)]
+
+
+def test_source_library_filters_by_outlet_and_kind(checker_client):
+    tass = OutletFactory(domain="tass.ru", name="TASS")
+    SourceFactory(outlet=tass, kind="article", title="TASS article")
+    SourceFactory(outlet=tass, kind="video", title="TASS video")
+    SourceFactory(title="Elsewhere")
+    response = checker_client.get(reverse("claims:sources"), {"outlet": "tass.ru", "kind": "video"})
+    assert [source.title for source in response.context["page"].object_list] == ["TASS video"]
+    assert checker_client.get(reverse("claims:sources"), {"outlet": "nope.example"}).status_code == 400
+
+
+def test_source_page_lists_the_claims_and_stances(checker_client):
+    source = SourceFactory(title="Satellite imagery of Robotyne")
+    EvidenceFactory(source=source, claim__text="Robotyne captured", stance=Stance.CONTRADICTS)
+    page = checker_client.get(reverse("claims:source", args=[source.pk])).content.decode()
+    assert "Robotyne captured" in page and "Contradicts" in page and "web.archive.org" in page
+
+
+@pytest.mark.parametrize("name", ["claimants", "sources", "outlets"])
+def test_library_query_counts_stay_flat(checker_client, name):
+    def add_rows(n):
+        for _ in range(n):
+            claimant = ClaimantFactory()
+            claims_for(claimant, 1)
+
+    add_rows(5)
+    assert_query_count_stays_flat(checker_client, reverse(f"claims:{name}"), lambda: add_rows(45))
+
+
+def test_claimant_and_source_pages_query_counts_stay_flat(checker_client):
+    claimant = ClaimantFactory()
+    source = SourceFactory()
+    claims_for(claimant, 5)
+    EvidenceFactory.create_batch(5, source=source)
+    assert_query_count_stays_flat(
+        checker_client, reverse("claims:claimant", args=[claimant.pk]), lambda: claims_for(claimant, 45)
+    )
+    assert_query_count_stays_flat(
+        checker_client,
+        reverse("claims:source", args=[source.pk]),
+        lambda: EvidenceFactory.create_batch(45, source=source),
+    )
+
+
+def test_editors_set_an_outlets_affiliation(editor_client):
+    outlet = OutletFactory(domain="meduza.io", name="meduza.io", affiliation=None)
+    side = AffiliationFactory(name="Independent")
+    response = editor_client.post(
+        reverse("claims:outlet_update", args=[outlet.pk]), {"name": "Meduza", "affiliation": side.pk}
+    )
+    assert response.status_code == 302
+    outlet.refresh_from_db()
+    assert (outlet.name, outlet.affiliation) == ("Meduza", side)
+
+
+def test_an_outlet_needs_a_name(editor_client):
+    outlet = OutletFactory(name="Meduza")
+    response = editor_client.post(reverse("claims:outlet_update", args=[outlet.pk]), {"name": " ", "affiliation": ""})
+    assert response.status_code == 422
+    assert Outlet.objects.get(pk=outlet.pk).name == "Meduza"
+
+
+def test_fact_checkers_cannot_change_outlets(checker_client):
+    outlet = OutletFactory(name="Meduza")
+    response = checker_client.post(
+        reverse("claims:outlet_update", args=[outlet.pk]), {"name": "Mine", "affiliation": ""}
+    )
+    assert response.status_code == 403
+    assert Outlet.objects.get(pk=outlet.pk).name == "Meduza"
+
+
+def test_library_pages_need_a_desk_role(client, outsider):
+    claimant, source = ClaimantFactory(), SourceFactory()
+    urls = [
+        reverse("claims:claimants"),
+        reverse("claims:claimant", args=[claimant.pk]),
+        reverse("claims:sources"),
+        reverse("claims:source", args=[source.pk]),
+        reverse("claims:outlets"),
+    ]
+    for url in urls:
+        assert client.get(url).status_code == 302, url
+    client.force_login(outsider)
+    for url in urls:
+        assert client.get(url).status_code == 403, url
