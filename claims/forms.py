@@ -224,3 +224,16 @@ class OutletForm(forms.ModelForm):
     class Meta:
         model = Outlet
         fields = ["name", "affiliation"]
+
+
+class AffiliationForm(forms.ModelForm):
+    class Meta:
+        model = Affiliation
+        fields = ["name", "description"]
+        widgets = {"description": forms.TextInput}
+
+    def clean_name(self) -> str:
+        name = _clean_words(self.cleaned_data["name"])
+        if not name:
+            raise forms.ValidationError("Name the affiliation.")
+        return name

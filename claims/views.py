@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import Count, Q
+from django.db.models.functions import Lower
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
@@ -15,7 +16,7 @@ from django_htmx.middleware import HtmxDetails
 
 from claims import workflow
 from claims.filters import ClaimFilter, SourceFilter
-from claims.forms import ClaimForm, EvidenceForm, OutletForm, ProposalForm
+from claims.forms import AffiliationForm, ClaimForm, EvidenceForm, OutletForm, ProposalForm
 from claims.history import claim_timeline
 from claims.models import Affiliation, Claim, Claimant, Decision, Evidence, Outlet, Review, Source, Stance, Status
 from claims.paging import keyset_page
@@ -383,6 +384,29 @@ def outlet_update(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("claims:outlets")
 
 
+@require_POST
+@desk_member_required
+def affiliation_create(request: HttpRequest) -> HttpResponse:
+    if not is_editor(request.user):
+        raise PermissionDenied("Only editors add affiliations.")
+    form = AffiliationForm(request.POST)
+    if not form.is_valid():
+        return render(request, "claims/outlet_list.html", _outlet_page(affiliation_form=form), status=422)
+    affiliation = form.save()
+    messages.success(request, f"Affiliation “{affiliation.name}” added.")
+    return redirect("claims:outlets")
+
+
 def _outlet_page(**extra) -> dict:
-    outlets = Outlet.objects.select_related("affiliation").annotate(source_count=Count("sources")).order_by("name")
-    return {"outlets": outlets, "affiliations": list(Affiliation.objects.all()), **extra}
+    outlets = (
+        Outlet.objects.select_related("affiliation").annotate(source_count=Count("sources")).order_by(Lower("name"))
+    )
+    affiliations = Affiliation.objects.annotate(
+        outlet_count=Count("outlets", distinct=True), claimant_count=Count("claimants", distinct=True)
+    )
+    return {
+        "outlets": outlets,
+        "affiliations": list(affiliations),
+        "affiliation_form": extra.pop("affiliation_form", None) or AffiliationForm(),
+        **extra,
+    }

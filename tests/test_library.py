@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from claims.models import Claim, Outlet, Stance, Status
+from claims.models import Affiliation, Claim, Outlet, Stance, Status
 from tests.factories import (
     AffiliationFactory,
     ClaimantFactory,
@@ -129,3 +129,23 @@ def test_library_pages_need_a_desk_role(client, outsider):
     client.force_login(outsider)
     for url in urls:
         assert client.get(url).status_code == 403, url
+
+
+def test_editors_add_an_affiliation(editor_client):
+    response = editor_client.post(
+        reverse("claims:affiliation_create"), {"name": " Belarusian  government ", "description": ""}
+    )
+    assert response.status_code == 302
+    assert list(Affiliation.objects.values_list("name", flat=True)) == ["Belarusian government"]
+
+
+@pytest.mark.parametrize("name", ["", "   "])
+def test_an_affiliation_needs_a_name(editor_client, name):
+    response = editor_client.post(reverse("claims:affiliation_create"), {"name": name})
+    assert response.status_code == 422
+    assert not Affiliation.objects.exists()
+
+
+def test_fact_checkers_cannot_add_affiliations(checker_client):
+    assert checker_client.post(reverse("claims:affiliation_create"), {"name": "Mine"}).status_code == 403
+    assert not Affiliation.objects.exists()

@@ -1,4 +1,8 @@
-"""Real-browser tests: Playwright drives the system's headless Chromium against live_server."""
+"""Real-browser tests: pytest-playwright drives the system's headless Chromium against live_server.
+
+Playwright's own browser download is not used: the fixtures below point it at the system Chromium
+(`make test` provides one) and fail loudly when there is none.
+"""
 
 from __future__ import annotations
 
@@ -36,19 +40,15 @@ def chromium_path() -> str:
 
 
 @pytest.fixture(scope="session")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, "executable_path": chromium_path(), "args": CHROMIUM_ARGS}
 
 
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "viewport": {"width": 1280, "height": 900}}
+
+
+@pytest.fixture(autouse=True)
+def _patient_page(page):
     page.set_default_timeout(10_000)
-    yield page
-    context.close()
