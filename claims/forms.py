@@ -66,17 +66,8 @@ class ClaimForm(forms.ModelForm):
 
     class Meta:
         model = Claim
-        fields = [
-            "text",
-            "claimed_on",
-            "claimed_time",
-            "event_on",
-            "event_place",
-            "origin_url",
-            "quote",
-            "priority",
-            "assignee",
-        ]
+        # The claimant is typed by name (claimant_name) rather than picked from a list.
+        fields = [name for name in Claim.EDITABLE_FIELDS if name != "claimant"]
         widgets = {
             "text": forms.Textarea({"rows": 3}),
             "quote": forms.Textarea({"rows": 3}),

@@ -149,3 +149,8 @@ def test_an_affiliation_needs_a_name(editor_client, name):
 def test_fact_checkers_cannot_add_affiliations(checker_client):
     assert checker_client.post(reverse("claims:affiliation_create"), {"name": "Mine"}).status_code == 403
     assert not Affiliation.objects.exists()
+
+
+def test_outlets_page_has_a_plain_title(checker_client):
+    page = checker_client.get(reverse("claims:outlets")).content.decode()
+    assert "<title>Outlets · newsdesk</title>" in page
