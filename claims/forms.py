@@ -228,3 +228,10 @@ class AffiliationForm(forms.ModelForm):
         if not name:
             raise forms.ValidationError("Name the affiliation.")
         return name
+
+
+class AssignForm(forms.Form):
+    claims = forms.ModelMultipleChoiceField(
+        queryset=Claim.objects.all(), error_messages={"required": "Select at least one claim to assign."}
+    )
+    assignee = forms.ModelChoiceField(queryset=desk_members(), to_field_name="username", required=False)

@@ -6,26 +6,33 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import DatabaseError, IntegrityError, connection, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import Lower
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST, require_safe
+from django_htmx.http import trigger_client_event
 from django_htmx.middleware import HtmxDetails
 
 from claims import workflow
 from claims.filters import ClaimFilter, SourceFilter
-from claims.forms import AffiliationForm, ClaimForm, EvidenceForm, OutletForm, ProposalForm
+from claims.forms import AffiliationForm, AssignForm, ClaimForm, EvidenceForm, OutletForm, ProposalForm
 from claims.history import claim_timeline
 from claims.models import Affiliation, Claim, Claimant, Decision, Evidence, Outlet, Review, Source, Stance, Status
 from claims.paging import keyset_page
-from claims.roles import desk_member_required, is_editor
+from claims.roles import desk_member_required, desk_members, is_editor
+from claims.templatetags.desk import person
 
 CLAIMS_PER_PAGE = 50
 MAX_SEARCH_PAGE = 100
 CLAIMANT_SUGGESTIONS = 10
 LIBRARY_PER_PAGE = 100
+QUEUE_LIMIT = 200
+DASHBOARD_ROWS = 8
+ACTIVITY_ROWS = 15
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -54,17 +61,84 @@ def _status_counts(claims=None) -> list[tuple[str, str, int]]:
 
 @require_GET
 @desk_member_required
-def dashboard(request: HttpRequest) -> HttpResponse:
-    my_claims = Claim.objects.for_list().filter(assignee=request.user).order_by("-priority", "-created_at")[:10]
-    return render(
-        request,
-        "claims/dashboard.html",
-        {
-            "status_counts": _status_counts(),
-            "pending_reviews": Review.objects.pending().count(),
-            "my_claims": my_claims,
-        },
+def dashboard(request: HtmxHttpRequest) -> HttpResponse:
+    if request.htmx:  # the counters refresh themselves every few seconds
+        return render(request, "claims/dashboard.html#counters", _dashboard_counters())
+    user = request.user
+    my_claims = Claim.objects.for_list().filter(assignee=user).order_by("-priority", "created_at", "id")
+    never_proposed = ~Exists(Review.objects.filter(claim=OuterRef("pk")))
+    waiting = Claim.objects.for_list().filter(never_proposed, status=Status.UNVERIFIED).order_by("created_at", "id")
+    returned = (
+        Review.objects.filter(proposed_by=user, decision=Decision.RETURNED)
+        # Shown until the fact-checker acts: a newer proposal on the same claim.
+        .exclude(Exists(Review.objects.filter(claim=OuterRef("claim"), proposed_at__gt=OuterRef("proposed_at"))))
+        .select_related("claim", "decided_by")
+        .order_by("-decided_at")
     )
+    context = {
+        **_dashboard_counters(),
+        "my_claims": my_claims[:DASHBOARD_ROWS],
+        "waiting": waiting[:DASHBOARD_ROWS],
+        "returned": returned[:DASHBOARD_ROWS],
+        "activity": _recent_activity(),
+    }
+    return render(request, "claims/dashboard.html", context)
+
+
+def _dashboard_counters() -> dict:
+    counts = _status_counts()
+    oldest = Review.objects.pending().select_related("claim").order_by("proposed_at").first()
+    return {
+        "status_counts": counts,
+        "scale_bar": _scale_bar(counts),
+        "pending_reviews": Review.objects.pending().count(),
+        "oldest_review": oldest,
+    }
+
+
+def _scale_bar(counts: list[tuple[str, str, int]]) -> list[dict]:
+    """Segments of the status bar as x/width percentages: the scale, then the negative outcomes."""
+    total = sum(count for _, _, count in counts) or 1
+    segments, x = [], 0.0
+    for value, label, count in counts:
+        if value == Status.MISLEADING:
+            x += 2  # a gap between the scale and the negative outcomes
+        width = 96 * count / total
+        segments.append({"value": value, "label": label, "count": count, "x": round(x, 2), "width": round(width, 2)})
+        x += width
+    return segments
+
+
+def _recent_activity() -> list[dict]:
+    """Proposals, decisions and evidence, newest first: two queries whatever the desk's size."""
+    reviews = Review.objects.select_related("claim", "proposed_by", "decided_by").order_by("-id")[:ACTIVITY_ROWS]
+    evidence = Evidence.objects.select_related("claim", "source", "added_by").order_by("-id")[:ACTIVITY_ROWS]
+    items = []
+    for review in reviews:
+        items.append(
+            {
+                "when": review.proposed_at,
+                "kind": "proposed",
+                "who": review.proposed_by,
+                "review": review,
+                "claim": review.claim,
+            }
+        )
+        if review.decided_at:
+            items.append(
+                {
+                    "when": review.decided_at,
+                    "kind": review.decision,
+                    "who": review.decided_by,
+                    "review": review,
+                    "claim": review.claim,
+                }
+            )
+    for item in evidence:
+        items.append(
+            {"when": item.added_at, "kind": "evidence", "who": item.added_by, "evidence": item, "claim": item.claim}
+        )
+    return sorted(items, key=lambda item: item["when"], reverse=True)[:ACTIVITY_ROWS]
 
 
 @require_GET
@@ -100,6 +174,7 @@ def claim_list(request: HtmxHttpRequest) -> HttpResponse:
         "status_counts": status_counts,
         "selected_statuses": selected,
         "total": sum(count for value, _, count in status_counts if not selected or value in selected),
+        "assignable": _assignable(request.user),
     }
     template = (
         "claims/claim_list.html#results" if request.htmx and not request.htmx.boosted else "claims/claim_list.html"
@@ -187,7 +262,7 @@ def claim_propose(request: HtmxHttpRequest, pk: int) -> HttpResponse:
                 rationale=form.cleaned_data["rationale"],
                 user=request.user,
             )
-        except workflow.ProposalRefused as refusal:
+        except workflow.Refused as refusal:
             form.add_error(None, str(refusal))
         else:
             messages.success(request, "Proposal sent to the editors' queue.")
@@ -224,7 +299,13 @@ def _claim_page(request: HttpRequest, pk: int, *, evidence_form=None, proposal_f
         "evidence_form": evidence_form or EvidenceForm(claim=claim),
         "proposal_form": proposal_form or ProposalForm(claim=claim),
         "can_remove_evidence": request.user.has_perm("claims.delete_evidence"),
+        "assignable": _assignable(request.user),
     }
+
+
+def _assignable(user) -> list:
+    """Whom an editor can give claims to (nobody else needs the list)."""
+    return list(desk_members().order_by("first_name", "username")) if is_editor(user) else []
 
 
 @require_http_methods(["GET", "POST"])
@@ -410,3 +491,127 @@ def _outlet_page(**extra) -> dict:
         "affiliation_form": extra.pop("affiliation_form", None) or AffiliationForm(),
         **extra,
     }
+
+
+# --- The editors' review queue ----------------------------------------------------------------------
+
+
+@require_GET
+@desk_member_required
+def review_queue(request: HtmxHttpRequest) -> HttpResponse:
+    mine = request.GET.get("mine") == "1"
+    return render(request, "claims/review_queue.html", _queue(request.user, mine=mine))
+
+
+@require_GET
+@desk_member_required
+def review_updates(request: HtmxHttpRequest) -> HttpResponse:
+    """Polled by an open queue: drop rows decided elsewhere, announce new ones, refresh the count.
+
+    Rows are never re-rendered here, so an editor typing a note is not interrupted.
+    """
+    shown = {int(pk) for pk in request.GET.get("shown", "").split(",") if pk.isdigit()}
+    pending = Review.objects.pending()
+    if request.GET.get("mine") == "1":
+        pending = pending.filter(proposed_by=request.user)
+    pending_ids = set(pending.values_list("pk", flat=True)[: QUEUE_LIMIT + 1])
+    context = {"gone": sorted(shown - pending_ids), "new_count": len(pending_ids - shown)}
+    return render(request, "claims/_queue_updates.html", context)
+
+
+@require_GET
+@desk_member_required
+def review_count(request: HtmxHttpRequest) -> HttpResponse:
+    return render(request, "claims/_queue_count.html", {"queue_count": Review.objects.pending().count()})
+
+
+@require_POST
+@desk_member_required
+def review_decide(request: HtmxHttpRequest, pk: int, decision: str) -> HttpResponse:
+    review = get_object_or_404(Review, pk=pk)
+    note = request.POST.get("note", "")
+    try:
+        if decision == "approve":
+            workflow.review_approve(review=review, user=request.user, note=note.strip())
+        elif decision == "return":
+            workflow.review_return(review=review, user=request.user, note=note)
+        else:
+            workflow.review_withdraw(review=review, user=request.user)
+    except workflow.NotAllowed as refusal:
+        raise PermissionDenied(str(refusal)) from refusal
+    except workflow.Refused as refusal:
+        return _decision_refused(request, review, str(refusal))
+    done = {"approve": "Approved", "return": "Returned", "withdraw": "Withdrawn"}[decision]
+    if request.htmx:
+        response = render(request, "claims/_queue_done.html", {"review": review, "done": done})
+        return trigger_client_event(response, "queueChanged")
+    messages.success(request, f"{done}: claim #{review.claim_id}.")
+    return redirect(request.POST.get("next") if _is_local(request.POST.get("next")) else "claims:queue")
+
+
+def _decision_refused(request: HtmxHttpRequest, review: Review, message: str) -> HttpResponse:
+    """Say why, beside the row (htmx) or above the queue; 409 because the state did not allow it."""
+    if request.htmx and request.POST.get("from") == "queue":
+        rows = _queue(request.user, only=review.pk)["rows"]
+        if rows:
+            return render(request, "claims/review_queue.html#row", {"row": rows[0], "error": message}, status=409)
+        return trigger_client_event(
+            render(request, "claims/_queue_done.html", {"review": review, "done": message}, status=409),
+            "queueChanged",
+        )
+    context = _queue(request.user, mine=False)
+    context["error"] = message
+    return render(request, "claims/review_queue.html", context, status=409)
+
+
+def _queue(user, *, mine: bool = False, only: int | None = None) -> dict:
+    """Pending reviews, most urgent claim first, then longest waiting, with their evidence and gates."""
+    reviews = Review.objects.pending().select_related("proposed_by").order_by("-claim__priority", "proposed_at", "id")
+    if mine:
+        reviews = reviews.filter(proposed_by=user)
+    if only:
+        reviews = reviews.filter(pk=only)
+    rows = list(reviews[:QUEUE_LIMIT])
+    claims = Claim.objects.for_list().in_bulk([review.claim_id for review in rows])
+    for review in rows:
+        review.claim = claims[review.claim_id]
+        review.unmet = workflow.unmet_gate(
+            review.proposed_status, workflow.EvidenceSummary.of(review.claim), review.rationale
+        )
+        review.decidable = workflow.can_decide(review, user)
+    total = Review.objects.pending().count()
+    return {"rows": rows, "mine": mine, "total": total, "more": max(total - len(rows), 0) if not mine else 0}
+
+
+def _is_local(url: str | None) -> bool:
+    return bool(url) and url_has_allowed_host_and_scheme(url, allowed_hosts=None)
+
+
+# --- Assignment ---------------------------------------------------------------------------------------
+
+
+@require_POST
+@desk_member_required
+def claim_assign(request: HtmxHttpRequest) -> HttpResponse:
+    """Assign one claim (claim page) or several (the list's selection) to a desk member or nobody."""
+    form = AssignForm(request.POST)
+    back = request.POST.get("next") if _is_local(request.POST.get("next")) else reverse("claims:list")
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(back)
+    try:
+        count = workflow.claims_assign(
+            claim_ids=[claim.pk for claim in form.cleaned_data["claims"]],
+            assignee=form.cleaned_data["assignee"],
+            user=request.user,
+        )
+    except workflow.NotAllowed as refusal:
+        raise PermissionDenied(str(refusal)) from refusal
+    except workflow.Refused as refusal:
+        messages.error(request, str(refusal))
+        return redirect(back)
+    who = form.cleaned_data["assignee"]
+    messages.success(request, f"{count} claim{'s' if count != 1 else ''} assigned to {person(who, 'nobody')}.")
+    return redirect(back)

@@ -1,5 +1,6 @@
 """The desk's rule book (DESIGN §3) and the writes that span several models, in one place:
-evidence gates, proposing a status, linking and unlinking evidence.
+evidence gates; proposing, approving, returning and withdrawing a status change; assignment;
+linking and unlinking evidence. Every rule is enforced here, on the server, whatever the page shows.
 """
 
 from __future__ import annotations
@@ -8,10 +9,12 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from claims.links import domain_of
 from claims.models import Claim, Decision, Evidence, Outlet, Review, Source, Status
+from claims.roles import is_editor
 
 
 @dataclass(frozen=True)
@@ -59,8 +62,12 @@ def unmet_gate(status: str, evidence: EvidenceSummary, rationale: str) -> str:
     return ""
 
 
-class ProposalRefused(Exception):
-    """A proposal that cannot be made; the message says why, for the person who tried."""
+class Refused(Exception):
+    """A step the rules do not allow now; the message says why, for the person who tried."""
+
+
+class NotAllowed(Refused):
+    """A step this person may never take (their role, or their own proposal)."""
 
 
 @transaction.atomic
@@ -73,7 +80,7 @@ def review_propose(*, claim: Claim, status: str, rationale: str, user) -> Review
     claim = Claim.objects.select_for_update().get(pk=claim.pk)
     pending = claim.reviews.filter(decision=Decision.PENDING).select_related("proposed_by").first()
     if pending:
-        raise ProposalRefused(
+        raise Refused(
             f"{person_name(pending.proposed_by)} already proposed “{pending.get_proposed_status_display()}”;"
             " an editor has to decide that first."
         )
@@ -82,6 +89,97 @@ def review_propose(*, claim: Claim, status: str, rationale: str, user) -> Review
     )
     _touch(claim, user)
     return review
+
+
+def can_decide(review: Review, user) -> bool:
+    """Editors decide, and not on their own proposals unless the desk allows it (DESIGN §3)."""
+    return is_editor(user) and (review.proposed_by_id != user.pk or settings.ALLOW_SELF_APPROVAL)
+
+
+@transaction.atomic
+def review_approve(*, review: Review, user, note: str = "") -> Review:
+    """Approve a pending review: the claim takes the proposed status in the same transaction.
+
+    The review row is locked first, so of two editors deciding at once exactly one wins; the other
+    waits for the lock, then finds the review decided and is told by whom.
+    """
+    review, claim = _lock_pending(review, user)
+    evidence = EvidenceSummary.of(Claim.objects.with_evidence_summary().get(pk=claim.pk))
+    missing = unmet_gate(review.proposed_status, evidence, review.rationale)
+    if missing:
+        raise Refused(f"Not approved: {missing}")
+    _decide(review, Decision.APPROVED, user, note)
+    claim.status = review.proposed_status
+    claim.updated_at, claim.updated_by = review.decided_at, user
+    claim.save(update_fields=["status", "updated_at", "updated_by"])
+    return review
+
+
+@transaction.atomic
+def review_return(*, review: Review, user, note: str) -> Review:
+    """Send a proposal back to its author with a note saying what is needed."""
+    if not note.strip():
+        raise Refused("Say what is missing: the fact-checker sees this note.")
+    review, claim = _lock_pending(review, user)
+    _decide(review, Decision.RETURNED, user, note.strip())
+    _touch(claim, user)
+    return review
+
+
+@transaction.atomic
+def review_withdraw(*, review: Review, user) -> Review:
+    """The proposer takes a pending proposal back."""
+    review = Review.objects.select_for_update(of=("self",)).select_related("decided_by").get(pk=review.pk)
+    if review.proposed_by_id != user.pk:
+        raise NotAllowed("Only the person who proposed it can withdraw a proposal.")
+    _still_pending(review)
+    _decide(review, Decision.WITHDRAWN, user, "")
+    _touch(review.claim, user)
+    return review
+
+
+def _lock_pending(review: Review, user) -> tuple[Review, Claim]:
+    if not is_editor(user):
+        raise NotAllowed("Only editors approve or return proposals.")
+    review = Review.objects.select_for_update(of=("self",)).select_related("decided_by").get(pk=review.pk)
+    _still_pending(review)
+    if not can_decide(review, user):
+        raise NotAllowed("Someone else has to decide on your own proposal: that is the second pair of eyes.")
+    # Lock the claim too: evidence and status must not change under the decision.
+    claim = Claim.objects.select_for_update().get(pk=review.claim_id)
+    return review, claim
+
+
+def _still_pending(review: Review) -> None:
+    if review.decision != Decision.PENDING:
+        when = timezone.localtime(review.decided_at).strftime("%d %b %H:%M")
+        raise Refused(
+            f"Already {review.get_decision_display().lower()} by {person_name(review.decided_by)} at {when};"
+            " nothing was changed."
+        )
+
+
+def _decide(review: Review, decision: str, user, note: str) -> None:
+    review.decision, review.decided_by, review.decided_at, review.decision_note = decision, user, timezone.now(), note
+    review.save(update_fields=["decision", "decided_by", "decided_at", "decision_note"])
+
+
+@transaction.atomic
+def claims_assign(*, claim_ids: list[int], assignee, user) -> int:
+    """Give claims to a desk member (or to nobody).
+
+    Editors assign anyone; a fact-checker may only take an unassigned claim for themselves. The
+    version moves on, so an edit form opened before the assignment sees it as a change rather than
+    silently undoing it.
+    """
+    claims = Claim.objects.filter(pk__in=claim_ids)
+    if not is_editor(user):
+        if assignee != user or len(claim_ids) != 1:
+            raise NotAllowed("Only editors assign claims to others.")
+        claims = claims.filter(assignee__isnull=True)
+        if not claims.exists():
+            raise Refused("Someone has already taken this claim.")
+    return claims.update(assignee=assignee, version=F("version") + 1, updated_at=timezone.now(), updated_by=user)
 
 
 @transaction.atomic
