@@ -129,7 +129,7 @@ def review_return(*, review: Review, user, note: str) -> Review:
 @transaction.atomic
 def review_withdraw(*, review: Review, user) -> Review:
     """The proposer takes a pending proposal back."""
-    review = Review.objects.select_for_update(of=("self",)).select_related("decided_by").get(pk=review.pk)
+    review = Review.objects.select_for_update().get(pk=review.pk)
     if review.proposed_by_id != user.pk:
         raise NotAllowed("Only the person who proposed it can withdraw a proposal.")
     _still_pending(review)
@@ -141,7 +141,7 @@ def review_withdraw(*, review: Review, user) -> Review:
 def _lock_pending(review: Review, user) -> tuple[Review, Claim]:
     if not is_editor(user):
         raise NotAllowed("Only editors approve or return proposals.")
-    review = Review.objects.select_for_update(of=("self",)).select_related("decided_by").get(pk=review.pk)
+    review = Review.objects.select_for_update().get(pk=review.pk)
     _still_pending(review)
     if not can_decide(review, user):
         raise NotAllowed("Someone else has to decide on your own proposal: that is the second pair of eyes.")
@@ -151,6 +151,8 @@ def _lock_pending(review: Review, user) -> tuple[Review, Claim]:
 
 
 def _still_pending(review: Review) -> None:
+    # decided_by is read after the lock, not joined into the locking query: a row re-read after
+    # waiting for another transaction's lock does not bring fresh joined rows with it.
     if review.decision != Decision.PENDING:
         when = timezone.localtime(review.decided_at).strftime("%d %b %H:%M")
         raise Refused(

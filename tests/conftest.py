@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+from django.test import Client
 
 from tests.factories import UserFactory, editor, fact_checker
 
@@ -33,6 +34,8 @@ def checker_client(client, checker):
 
 
 @pytest.fixture
-def editor_client(client, an_editor):
+def editor_client(an_editor):
+    """A browser of its own, so a test can have a fact-checker and an editor signed in at once."""
+    client = Client()
     client.force_login(an_editor)
     return client

@@ -1,0 +1,132 @@
+"""The four-eyes loop in two browsers: a fact-checker proposes, an editor decides."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from claims.models import Review
+from tests.factories import (
+    AffiliationFactory,
+    ClaimantFactory,
+    ClaimFactory,
+    EvidenceFactory,
+    OutletFactory,
+    SourceFactory,
+    editor,
+    fact_checker,
+)
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def sign_in(page, live_server, username):
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill("correct horse battery")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
+
+
+@pytest.fixture
+def editor_page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+def test_propose_confirmed_meet_the_gate_approve_and_return(live_server, page, editor_page):
+    fact_checker(username="olena", first_name="Olena", last_name="Marchenko")
+    editor(username="daniel", first_name="Daniel", last_name="Weber")
+    russia, independent = AffiliationFactory(name="Russian government"), AffiliationFactory(name="Independent")
+    ministry = ClaimantFactory(name="Russian Ministry of Defence", affiliation=russia)
+    OutletFactory(domain="apnews.com", name="AP", affiliation=independent)
+    claim = ClaimFactory(text="Ten ATACMS missiles were shot down over Crimea", claimant=ministry)
+    EvidenceFactory(
+        claim=claim,
+        source=SourceFactory(
+            url="https://reuters.com/a",
+            outlet=OutletFactory(domain="reuters.com", name="Reuters", affiliation=independent),
+        ),
+    )
+    other = ClaimFactory(text="Seventeen drones were shot down over Belgorod", claimant=ministry)
+
+    # The fact-checker wants "confirmed" but sees the two-source gate is not met yet.
+    sign_in(page, live_server, "olena")
+    page.goto(f"{live_server.url}{claim.get_absolute_url()}")
+    proposal = page.locator("#proposal")
+    expect(proposal).to_contain_text("Confirmed needs 2 independent corroborations")
+    page.get_by_label("Source address").fill("https://apnews.com/article/crimea-missiles")
+    page.get_by_label("Corroborates").check()
+    page.get_by_role("button", name="Add evidence").click()
+    expect(page.locator("#claim-summary")).to_have_text("2 corroborating (2 independent) · 0 contradicting")
+    confirmed = proposal.locator("label.gate", has_text="Confirmed")
+    expect(confirmed).to_contain_text("evidence gate met")
+    confirmed.click()
+    page.get_by_label("Rationale").fill("Reuters and AP both report the interception independently.")
+    page.get_by_role("button", name="Send to an editor").click()
+    expect(proposal).to_contain_text("it waits for an editor")
+
+    # A second proposal, which the editor will return.
+    page.goto(f"{live_server.url}{other.get_absolute_url()}")
+    page.locator("#proposal label.gate", has_text="Unverifiable").click()
+    page.get_by_label("Rationale").fill("Only the ministry says so.")
+    page.get_by_role("button", name="Send to an editor").click()
+
+    # The editor works the queue: approve one, return the other with a note.
+    sign_in(editor_page, live_server, "daniel")
+    counter = editor_page.locator("#queue-count")
+    expect(counter).to_have_text("2")
+    editor_page.get_by_role("link", name="Review queue").click()
+    row = editor_page.locator("article.queue-row", has_text="Ten ATACMS missiles")
+    expect(row).to_contain_text("Evidence gate met")
+    row.get_by_role("button", name="Approve").click()
+    expect(row).to_have_count(0)
+    expect(counter).to_have_text("1")
+    second = editor_page.locator("article.queue-row", has_text="Seventeen drones")
+    second.get_by_text("Return…").click()
+    second.get_by_label("Note for Olena Marchenko").fill("Look for the regional governor's statement first.")
+    second.get_by_role("button", name="Return with note").click()
+    expect(editor_page.locator("article.queue-row")).to_have_count(0)
+    expect(counter).to_have_text("0")
+
+    # The claim page shows the new status and the decision in its history.
+    editor_page.goto(f"{live_server.url}{claim.get_absolute_url()}")
+    expect(editor_page.locator(".scale-step.current")).to_have_text("Confirmed")
+    expect(editor_page.locator("#history")).to_contain_text("Approved: Unverified → Confirmed")
+
+    # The fact-checker finds the returned proposal, with the note, on the dashboard.
+    page.goto(f"{live_server.url}/")
+    returned = page.locator("section.returned")
+    expect(returned).to_contain_text("Seventeen drones were shot down over Belgorod")
+    expect(returned).to_contain_text("Look for the regional governor's statement first.")
+
+
+def test_a_decision_elsewhere_removes_the_row_from_an_open_queue(live_server, editor_page, browser):
+    checker = fact_checker(username="olena")
+    editor(username="daniel")
+    editor(username="anna")
+    claim = ClaimFactory(text="Robotyne was taken")
+    EvidenceFactory(claim=claim)
+    Review.objects.create(
+        claim=claim,
+        previous_status="unverified",
+        proposed_status="corroborated",
+        rationale="One independent source.",
+        proposed_by=checker,
+    )
+    sign_in(editor_page, live_server, "daniel")
+    editor_page.goto(f"{live_server.url}/review/")
+    expect(editor_page.locator("article.queue-row")).to_have_count(1)
+
+    other = browser.new_context().new_page()
+    sign_in(other, live_server, "anna")
+    other.goto(f"{live_server.url}/review/")
+    other.get_by_role("button", name="Approve").click()
+    expect(other.locator("article.queue-row")).to_have_count(0)
+
+    # Daniel's queue drops the row by itself within a poll.
+    expect(editor_page.locator("article.queue-row")).to_have_count(0, timeout=12_000)
+    other.context.close()

@@ -1,0 +1,95 @@
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from claims.models import Claim, WorkState
+from tests.factories import ClaimFactory, fact_checker
+
+pytestmark = pytest.mark.django_db
+
+
+def assign(client, claims, assignee="", next_url="/claims/"):
+    return client.post(
+        reverse("claims:assign"), {"claims": [claim.pk for claim in claims], "assignee": assignee, "next": next_url}
+    )
+
+
+def test_an_editor_assigns_selected_claims_in_bulk(editor_client, checker):
+    claims = ClaimFactory.create_batch(3)
+    response = assign(editor_client, claims[:2], checker.username, next_url="/claims/?status=unverified")
+    assert response.status_code == 302 and response["Location"] == "/claims/?status=unverified"
+    assert [claim.assignee for claim in Claim.objects.order_by("pk")] == [checker, checker, None]
+    assert {claim.version for claim in Claim.objects.filter(assignee=checker)} == {2}
+
+
+def test_an_editor_unassigns(editor_client, checker):
+    claim = ClaimFactory(assignee=checker)
+    assign(editor_client, [claim])
+    claim.refresh_from_db()
+    assert claim.assignee is None and claim.work_state == WorkState.NEW
+
+
+def test_a_fact_checker_takes_an_unassigned_claim(checker_client, checker):
+    claim = ClaimFactory()
+    assert assign(checker_client, [claim], checker.username).status_code == 302
+    claim.refresh_from_db()
+    assert claim.assignee == checker and claim.work_state == WorkState.IN_PROGRESS
+
+
+def test_a_fact_checker_cannot_assign_others_or_take_a_taken_claim(checker_client, checker):
+    colleague = fact_checker(username="petro")
+    free, taken = ClaimFactory(), ClaimFactory(assignee=colleague)
+    assert assign(checker_client, [free], colleague.username).status_code == 403
+    assert assign(checker_client, [free, taken], checker.username).status_code == 403
+    response = assign(checker_client, [taken], checker.username)
+    assert response.status_code == 302  # told, on the page it came from, that someone has it
+    assert Claim.objects.get(pk=free.pk).assignee is None
+    assert Claim.objects.get(pk=taken.pk).assignee == colleague
+
+
+def test_assigning_nothing_or_a_stranger_is_explained(editor_client):
+    claim = ClaimFactory()
+    response = editor_client.post(reverse("claims:assign"), {"assignee": "", "next": "/claims/"}, follow=True)
+    assert "Select at least one claim to assign." in response.content.decode()
+    response = editor_client.post(
+        reverse("claims:assign"), {"claims": [claim.pk], "assignee": "ghost", "next": "/claims/"}, follow=True
+    )
+    assert "Select a valid choice" in response.content.decode()
+    assert Claim.objects.get(pk=claim.pk).assignee is None
+
+
+def test_assignment_never_redirects_off_site(editor_client, checker):
+    claim = ClaimFactory()
+    response = assign(editor_client, [claim], checker.username, next_url="https://evil.example/")
+    assert response["Location"] == reverse("claims:list")
+
+
+def test_outsiders_cannot_assign(client, outsider, checker):
+    claim = ClaimFactory()
+    client.force_login(outsider)
+    assert assign(client, [claim], checker.username).status_code == 403
+    assert Claim.objects.get(pk=claim.pk).assignee is None
+
+
+def test_an_assignment_made_during_an_edit_is_not_silently_undone(editor_client, checker_client, checker):
+    claim = ClaimFactory()
+    opened = claim.version
+    assign(editor_client, [claim], checker.username)
+    data = {
+        "text": "Edited",
+        "claimant_name": claim.claimant.name,
+        "claimed_on": "2024-05-15",
+        "priority": "1",
+        "version": opened,
+    }
+    response = checker_client.post(reverse("claims:edit", args=[claim.pk]), data)
+    assert response.status_code == 409
+    assert "Assignee" in response.content.decode()
+    assert Claim.objects.get(pk=claim.pk).assignee == checker
+
+
+def test_list_shows_selection_boxes_to_editors_only(editor_client, checker_client):
+    ClaimFactory()
+    assert 'form="bulk-assign"' in editor_client.get(reverse("claims:list")).content.decode()
+    assert 'form="bulk-assign"' not in checker_client.get(reverse("claims:list")).content.decode()

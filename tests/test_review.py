@@ -1,0 +1,244 @@
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from claims.models import Claim, Decision, Review, Stance, Status
+from tests.factories import (
+    AffiliationFactory,
+    ClaimFactory,
+    EvidenceFactory,
+    OutletFactory,
+    ReviewFactory,
+    SourceFactory,
+    editor,
+)
+from tests.queries import assert_query_count_stays_flat
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def proposal(checker):
+    """A fact-checker's proposal of "corroborated", backed by one independent source."""
+    claim = ClaimFactory(text="Seventeen drones over Belgorod")
+    EvidenceFactory(claim=claim)
+    return ReviewFactory(claim=claim, proposed_by=checker, proposed_status=Status.CORROBORATED)
+
+
+def approve(client, review, **data):
+    return client.post(reverse("claims:approve", args=[review.pk]), data)
+
+
+def test_an_editor_approves_and_the_claim_takes_the_status(editor_client, an_editor, proposal):
+    response = approve(editor_client, proposal)
+    assert response.status_code == 302
+    proposal.refresh_from_db()
+    assert (proposal.decision, proposal.decided_by) == (Decision.APPROVED, an_editor)
+    assert Claim.objects.get(pk=proposal.claim_id).status == Status.CORROBORATED
+
+
+def test_an_editor_returns_with_a_note(editor_client, proposal):
+    response = editor_client.post(reverse("claims:return", args=[proposal.pk]), {"note": "Find a second source."})
+    assert response.status_code == 302
+    proposal.refresh_from_db()
+    assert (proposal.decision, proposal.decision_note) == (Decision.RETURNED, "Find a second source.")
+    assert Claim.objects.get(pk=proposal.claim_id).status == Status.UNVERIFIED
+
+
+def test_returning_needs_a_note(editor_client, proposal):
+    response = editor_client.post(reverse("claims:return", args=[proposal.pk]), {"note": "  "})
+    assert response.status_code == 409
+    assert "Say what is missing" in response.content.decode()
+    assert Review.objects.get(pk=proposal.pk).decision == Decision.PENDING
+
+
+def test_permission_matrix(client, checker, outsider, proposal):
+    urls = [reverse("claims:approve", args=[proposal.pk]), reverse("claims:return", args=[proposal.pk])]
+    for url in urls:  # anonymous: to the login page
+        response = client.post(url, {"note": "x"})
+        assert response.status_code == 302 and "/login/" in response["Location"]
+    client.force_login(outsider)  # no role: nothing, not even the queue
+    assert client.get(reverse("claims:queue")).status_code == 403
+    for url in urls:
+        assert client.post(url, {"note": "x"}).status_code == 403
+    client.force_login(checker)  # fact-checkers propose but do not decide
+    for url in urls:
+        assert client.post(url, {"note": "x"}).status_code == 403
+    assert Review.objects.get(pk=proposal.pk).decision == Decision.PENDING
+
+
+def test_an_editor_cannot_decide_their_own_proposal(editor_client, an_editor, proposal):
+    proposal.proposed_by = an_editor
+    proposal.save()
+    assert approve(editor_client, proposal).status_code == 403
+    assert editor_client.post(reverse("claims:return", args=[proposal.pk]), {"note": "x"}).status_code == 403
+    assert Review.objects.get(pk=proposal.pk).decision == Decision.PENDING
+
+
+def test_a_one_editor_desk_may_allow_self_approval(settings, editor_client, an_editor, proposal):
+    settings.ALLOW_SELF_APPROVAL = True
+    proposal.proposed_by = an_editor
+    proposal.save()
+    assert approve(editor_client, proposal).status_code == 302
+    assert Review.objects.get(pk=proposal.pk).decision == Decision.APPROVED
+
+
+def test_an_unmet_gate_blocks_approval_and_says_what_is_missing(editor_client, proposal):
+    proposal.proposed_status = Status.CONFIRMED
+    proposal.save()
+    response = approve(editor_client, proposal)
+    assert response.status_code == 409
+    assert "Confirmed needs 2 independent corroborations" in response.content.decode()
+    assert Review.objects.get(pk=proposal.pk).decision == Decision.PENDING
+    assert Claim.objects.get(pk=proposal.claim_id).status == Status.UNVERIFIED
+
+
+def test_gates_count_independence_at_approval(editor_client, proposal):
+    """Same outlet twice counts once; relays and unknown affiliations do not count."""
+    proposal.proposed_status = Status.CONFIRMED
+    proposal.save()
+    claim = proposal.claim
+    first_outlet = claim.evidence.get().source.outlet
+    EvidenceFactory(claim=claim, source=SourceFactory(outlet=first_outlet))
+    EvidenceFactory(claim=claim, repeats_claimant=True)
+    EvidenceFactory(claim=claim, source=SourceFactory(outlet=OutletFactory(affiliation=None)))
+    assert approve(editor_client, proposal).status_code == 409
+    EvidenceFactory(claim=claim, source=SourceFactory(outlet=OutletFactory(affiliation=AffiliationFactory())))
+    assert approve(editor_client, proposal).status_code == 302
+    assert Claim.objects.get(pk=claim.pk).status == Status.CONFIRMED
+
+
+@pytest.mark.parametrize(
+    ("status", "stance", "blocked"),
+    [
+        (Status.DISPUTED, Stance.CORROBORATES, True),
+        (Status.DISPUTED, Stance.CONTRADICTS, False),
+        (Status.FALSE, Stance.CONTEXT, True),
+        (Status.FALSE, Stance.CONTRADICTS, False),
+        (Status.MISLEADING, Stance.CONTEXT, False),
+        (Status.UNVERIFIABLE, Stance.CONTEXT, False),
+    ],
+)
+def test_gates_per_status_at_approval(editor_client, checker, status, stance, blocked):
+    claim = ClaimFactory()
+    EvidenceFactory(claim=claim)  # one independent corroboration
+    EvidenceFactory(claim=claim, stance=stance)
+    review = ReviewFactory(claim=claim, proposed_by=checker, proposed_status=status)
+    assert approve(editor_client, review).status_code == (409 if blocked else 302)
+
+
+def test_a_decided_review_cannot_be_decided_again_and_says_by_whom(client, proposal):
+    first, second = editor(username="first", first_name="Anna", last_name="Berg"), editor(username="second")
+    client.force_login(first)
+    assert approve(client, proposal).status_code == 302
+    client.force_login(second)
+    response = client.post(reverse("claims:return", args=[proposal.pk]), {"note": "No."})
+    assert response.status_code == 409
+    assert "Already approved by Anna Berg" in response.content.decode()
+    assert Review.objects.get(pk=proposal.pk).decision == Decision.APPROVED
+
+
+def test_the_proposer_withdraws(checker_client, proposal):
+    assert checker_client.post(reverse("claims:withdraw", args=[proposal.pk])).status_code == 302
+    assert Review.objects.get(pk=proposal.pk).decision == Decision.WITHDRAWN
+
+
+def test_only_the_proposer_withdraws(editor_client, proposal):
+    assert editor_client.post(reverse("claims:withdraw", args=[proposal.pk])).status_code == 403
+    assert Review.objects.get(pk=proposal.pk).decision == Decision.PENDING
+
+
+def test_htmx_decision_removes_the_row_and_updates_the_counter(editor_client, proposal):
+    response = editor_client.post(
+        reverse("claims:approve", args=[proposal.pk]), {"from": "queue"}, headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 200
+    assert response["HX-Trigger"] == '{"queueChanged": {}}' or "queueChanged" in response["HX-Trigger"]
+    assert "Approved" in response.content.decode() and "data-review-row" not in response.content.decode()
+
+
+def test_htmx_refusal_keeps_the_row_with_the_reason(editor_client, proposal):
+    proposal.proposed_status = Status.CONFIRMED
+    proposal.save()
+    response = editor_client.post(
+        reverse("claims:approve", args=[proposal.pk]), {"from": "queue"}, headers={"HX-Request": "true"}
+    )
+    page = response.content.decode()
+    assert response.status_code == 409
+    assert page.lstrip().startswith('<article class="queue-row') and "Confirmed needs 2" in page
+
+
+def test_reopening_a_decided_claim_keeps_both_decisions(editor_client, checker_client, proposal):
+    approve(editor_client, proposal)
+    EvidenceFactory(claim=proposal.claim, stance=Stance.CONTRADICTS)
+    response = checker_client.post(
+        reverse("claims:propose", args=[proposal.claim_id]), {"status": "disputed", "rationale": "New imagery."}
+    )
+    assert response.status_code == 302
+    second = Review.objects.get(decision=Decision.PENDING)
+    assert second.previous_status == Status.CORROBORATED
+    approve(editor_client, second)
+    timeline = checker_client.get(reverse("claims:detail", args=[proposal.claim_id])).context["timeline"]
+    decisions = [entry.review.decision for entry in timeline if entry.review]
+    assert decisions == [Decision.APPROVED, Decision.APPROVED]
+    assert Claim.objects.get(pk=proposal.claim_id).status == Status.DISPUTED
+
+
+def test_queue_orders_most_urgent_then_longest_waiting(editor_client, checker):
+    urgent_late = ReviewFactory(claim=ClaimFactory(priority=3), proposed_by=checker)
+    normal_early = ReviewFactory(claim=ClaimFactory(priority=1), proposed_by=checker)
+    Review.objects.filter(pk=normal_early.pk).update(proposed_at=urgent_late.proposed_at.replace(year=2020))
+    rows = editor_client.get(reverse("claims:queue")).context["rows"]
+    assert [row.pk for row in rows] == [urgent_late.pk, normal_early.pk]
+
+
+def test_proposed_by_me_filter(client, checker, an_editor):
+    ReviewFactory(proposed_by=checker)
+    mine = ReviewFactory(proposed_by=an_editor)
+    client.force_login(an_editor)
+    assert [row.pk for row in client.get(reverse("claims:queue"), {"mine": "1"}).context["rows"]] == [mine.pk]
+
+
+def test_queue_updates_drop_decided_rows_and_announce_new_ones(editor_client, checker, proposal):
+    other = ReviewFactory(proposed_by=checker)
+    Review.objects.filter(pk=proposal.pk).update(
+        decision=Decision.WITHDRAWN, decided_by=checker, decided_at=proposal.proposed_at
+    )
+    newcomer = ReviewFactory(proposed_by=checker)
+    page = editor_client.get(reverse("claims:queue_updates"), {"shown": f"{proposal.pk},{other.pk},x"}).content.decode()
+    assert f'id="review-{proposal.pk}" hx-swap-oob="delete"' in page
+    assert f'id="review-{other.pk}" hx-swap-oob="delete"' not in page
+    assert "1 new proposal arrived" in page and newcomer.pk
+
+
+def test_queue_count_endpoint(editor_client, proposal):
+    page = editor_client.get(reverse("claims:queue_count")).content.decode()
+    assert 'id="queue-count"' in page and ">1</span>" in page
+
+
+def test_queue_and_dashboard_query_counts_stay_flat(editor_client, checker):
+    def proposals(n):
+        for claim in ClaimFactory.create_batch(n, assignee=checker):
+            EvidenceFactory(claim=claim)
+            ReviewFactory(claim=claim, proposed_by=checker)
+
+    proposals(5)
+    assert_query_count_stays_flat(editor_client, reverse("claims:queue"), lambda: proposals(45))
+    assert_query_count_stays_flat(editor_client, reverse("claims:dashboard"), lambda: proposals(45))
+
+
+def test_returned_reviews_show_on_the_proposers_dashboard_until_they_act(editor_client, checker_client, proposal):
+    editor_client.post(reverse("claims:return", args=[proposal.pk]), {"note": "Only a relay; find another."})
+    page = checker_client.get(reverse("claims:dashboard")).content.decode()
+    assert "Returned to you" in page and "Only a relay; find another." in page
+    checker_client.post(
+        reverse("claims:propose", args=[proposal.claim_id]), {"status": "unverifiable", "rationale": "x"}
+    )
+    assert "Returned to you" not in checker_client.get(reverse("claims:dashboard")).content.decode()
+
+
+def test_dashboard_counters_refresh_as_a_fragment(editor_client, proposal):
+    response = editor_client.get(reverse("claims:dashboard"), headers={"HX-Request": "true"})
+    page = response.content.decode()
+    assert page.lstrip().startswith('<section class="panel counters"') and "1</strong> proposal waiting" in page
