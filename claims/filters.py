@@ -35,6 +35,8 @@ class ClaimantByName(forms.ModelChoiceField):
     def to_python(self, value):
         if value in self.empty_values:
             return None
+        if "\x00" in value or len(value) > 200:
+            raise forms.ValidationError("That is not a claimant's name.", code="invalid_choice")
         claimant = Claimant.objects.filter(name__iexact=value.strip()).first()
         if claimant is None:
             raise forms.ValidationError(f"No claimant is called “{value}”.", code="invalid_choice")

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.urls import reverse_lazy
 from django.utils import timezone
 
-from claims.links import InvalidURL, normalize_url
+from claims.links import MAX_URL_LENGTH, InvalidURL, normalize_url
 from claims.models import (
     Affiliation,
     Claim,
@@ -91,6 +91,12 @@ class ClaimForm(forms.ModelForm):
             self.fields["tag_names"].initial = ", ".join(tag.name for tag in self.instance.tags.all())
             self.fields["version"].initial = self.instance.version
 
+    def clean_version(self) -> int | None:
+        version = self.cleaned_data.get("version")
+        if self.instance.pk and version is None:
+            raise forms.ValidationError("This form is incomplete; open the claim's edit page again.")
+        return version
+
     def clean_text(self) -> str:
         text = _clean_words(self.cleaned_data["text"])
         if not text:
@@ -153,7 +159,7 @@ class EvidenceForm(forms.Form):
 
     url = forms.CharField(
         label="Source address",
-        max_length=2000,
+        max_length=MAX_URL_LENGTH,
         widget=forms.URLInput({"placeholder": "https://", "autocomplete": "off"}),
         help_text="Tracking parameters and #fragments are dropped; a known source is reused.",
     )

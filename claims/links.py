@@ -11,6 +11,8 @@ import re
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 ALLOWED_SCHEMES = ("http", "https")
+MAX_URL_LENGTH = 2000  # the URL columns' size (WebURLField)
+MAX_HOST_LENGTH = 253  # DNS's limit, and the outlet domain column's size
 DEFAULT_PORTS = {"http": 80, "https": 443}
 # Query parameters that identify a campaign or a click, never the document.
 TRACKING_PARAMETERS = {
@@ -54,12 +56,16 @@ def _host_of(url: str) -> tuple[str, str, int | None]:
         raise InvalidURL("The address has no host name.")
     if ":" in host:
         raise InvalidURL("Use the site's name, not an IPv6 address.")
+    if len(host) > MAX_HOST_LENGTH:
+        raise InvalidURL("The host name is too long to be real.")
     try:
         # Internationalised names are stored in their ASCII (punycode) form, so look-alike
         # Cyrillic domains are visible as xn--… rather than passing for Latin ones.
         host = host.encode("idna").decode("ascii").lower()
     except UnicodeError as error:
         raise InvalidURL("The address has an invalid host name.") from error
+    if len(host) > MAX_HOST_LENGTH:
+        raise InvalidURL("The host name is too long to be real.")
     return scheme, host, port
 
 
@@ -79,7 +85,10 @@ def normalize_url(url: str) -> str:
         ],
         doseq=True,
     )
-    return urlunsplit((scheme, netloc, path, query, ""))
+    canonical = urlunsplit((scheme, netloc, path, query, ""))
+    if len(canonical) > MAX_URL_LENGTH:
+        raise InvalidURL(f"The address is too long: at most {MAX_URL_LENGTH} characters once encoded.")
+    return canonical
 
 
 def domain_of(url: str) -> str:

@@ -22,7 +22,7 @@ from django.db.models.lookups import LessThanOrEqual
 from django.urls import reverse
 from django.utils import timezone
 
-from claims.links import ALLOWED_SCHEMES, InvalidURL, domain_of, normalize_url, parent_domains
+from claims.links import ALLOWED_SCHEMES, MAX_URL_LENGTH, InvalidURL, domain_of, normalize_url, parent_domains
 
 # Database-side form of "http or https only": the same rule as claims.links, kept in SQL so that
 # bulk writes and the admin cannot store a javascript: or data: address.
@@ -54,7 +54,7 @@ class WebURLField(models.URLField):
     default_validators = [URLValidator(schemes=list(ALLOWED_SCHEMES))]
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("max_length", 2000)
+        kwargs.setdefault("max_length", MAX_URL_LENGTH)
         super().__init__(*args, **kwargs)
 
     def formfield(self, **kwargs):

@@ -41,6 +41,8 @@ def _decode(cursor: str, queryset: QuerySet, ordering: tuple[str, ...]) -> list:
     fields = _fields(ordering)
     if not isinstance(raw, list) or len(raw) != len(fields):
         return None
+    if not all(isinstance(value, str | int | float) and not isinstance(value, bool) for value in raw):
+        return None  # every sort column is NOT NULL and scalar; anything else was not made here
     try:
         return [
             queryset.model._meta.get_field(name).to_python(value) for (name, _), value in zip(fields, raw, strict=True)

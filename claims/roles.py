@@ -8,11 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
+from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import resolve_url
+from django_htmx.http import HttpResponseClientRedirect
 
 FACT_CHECKERS = "Fact-checkers"
 EDITORS = "Editors"
@@ -34,12 +38,24 @@ def is_editor(user) -> bool:
     return user.is_authenticated and user.has_perm(EDITOR_PERMISSION)
 
 
+def require(user, permission: str, message: str) -> None:
+    """Raise 403 unless the user holds `permission` (the group grants it; see the roles migration)."""
+    if not user.has_perm(permission):
+        raise PermissionDenied(message)
+
+
 def desk_member_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Anonymous users go to the login page; signed-in users without a desk role get 403."""
 
-    @login_required
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not request.user.is_authenticated:
+            if getattr(request, "htmx", False):
+                # Inside an htmx swap a redirect would put the login page into the fragment's place:
+                # send the whole browser to log in, then back to the page it was on.
+                page = request.htmx.current_url_abs_path or request.get_full_path()
+                return HttpResponseClientRedirect(f"{resolve_url(settings.LOGIN_URL)}?{urlencode({'next': page})}")
+            return redirect_to_login(request.get_full_path())
         if not is_desk_member(request.user):
             raise PermissionDenied("Your account has no role on this desk. Ask an editor to add you.")
         return view(request, *args, **kwargs)

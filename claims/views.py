@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST, require_safe
+from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import trigger_client_event
 from django_htmx.middleware import HtmxDetails
 
@@ -23,7 +24,7 @@ from claims.forms import AffiliationForm, AssignForm, ClaimForm, EvidenceForm, O
 from claims.history import claim_timeline
 from claims.models import Affiliation, Claim, Claimant, Decision, Evidence, Outlet, Review, Source, Stance, Status
 from claims.paging import keyset_page
-from claims.roles import desk_member_required, desk_members, is_editor
+from claims.roles import desk_member_required, desk_members, is_editor, require
 from claims.templatetags.desk import person
 
 CLAIMS_PER_PAGE = 50
@@ -60,9 +61,10 @@ def _status_counts(claims=None) -> list[tuple[str, str, int]]:
 
 
 @require_GET
+@vary_on_headers("HX-Request")
 @desk_member_required
 def dashboard(request: HtmxHttpRequest) -> HttpResponse:
-    if request.htmx:  # the counters refresh themselves every few seconds
+    if _wants_fragment(request):  # the counters refresh themselves every few seconds
         return render(request, "claims/dashboard.html#counters", _dashboard_counters())
     user = request.user
     my_claims = Claim.objects.for_list().filter(assignee=user).order_by("-priority", "created_at", "id")
@@ -141,7 +143,13 @@ def _recent_activity() -> list[dict]:
     return sorted(items, key=lambda item: item["when"], reverse=True)[:ACTIVITY_ROWS]
 
 
+def _wants_fragment(request: HtmxHttpRequest) -> bool:
+    """An htmx swap gets the fragment; a history restore (Back after the cache is gone) the page."""
+    return bool(request.htmx) and not request.htmx.history_restore_request and not request.htmx.boosted
+
+
 @require_GET
+@vary_on_headers("HX-Request")  # the same URL answers with a page or a fragment: caches must tell them apart
 @desk_member_required
 def claim_list(request: HtmxHttpRequest) -> HttpResponse:
     filters = ClaimFilter(request.GET, queryset=Claim.objects.for_list())
@@ -176,9 +184,7 @@ def claim_list(request: HtmxHttpRequest) -> HttpResponse:
         "total": sum(count for value, _, count in status_counts if not selected or value in selected),
         "assignable": _assignable(request.user),
     }
-    template = (
-        "claims/claim_list.html#results" if request.htmx and not request.htmx.boosted else "claims/claim_list.html"
-    )
+    template = "claims/claim_list.html#results" if _wants_fragment(request) else "claims/claim_list.html"
     return render(request, template, context, status=200 if valid else 400)
 
 
@@ -190,6 +196,13 @@ def _query(request: HttpRequest, **changes: object) -> str:
         if value is not None:
             query[key] = value
     return query.urlencode()
+
+
+def _int_or_none(raw: str | None) -> int | None:
+    try:
+        return int(raw or "")
+    except ValueError:
+        return None
 
 
 def _page_number(raw: str | None) -> int:
@@ -208,6 +221,7 @@ def claim_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @desk_member_required
 def evidence_add(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    require(request.user, "claims.add_evidence", "Your role cannot add evidence.")
     claim = get_object_or_404(Claim.objects.select_related("claimant"), pk=pk)
     form = EvidenceForm(request.POST, claim=claim)
     if form.is_valid():
@@ -231,7 +245,7 @@ def evidence_add(request: HtmxHttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, "Evidence added.")
                 return redirect(claim)
             return _evidence_changed(request, pk)
-    context = _claim_page(request, pk, evidence_form=form)
+    context = {**_claim_page(request, pk, evidence_form=form), "failed": True}
     template = "claims/_claim_updates.html" if request.htmx else "claims/claim_detail.html"
     return render(request, template, context, status=422)
 
@@ -239,8 +253,7 @@ def evidence_add(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @desk_member_required
 def evidence_remove(request: HtmxHttpRequest, pk: int, evidence_pk: int) -> HttpResponse:
-    if not request.user.has_perm("claims.delete_evidence"):
-        raise PermissionDenied("You cannot remove evidence.")
+    require(request.user, "claims.delete_evidence", "Your role cannot remove evidence.")
     evidence = get_object_or_404(Evidence.objects.select_related("claim"), pk=evidence_pk, claim_id=pk)
     workflow.evidence_remove(evidence=evidence, user=request.user)
     if not request.htmx:
@@ -252,6 +265,7 @@ def evidence_remove(request: HtmxHttpRequest, pk: int, evidence_pk: int) -> Http
 @require_POST
 @desk_member_required
 def claim_propose(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    require(request.user, "claims.add_review", "Your role cannot propose a status.")
     claim = get_object_or_404(Claim, pk=pk)
     form = ProposalForm(request.POST, claim=claim)
     if form.is_valid():
@@ -311,6 +325,7 @@ def _assignable(user) -> list:
 @require_http_methods(["GET", "POST"])
 @desk_member_required
 def claim_create(request: HtmxHttpRequest) -> HttpResponse:
+    require(request.user, "claims.add_claim", "Your role cannot log claims.")
     form = ClaimForm(request.POST or None)
     if request.method == "POST":
         if form.is_valid():
@@ -324,27 +339,31 @@ def claim_create(request: HtmxHttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @desk_member_required
 def claim_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    claim = get_object_or_404(Claim.objects.select_related("claimant"), pk=pk)
-    form = ClaimForm(request.POST or None, instance=claim)
+    require(request.user, "claims.change_claim", "Your role cannot edit claims.")
     if request.method != "POST":
-        return _claim_form(request, form)
-    if not form.is_valid():
-        return _claim_form(request, form, status=422)
+        return _claim_form(
+            request, ClaimForm(instance=get_object_or_404(Claim.objects.select_related("claimant"), pk=pk))
+        )
     with transaction.atomic():
-        # Optimistic locking: the save goes through only if nobody saved since this form was opened.
-        current = Claim.objects.select_for_update(of=("self",)).select_related("updated_by").get(pk=pk)
+        # Optimistic locking: the row is locked, the form is bound to it as it is now, and the save
+        # goes through only if nobody saved since this person opened the form.
+        current = get_object_or_404(Claim.objects.select_for_update(of=("self",)).select_related("updated_by"), pk=pk)
+        saved_by, version = current.updated_by, current.version
+        form = ClaimForm(request.POST, instance=current)
+        if not form.is_valid():
+            return _claim_form(request, form, status=422)
         seen = form.cleaned_data["version"]
-        if seen == current.version:
+        if seen == version:
             form.save(user=request.user)
             messages.success(request, "Changes saved.")
-            return redirect(claim)
+            return redirect(current)
     # Someone else saved first: show what they changed, keep this person's input, and let the
     # next save (made knowingly) go through against the current version.
-    conflict = {"changes": current.changes_since(seen) if seen else [], "by": current.updated_by}
+    conflict = {"changes": Claim.objects.get(pk=pk).changes_since(seen), "by": saved_by}
     data = request.POST.copy()
-    data["version"] = current.version
-    form = ClaimForm(data, instance=current)
-    form.is_valid()  # binds this person's input to the form again (and onto `current`, now unused)
+    data["version"] = version
+    form = ClaimForm(data, instance=Claim.objects.get(pk=pk))
+    form.is_valid()  # binds this person's input to the form again
     return _claim_form(request, form, status=409, conflict=conflict)
 
 
@@ -359,8 +378,7 @@ def _claim_form(request: HttpRequest, form: ClaimForm, *, status: int = 200, con
 def claim_similar(request: HtmxHttpRequest) -> HttpResponse:
     """The duplicate guard: claims worded like the text being typed."""
     text = request.GET.get("text", "")
-    exclude = request.GET.get("exclude", "")
-    similar = Claim.objects.similar_to(text, exclude=int(exclude) if exclude.isdigit() else None)
+    similar = Claim.objects.similar_to(text, exclude=_int_or_none(request.GET.get("exclude")))
     return render(request, "claims/claim_form.html#similar", {"similar": similar, "text": text})
 
 
@@ -454,8 +472,7 @@ def outlet_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 @desk_member_required
 def outlet_update(request: HttpRequest, pk: int) -> HttpResponse:
-    if not is_editor(request.user):
-        raise PermissionDenied("Only editors change an outlet's name or affiliation.")
+    require(request.user, "claims.change_outlet", "Only editors change an outlet's name or affiliation.")
     outlet = get_object_or_404(Outlet, pk=pk)
     form = OutletForm(request.POST, instance=outlet)
     if not form.is_valid():
@@ -468,8 +485,7 @@ def outlet_update(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @desk_member_required
 def affiliation_create(request: HttpRequest) -> HttpResponse:
-    if not is_editor(request.user):
-        raise PermissionDenied("Only editors add affiliations.")
+    require(request.user, "claims.add_affiliation", "Only editors add affiliations.")
     form = AffiliationForm(request.POST)
     if not form.is_valid():
         return render(request, "claims/outlet_list.html", _outlet_page(affiliation_form=form), status=422)
@@ -594,6 +610,7 @@ def _is_local(url: str | None) -> bool:
 @desk_member_required
 def claim_assign(request: HtmxHttpRequest) -> HttpResponse:
     """Assign one claim (claim page) or several (the list's selection) to a desk member or nobody."""
+    require(request.user, "claims.change_claim", "Your role cannot assign claims.")
     form = AssignForm(request.POST)
     back = request.POST.get("next") if _is_local(request.POST.get("next")) else reverse("claims:list")
     if not form.is_valid():

@@ -52,7 +52,8 @@ def test_htmx_add_answers_with_the_section_and_updates_the_summary_out_of_band(c
     assert page.lstrip().startswith('<section id="evidence"')
     assert '<span id="claim-summary" hx-swap-oob="true">' in page
     assert "1 corroborating" in page
-    assert 'id="history"' in page and 'id="proposal"' in page
+    assert 'id="history"' in page and 'id="gates"' in page
+    assert 'id="proposal"' not in page  # a rationale being typed there survives
 
 
 @pytest.mark.parametrize(
