@@ -94,7 +94,7 @@ class ClaimForm(forms.ModelForm):
     def clean_version(self) -> int | None:
         version = self.cleaned_data.get("version")
         if self.instance.pk and version is None:
-            raise forms.ValidationError("This form is incomplete; open the claim's edit page again.")
+            raise forms.ValidationError("This form is incomplete: open the edit page of this claim again.")
         return version
 
     def clean_text(self) -> str:

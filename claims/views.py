@@ -152,7 +152,9 @@ def _wants_fragment(request: HtmxHttpRequest) -> bool:
 @vary_on_headers("HX-Request")  # the same URL answers with a page or a fragment: caches must tell them apart
 @desk_member_required
 def claim_list(request: HtmxHttpRequest) -> HttpResponse:
-    filters = ClaimFilter(request.GET, queryset=Claim.objects.for_list())
+    # Filter, sort and page bare rows (the indexes serve that), then annotate only the page's rows:
+    # aggregating evidence before the LIMIT would count it for every matching claim.
+    filters = ClaimFilter(request.GET, queryset=Claim.objects.all())
     valid = filters.is_valid()  # an unknown value is explained beside the filters, with a 400
     claims = filters.qs if valid else Claim.objects.none()
 
@@ -167,6 +169,8 @@ def claim_list(request: HtmxHttpRequest) -> HttpResponse:
         items, is_first = rows[:CLAIMS_PER_PAGE], number == 1
         has_next = len(rows) > CLAIMS_PER_PAGE and number < MAX_SEARCH_PAGE
         next_query = _query(request, page=number + 1, after=None) if has_next else ""
+    annotated = Claim.objects.for_list().in_bulk([claim.pk for claim in items])
+    items = [annotated[claim.pk] for claim in items]
 
     # Counts per status for the other filters, so each status chip says what ticking it would show.
     without_status = request.GET.copy()
