@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django import forms
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse_lazy
 from django.utils import timezone
 
@@ -30,6 +30,19 @@ MAX_TAGS = 12
 def _clean_words(value: str) -> str:
     """Strip, and collapse runs of whitespace (pasted text often carries line breaks)."""
     return " ".join(value.split())
+
+
+def _get_or_create_by_name(model, name: str, **fields):
+    """The row with this name in any letter case, created if missing. Two people creating the same
+    name at once both end up with the one row (the unique index decides, the loser reads it)."""
+    found = model.objects.filter(name__iexact=name).first()
+    if found:
+        return found
+    try:
+        with transaction.atomic():
+            return model.objects.create(name=name, **fields)
+    except IntegrityError:
+        return model.objects.get(name__iexact=name)
 
 
 class ClaimForm(forms.ModelForm):
@@ -121,6 +134,18 @@ class ClaimForm(forms.ModelForm):
             raise forms.ValidationError(f"At most {MAX_TAGS} tags.")
         return list(names.values())
 
+    def clean(self):
+        cleaned = super().clean()
+        existing = self.existing_claimant() if cleaned.get("claimant_name") else None
+        chosen = cleaned.get("new_claimant_affiliation")
+        if existing and chosen and chosen != existing.affiliation:
+            self.add_error(
+                "new_claimant_affiliation",
+                f"{existing.name} is already on the desk as {existing.affiliation or 'affiliation unknown'};"
+                " an editor changes that on the claimant's page.",
+            )
+        return cleaned
+
     def existing_claimant(self) -> Claimant | None:
         return Claimant.objects.filter(name__iexact=self.cleaned_data["claimant_name"]).first()
 
@@ -128,11 +153,7 @@ class ClaimForm(forms.ModelForm):
     def save(self, *, user) -> Claim:
         """Write the claim (and a new claimant and tags if needed) in one transaction."""
         claim = super().save(commit=False)
-        claim.claimant = self.existing_claimant() or Claimant.objects.create(
-            name=self.cleaned_data["claimant_name"],
-            kind=self.cleaned_data["new_claimant_kind"] or ClaimantKind.OTHER,
-            affiliation=self.cleaned_data["new_claimant_affiliation"],
-        )
+        claim.claimant = self.existing_claimant() or self._new_claimant()
         now = timezone.now()
         if claim.pk is None:
             claim.created_by, claim.created_at = user, now
@@ -143,11 +164,14 @@ class ClaimForm(forms.ModelForm):
         self._save_tags(claim)
         return claim
 
+    def _new_claimant(self) -> Claimant:
+        name = self.cleaned_data["claimant_name"]
+        fields = {"kind": self.cleaned_data["new_claimant_kind"] or ClaimantKind.OTHER}
+        fields["affiliation"] = self.cleaned_data["new_claimant_affiliation"]
+        return _get_or_create_by_name(Claimant, name, **fields)
+
     def _save_tags(self, claim: Claim) -> None:
-        wanted = []
-        for name in self.cleaned_data["tag_names"]:
-            tag = Tag.objects.filter(name__iexact=name).first() or Tag.objects.create(name=name)
-            wanted.append(tag)
+        wanted = [_get_or_create_by_name(Tag, name) for name in self.cleaned_data["tag_names"]]
         # Only the links that changed are written, so the audit history shows real changes.
         ClaimTag.objects.filter(claim=claim).exclude(tag__in=wanted).delete()
         existing = set(ClaimTag.objects.filter(claim=claim).values_list("tag_id", flat=True))
@@ -241,3 +265,10 @@ class AssignForm(forms.Form):
         queryset=Claim.objects.all(), error_messages={"required": "Select at least one claim to assign."}
     )
     assignee = forms.ModelChoiceField(queryset=desk_members(), to_field_name="username", required=False)
+
+
+class ClaimantForm(forms.ModelForm):
+    class Meta:
+        model = Claimant
+        fields = ["kind", "affiliation", "description", "url"]
+        widgets = {"description": forms.Textarea({"rows": 2})}

@@ -24,9 +24,11 @@ urlpatterns = [
     path("claimants/", views.claimant_list, name="claimants"),
     path("claimants/suggest/", views.claimant_suggest, name="claimant_suggest"),
     path("claimants/<int:pk>/", views.claimant_detail, name="claimant"),
+    path("claimants/<int:pk>/edit/", views.claimant_update, name="claimant_update"),
     path("sources/", views.source_list, name="sources"),
     path("sources/<int:pk>/", views.source_detail, name="source"),
     path("outlets/", views.outlet_list, name="outlets"),
     path("outlets/<int:pk>/", views.outlet_update, name="outlet_update"),
     path("affiliations/", views.affiliation_create, name="affiliation_create"),
+    path("affiliations/<int:pk>/", views.affiliation_update, name="affiliation_update"),
 ]

@@ -20,7 +20,15 @@ from django_htmx.middleware import HtmxDetails
 
 from claims import workflow
 from claims.filters import ClaimFilter, SourceFilter
-from claims.forms import AffiliationForm, AssignForm, ClaimForm, EvidenceForm, OutletForm, ProposalForm
+from claims.forms import (
+    AffiliationForm,
+    AssignForm,
+    ClaimantForm,
+    ClaimForm,
+    EvidenceForm,
+    OutletForm,
+    ProposalForm,
+)
 from claims.history import claim_timeline
 from claims.models import Affiliation, Claim, Claimant, Decision, Evidence, Outlet, Review, Source, Stance, Status
 from claims.paging import keyset_page
@@ -425,23 +433,25 @@ def claimant_list(request: HttpRequest) -> HttpResponse:
 @desk_member_required
 def claimant_detail(request: HttpRequest, pk: int) -> HttpResponse:
     claimant = get_object_or_404(Claimant.objects.select_related("affiliation"), pk=pk)
+    return render(request, "claims/claimant_detail.html", _claimant_page(request, claimant))
+
+
+def _claimant_page(request: HttpRequest, claimant: Claimant) -> dict:
     record = _status_counts(claimant.claims.all())
     counts = {value: count for value, _, count in record}
     decided = sum(count for value, count in counts.items() if value != Status.UNVERIFIED)
     claims = Claim.objects.for_list().filter(claimant=claimant).order_by("-claimed_on", "-id")[:CLAIMS_PER_PAGE]
-    return render(
-        request,
-        "claims/claimant_detail.html",
-        {
-            "claimant": claimant,
-            "record": record,
-            "total": sum(counts.values()),
-            "decided": decided,
-            "share_confirmed": _share(counts[Status.CONFIRMED] + counts[Status.CORROBORATED], decided),
-            "share_false": _share(counts[Status.FALSE] + counts[Status.MISLEADING], decided),
-            "claims": claims,
-        },
-    )
+    can_edit = request.user.has_perm("claims.change_affiliation")
+    return {
+        "claimant": claimant,
+        "record": record,
+        "total": sum(counts.values()),
+        "decided": decided,
+        "share_confirmed": _share(counts[Status.CONFIRMED] + counts[Status.CORROBORATED], decided),
+        "share_false": _share(counts[Status.FALSE] + counts[Status.MISLEADING], decided),
+        "claims": claims,
+        "form": ClaimantForm(instance=claimant) if can_edit else None,
+    }
 
 
 def _share(part: int, whole: int) -> int | None:
@@ -636,3 +646,32 @@ def claim_assign(request: HtmxHttpRequest) -> HttpResponse:
     who = form.cleaned_data["assignee"]
     messages.success(request, f"{count} claim{'s' if count != 1 else ''} assigned to {person(who, 'nobody')}.")
     return redirect(back)
+
+
+@require_POST
+@desk_member_required
+def claimant_update(request: HttpRequest, pk: int) -> HttpResponse:
+    """Editors correct a claimant's kind and affiliation (the affiliation decides independence)."""
+    require(request.user, "claims.change_affiliation", "Only editors change whose side a claimant is on.")
+    claimant = get_object_or_404(Claimant, pk=pk)
+    form = ClaimantForm(request.POST, instance=claimant)
+    if form.is_valid():
+        form.save()
+        messages.success(request, f"{claimant.name} saved.")
+        return redirect("claims:claimant", pk=pk)
+    return render(
+        request, "claims/claimant_detail.html", {**_claimant_page(request, claimant), "form": form}, status=422
+    )
+
+
+@require_POST
+@desk_member_required
+def affiliation_update(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request.user, "claims.change_affiliation", "Only editors change affiliations.")
+    affiliation = get_object_or_404(Affiliation, pk=pk)
+    form = AffiliationForm(request.POST, instance=affiliation)
+    if not form.is_valid():
+        return render(request, "claims/outlet_list.html", _outlet_page(affiliation_form=form), status=422)
+    form.save()
+    messages.success(request, f"Affiliation “{affiliation.name}” saved.")
+    return redirect("claims:outlets")

@@ -146,3 +146,15 @@ def test_anonymous_people_are_sent_to_log_in_from_the_forms(client):
     response = client.post(reverse("claims:create"), claim_data())
     assert response.status_code == 302 and "/login/" in response["Location"]
     assert not Claim.objects.exists()
+
+
+def test_choosing_an_affiliation_for_an_existing_claimant_is_explained_not_ignored(checker_client):
+    ministry = ClaimantFactory(name="Russian Ministry of Defence")
+    other_side = AffiliationFactory(name="Ukrainian government")
+    response = checker_client.post(
+        reverse("claims:create"),
+        claim_data(claimant_name="Russian Ministry of Defence", new_claimant_affiliation=other_side.pk),
+    )
+    assert response.status_code == 422
+    assert "already on the desk as" in response.content.decode()
+    assert not Claim.objects.exists() and Claimant.objects.get().affiliation == ministry.affiliation

@@ -154,3 +154,36 @@ def test_fact_checkers_cannot_add_affiliations(checker_client):
 def test_outlets_page_has_a_plain_title(checker_client):
     page = checker_client.get(reverse("claims:outlets")).content.decode()
     assert "<title>Outlets · newsdesk</title>" in page
+
+
+def test_editors_correct_a_claimants_affiliation(editor_client):
+    claimant = ClaimantFactory(affiliation=None)
+    side = AffiliationFactory(name="Russian government")
+    url = reverse("claims:claimant_update", args=[claimant.pk])
+    response = editor_client.post(
+        url, {"kind": "government_body", "affiliation": side.pk, "url": "", "description": ""}
+    )
+    assert response.status_code == 302
+    claimant.refresh_from_db()
+    assert claimant.affiliation == side
+    bad = editor_client.post(url, {"kind": "government_body", "url": "javascript:alert(1)"})
+    assert bad.status_code == 422 and "Enter a valid URL." in bad.content.decode()
+
+
+def test_fact_checkers_cannot_change_a_claimants_side(checker_client):
+    claimant = ClaimantFactory(affiliation=None)
+    response = checker_client.post(reverse("claims:claimant_update", args=[claimant.pk]), {"kind": "other"})
+    assert response.status_code == 403
+    assert (
+        "Edit kind and affiliation"
+        not in checker_client.get(reverse("claims:claimant", args=[claimant.pk])).content.decode()
+    )
+
+
+def test_editors_rename_an_affiliation(editor_client, checker_client):
+    side = AffiliationFactory(name="Independant")
+    url = reverse("claims:affiliation_update", args=[side.pk])
+    assert checker_client.post(url, {"name": "Mine"}).status_code == 403
+    assert editor_client.post(url, {"name": "Independent", "description": "No state control"}).status_code == 302
+    side.refresh_from_db()
+    assert (side.name, side.description) == ("Independent", "No state control")
