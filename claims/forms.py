@@ -76,6 +76,9 @@ class ClaimForm(forms.ModelForm):
     )
     tag_names = forms.CharField(label="Tags", required=False, max_length=500, help_text="Separate tags with commas.")
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # The tags as the form showed them: tags are not versioned with the claim row, so a conflict
+    # compares these with the tags now.
+    tags_seen = forms.CharField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Claim
@@ -101,7 +104,7 @@ class ClaimForm(forms.ModelForm):
             self.fields["claimed_on"].initial = timezone.localdate()
         else:
             self.fields["claimant_name"].initial = self.instance.claimant.name
-            self.fields["tag_names"].initial = ", ".join(tag.name for tag in self.instance.tags.all())
+            self.fields["tag_names"].initial = self.fields["tags_seen"].initial = self.instance.tag_list()
             self.fields["version"].initial = self.instance.version
 
     def clean_version(self) -> int | None:

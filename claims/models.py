@@ -465,6 +465,9 @@ class Claim(models.Model):
         "assignee",
     )
 
+    def tag_list(self) -> str:
+        return ", ".join(sorted(tag.name for tag in self.tags.all()))
+
     def changes_since(self, version: int) -> list[tuple[str, str, str]]:
         """(field, then, now) for each edited field that differs from what `version` held.
 

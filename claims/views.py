@@ -371,7 +371,12 @@ def claim_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             return redirect(current)
     # Someone else saved first: show what they changed, keep this person's input, and let the
     # next save (made knowingly) go through against the current version.
-    conflict = {"changes": Claim.objects.get(pk=pk).changes_since(seen), "by": saved_by}
+    now = Claim.objects.get(pk=pk)
+    changes = now.changes_since(seen)
+    tags_seen, tags_now = request.POST.get("tags_seen", ""), now.tag_list()
+    if tags_seen != tags_now:
+        changes.append(("Tags", tags_seen or "—", tags_now or "—"))
+    conflict = {"changes": changes, "by": saved_by}
     data = request.POST.copy()
     data["version"] = version
     form = ClaimForm(data, instance=Claim.objects.get(pk=pk))

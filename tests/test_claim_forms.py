@@ -158,3 +158,18 @@ def test_choosing_an_affiliation_for_an_existing_claimant_is_explained_not_ignor
     assert response.status_code == 422
     assert "already on the desk as" in response.content.decode()
     assert not Claim.objects.exists() and Claimant.objects.get().affiliation == ministry.affiliation
+
+
+def test_a_conflict_also_shows_changed_tags(client, checker, an_editor):
+    claim = ClaimFactory(tags=["Crimea"])
+    opened = claim.version
+    client.force_login(an_editor)
+    first = claim_data(
+        text=claim.text, claimant_name=claim.claimant.name, tag_names="Crimea, air defence", version=opened
+    )
+    assert client.post(reverse("claims:edit", args=[claim.pk]), first).status_code == 302
+    client.force_login(checker)
+    mine = claim_data(text="Mine", claimant_name=claim.claimant.name, version=opened, tags_seen="Crimea")
+    response = client.post(reverse("claims:edit", args=[claim.pk]), mine)
+    assert response.status_code == 409
+    assert ("Tags", "Crimea", "Crimea, air defence") in response.context["conflict"]["changes"]
