@@ -130,3 +130,33 @@ def test_a_decision_elsewhere_removes_the_row_from_an_open_queue(live_server, ed
     # Daniel's queue drops the row by itself within a poll.
     expect(editor_page.locator("article.queue-row")).to_have_count(0, timeout=12_000)
     other.context.close()
+
+
+def test_an_editor_decides_from_the_keyboard(live_server, editor_page):
+    checker = fact_checker(username="olena", first_name="Olena", last_name="Marchenko")
+    editor(username="daniel")
+    for text in ["First claim to approve", "Second claim to return"]:
+        claim = ClaimFactory(text=text)
+        EvidenceFactory(claim=claim)
+        Review.objects.create(
+            claim=claim,
+            previous_status="unverified",
+            proposed_status="corroborated",
+            rationale="One independent source.",
+            proposed_by=checker,
+        )
+    sign_in(editor_page, live_server, "daniel")
+    editor_page.goto(f"{live_server.url}/review/")
+    rows = editor_page.locator("article.queue-row")
+    expect(rows).to_have_count(2)
+
+    rows.first.focus()
+    editor_page.keyboard.press("a")  # approve the focused proposal
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_be_focused()  # focus moved on to the next proposal
+    editor_page.keyboard.press("r")  # open the return note
+    expect(editor_page.get_by_label("Note for Olena Marchenko")).to_be_focused()
+    editor_page.keyboard.type("Needs a second, independent source.")
+    editor_page.keyboard.press("Control+Enter")
+    expect(rows).to_have_count(0)
+    assert list(Review.objects.order_by("pk").values_list("decision", flat=True)) == ["approved", "returned"]
