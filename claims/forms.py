@@ -22,7 +22,7 @@ from claims.models import (
     Status,
     Tag,
 )
-from claims.roles import desk_members
+from claims.roles import desk_members, is_editor
 
 MAX_TAGS = 12
 
@@ -93,12 +93,16 @@ class ClaimForm(forms.ModelForm):
         }
         labels = {"text": "Claim", "claimed_on": "Claimed on", "claimed_time": "at", "event_on": "Event date"}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        if not is_editor(user):
+            # Assignment is an editor's call (a fact-checker takes a claim from its page instead).
+            del self.fields["assignee"]
         self.fields["text"].help_text = "One checkable sentence, in the desk's own words."
-        self.fields["assignee"].queryset = desk_members().order_by("first_name", "username")
-        self.fields["assignee"].label_from_instance = lambda user: user.get_full_name() or user.username
-        self.fields["assignee"].empty_label = "Nobody yet"
+        if "assignee" in self.fields:
+            self.fields["assignee"].queryset = desk_members().order_by("first_name", "username")
+            self.fields["assignee"].label_from_instance = lambda member: member.get_full_name() or member.username
+            self.fields["assignee"].empty_label = "Nobody yet"
         self.fields["priority"].initial = Priority.NORMAL
         if not self.instance.pk:
             self.fields["claimed_on"].initial = timezone.localdate()

@@ -73,7 +73,7 @@ def _status_counts(claims=None) -> list[tuple[str, str, int]]:
 @desk_member_required
 def dashboard(request: HtmxHttpRequest) -> HttpResponse:
     if _wants_fragment(request):  # the counters refresh themselves every few seconds
-        return render(request, "claims/dashboard.html#counters", _dashboard_counters())
+        return render(request, "claims/_dashboard_numbers.html", _dashboard_counters())
     user = request.user
     my_claims = Claim.objects.for_list().filter(assignee=user).order_by("-priority", "created_at", "id")
     never_proposed = ~Exists(Review.objects.filter(claim=OuterRef("pk")))
@@ -120,11 +120,15 @@ def _scale_bar(counts: list[tuple[str, str, int]]) -> list[dict]:
 
 
 def _recent_activity() -> list[dict]:
-    """Proposals, decisions and evidence, newest first: two queries whatever the desk's size."""
-    reviews = Review.objects.select_related("claim", "proposed_by", "decided_by").order_by("-id")[:ACTIVITY_ROWS]
-    evidence = Evidence.objects.select_related("claim", "source", "added_by").order_by("-id")[:ACTIVITY_ROWS]
+    """Proposals, decisions and evidence, newest first: three queries whatever the desk's size."""
+    reviews = Review.objects.select_related("claim", "proposed_by", "decided_by")
+    proposed = reviews.order_by("-proposed_at", "-id")[:ACTIVITY_ROWS]
+    decided = reviews.filter(decided_at__isnull=False).order_by("-decided_at", "-id")[:ACTIVITY_ROWS]
+    evidence = Evidence.objects.select_related("claim", "source", "added_by").order_by("-added_at", "-id")[
+        :ACTIVITY_ROWS
+    ]
     items = []
-    for review in reviews:
+    for review in proposed:
         items.append(
             {
                 "when": review.proposed_at,
@@ -134,16 +138,16 @@ def _recent_activity() -> list[dict]:
                 "claim": review.claim,
             }
         )
-        if review.decided_at:
-            items.append(
-                {
-                    "when": review.decided_at,
-                    "kind": review.decision,
-                    "who": review.decided_by,
-                    "review": review,
-                    "claim": review.claim,
-                }
-            )
+    for review in decided:
+        items.append(
+            {
+                "when": review.decided_at,
+                "kind": review.decision,
+                "who": review.decided_by,
+                "review": review,
+                "claim": review.claim,
+            }
+        )
     for item in evidence:
         items.append(
             {"when": item.added_at, "kind": "evidence", "who": item.added_by, "evidence": item, "claim": item.claim}
@@ -338,7 +342,7 @@ def _assignable(user) -> list:
 @desk_member_required
 def claim_create(request: HtmxHttpRequest) -> HttpResponse:
     require(request.user, "claims.add_claim", "Your role cannot log claims.")
-    form = ClaimForm(request.POST or None)
+    form = ClaimForm(request.POST or None, user=request.user)
     if request.method == "POST":
         if form.is_valid():
             claim = form.save(user=request.user)
@@ -354,14 +358,15 @@ def claim_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     require(request.user, "claims.change_claim", "Your role cannot edit claims.")
     if request.method != "POST":
         return _claim_form(
-            request, ClaimForm(instance=get_object_or_404(Claim.objects.select_related("claimant"), pk=pk))
+            request,
+            ClaimForm(instance=get_object_or_404(Claim.objects.select_related("claimant"), pk=pk), user=request.user),
         )
     with transaction.atomic():
         # Optimistic locking: the row is locked, the form is bound to it as it is now, and the save
         # goes through only if nobody saved since this person opened the form.
         current = get_object_or_404(Claim.objects.select_for_update(of=("self",)).select_related("updated_by"), pk=pk)
         saved_by, version = current.updated_by, current.version
-        form = ClaimForm(request.POST, instance=current)
+        form = ClaimForm(request.POST, instance=current, user=request.user)
         if not form.is_valid():
             return _claim_form(request, form, status=422)
         seen = form.cleaned_data["version"]
@@ -379,7 +384,7 @@ def claim_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     conflict = {"changes": changes, "by": saved_by}
     data = request.POST.copy()
     data["version"] = version
-    form = ClaimForm(data, instance=Claim.objects.get(pk=pk))
+    form = ClaimForm(data, instance=Claim.objects.get(pk=pk), user=request.user)
     form.is_valid()  # binds this person's input to the form again
     return _claim_form(request, form, status=409, conflict=conflict)
 
@@ -545,12 +550,13 @@ def review_updates(request: HtmxHttpRequest) -> HttpResponse:
 
     Rows are never re-rendered here, so an editor typing a note is not interrupted.
     """
-    shown = {int(pk) for pk in request.GET.get("shown", "").split(",") if pk.isdigit()}
+    shown = {int(pk) for pk in request.GET.get("shown", "").split(",") if pk.isdecimal()}
     pending = Review.objects.pending()
     if request.GET.get("mine") == "1":
         pending = pending.filter(proposed_by=request.user)
-    pending_ids = set(pending.values_list("pk", flat=True)[: QUEUE_LIMIT + 1])
-    context = {"gone": sorted(shown - pending_ids), "new_count": len(pending_ids - shown)}
+    still_pending = set(pending.filter(pk__in=shown).values_list("pk", flat=True))
+    gone = Review.objects.filter(pk__in=shown - still_pending).select_related("decided_by").order_by("pk")
+    context = {"gone": gone, "new_count": pending.exclude(pk__in=shown).count()}
     return render(request, "claims/_queue_updates.html", context)
 
 

@@ -118,9 +118,9 @@ def review_approve(*, review: Review, user, note: str = "") -> Review:
 @transaction.atomic
 def review_return(*, review: Review, user, note: str) -> Review:
     """Send a proposal back to its author with a note saying what is needed."""
+    review, claim = _lock_pending(review, user)
     if not note.strip():
         raise Refused("Say what is missing: the fact-checker sees this note.")
-    review, claim = _lock_pending(review, user)
     _decide(review, Decision.RETURNED, user, note.strip())
     _touch(claim, user)
     return review
@@ -179,9 +179,11 @@ def claims_assign(*, claim_ids: list[int], assignee, user) -> int:
         if assignee != user or len(claim_ids) != 1:
             raise NotAllowed("Only editors assign claims to others.")
         claims = claims.filter(assignee__isnull=True)
-        if not claims.exists():
-            raise Refused("Someone has already taken this claim.")
-    return claims.update(assignee=assignee, version=F("version") + 1, updated_at=timezone.now(), updated_by=user)
+    updated = claims.update(assignee=assignee, version=F("version") + 1, updated_at=timezone.now(), updated_by=user)
+    if not updated and not is_editor(user):
+        # The update re-checks "unassigned" under the row lock: of two takers, the second gets 0.
+        raise Refused("Someone has already taken this claim.")
+    return updated
 
 
 @transaction.atomic

@@ -93,3 +93,22 @@ def test_list_shows_selection_boxes_to_editors_only(editor_client, checker_clien
     ClaimFactory()
     assert 'form="bulk-assign"' in editor_client.get(reverse("claims:list")).content.decode()
     assert 'form="bulk-assign"' not in checker_client.get(reverse("claims:list")).content.decode()
+
+
+def test_a_fact_checker_cannot_assign_through_the_claim_forms(checker_client):
+    colleague = fact_checker(username="petro")
+    claim = ClaimFactory()
+    data = {
+        "text": "Edited",
+        "claimant_name": claim.claimant.name,
+        "claimed_on": "2024-05-15",
+        "priority": "1",
+        "version": claim.version,
+        "assignee": colleague.pk,
+    }
+    assert checker_client.post(reverse("claims:edit", args=[claim.pk]), data).status_code == 302
+    assert Claim.objects.get(pk=claim.pk).assignee is None
+    data.pop("version")
+    checker_client.post(reverse("claims:create"), {**data, "text": "New claim"})
+    assert Claim.objects.get(text="New claim").assignee is None
+    assert 'name="assignee"' not in checker_client.get(reverse("claims:create")).content.decode()

@@ -76,3 +76,18 @@ def test_two_proposals_for_one_claim_at_once_only_one_is_made():
         refusal = next(outcome for outcome in outcomes if isinstance(outcome, workflow.Refused))
         assert "already proposed" in str(refusal)
         assert Review.objects.filter(claim=claim).count() == 1
+
+
+def test_two_fact_checkers_taking_one_claim_at_once_only_one_gets_it():
+    olena, petro = fact_checker(username="olena"), fact_checker(username="petro")
+    for _ in range(ROUNDS):
+        claim = ClaimFactory()
+        outcomes = run_together(
+            lambda claim=claim: workflow.claims_assign(claim_ids=[claim.pk], assignee=olena, user=olena),
+            lambda claim=claim: workflow.claims_assign(claim_ids=[claim.pk], assignee=petro, user=petro),
+        )
+        assert sorted(outcome if isinstance(outcome, int) else -1 for outcome in outcomes) == [-1, 1], outcomes
+        refusal = next(outcome for outcome in outcomes if isinstance(outcome, workflow.Refused))
+        assert "already taken" in str(refusal)
+        claim.refresh_from_db()
+        assert claim.assignee in (olena, petro) and claim.version == 2

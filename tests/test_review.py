@@ -207,9 +207,11 @@ def test_queue_updates_drop_decided_rows_and_announce_new_ones(editor_client, ch
     )
     newcomer = ReviewFactory(proposed_by=checker)
     page = editor_client.get(reverse("claims:queue_updates"), {"shown": f"{proposal.pk},{other.pk},x"}).content.decode()
-    assert f'id="review-{proposal.pk}" hx-swap-oob="delete"' in page
-    assert f'id="review-{other.pk}" hx-swap-oob="delete"' not in page
-    assert "1 new proposal arrived" in page and newcomer.pk
+    assert f'<p id="review-{proposal.pk}" hx-swap-oob="true"' in page  # the row becomes a notice
+    assert f'id="review-{other.pk}"' not in page
+    assert f"Withdrawn by {checker.get_full_name() or checker.username}" in page
+    assert "1 more proposal waiting" in page  # the newcomer, announced rather than inserted
+    assert f"review-{newcomer.pk}" not in page
 
 
 def test_queue_count_endpoint(editor_client, proposal):
@@ -241,4 +243,82 @@ def test_returned_reviews_show_on_the_proposers_dashboard_until_they_act(editor_
 def test_dashboard_counters_refresh_as_a_fragment(editor_client, proposal):
     response = editor_client.get(reverse("claims:dashboard"), headers={"HX-Request": "true"})
     page = response.content.decode()
-    assert page.lstrip().startswith('<section class="panel counters"') and "1</strong> proposal waiting" in page
+    assert 'id="dash-queue" hx-swap-oob="true"' in page and "1</strong> proposal waiting" in page
+    assert 'id="dash-count-unverified" hx-swap-oob="true">1<' in page and "<section" not in page
+
+
+def test_a_fact_checker_returning_gets_403_even_without_a_note(checker_client, proposal):
+    assert checker_client.post(reverse("claims:return", args=[proposal.pk]), {"note": ""}).status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("status", "setup"),
+    [
+        (Status.CORROBORATED, "relay_only"),
+        (Status.CORROBORATED, "unknown_claimant_side"),
+        (Status.MISLEADING, "relay_only"),
+    ],
+)
+def test_more_gates_block_at_approval(editor_client, checker, status, setup):
+    claim = ClaimFactory(claimant__affiliation=None) if setup == "unknown_claimant_side" else ClaimFactory()
+    EvidenceFactory(claim=claim, repeats_claimant=setup == "relay_only")
+    review = ReviewFactory(claim=claim, proposed_by=checker, proposed_status=status)
+    assert approve(editor_client, review).status_code == 409
+    assert Claim.objects.get(pk=claim.pk).status == Status.UNVERIFIED
+
+
+def test_queue_pages_need_a_role(client, outsider, proposal):
+    urls = [reverse("claims:queue"), reverse("claims:queue_updates"), reverse("claims:queue_count")]
+    for url in urls:
+        assert client.get(url).status_code == 302, url
+    assert client.post(reverse("claims:withdraw", args=[proposal.pk])).status_code == 302
+    client.force_login(outsider)
+    for url in urls:
+        assert client.get(url).status_code == 403, url
+    assert client.post(reverse("claims:withdraw", args=[proposal.pk])).status_code == 403
+    assert Review.objects.get(pk=proposal.pk).decision == Decision.PENDING
+
+
+def test_live_updates_keep_rows_beyond_the_first_page_of_the_queue(monkeypatch, editor_client, checker):
+    from claims import views
+
+    monkeypatch.setattr(views, "QUEUE_LIMIT", 3)
+    for _ in range(6):
+        ReviewFactory(proposed_by=checker)
+    shown = [row.pk for row in editor_client.get(reverse("claims:queue")).context["rows"]]
+    assert len(shown) == 3
+    page = editor_client.get(reverse("claims:queue_updates"), {"shown": ",".join(map(str, shown))}).content.decode()
+    assert 'hx-swap-oob="true" class="queue-done' not in page
+    assert "3 more proposals waiting" in page
+
+
+def test_the_dashboard_costs_the_same_with_full_panels(client, checker, an_editor):
+    def desk(n):
+        for claim in ClaimFactory.create_batch(n, assignee=checker):
+            EvidenceFactory(claim=claim)
+            ReviewFactory(claim=claim, proposed_by=checker)
+        ClaimFactory.create_batch(n)  # waiting without a review
+        for claim in ClaimFactory.create_batch(n):
+            review = ReviewFactory(claim=claim, proposed_by=checker)
+            Review.objects.filter(pk=review.pk).update(
+                decision=Decision.RETURNED, decided_by=an_editor, decided_at=review.proposed_at, decision_note="No."
+            )
+
+    client.force_login(checker)
+    desk(5)
+    response = client.get(reverse("claims:dashboard"))
+    assert response.context["my_claims"] and response.context["waiting"] and response.context["returned"]
+    assert_query_count_stays_flat(client, reverse("claims:dashboard"), lambda: desk(45))
+
+
+def test_recent_activity_shows_an_old_proposal_decided_today(editor_client, checker, proposal):
+    for _ in range(20):
+        ReviewFactory(proposed_by=checker)
+    approve(editor_client, proposal)
+    activity = editor_client.get(reverse("claims:dashboard")).context["activity"]
+    assert any(item["kind"] == "approved" and item["review"].pk == proposal.pk for item in activity)
+
+
+def test_the_proposer_withdraws_from_the_claim_page(checker_client, proposal):
+    page = checker_client.get(reverse("claims:detail", args=[proposal.claim_id])).content.decode()
+    assert "Withdraw my proposal" in page

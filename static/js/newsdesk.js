@@ -34,17 +34,30 @@ document.addEventListener("keydown", (event) => {
   }
 });
 
+// After a decision the row becomes a one-line "done" note: focus moves to the next proposal (or to
+// the note when none is left). After a refusal the row comes back with its reason: focus stays on it.
 document.addEventListener("htmx:beforeSwap", (event) => {
   const row = event.detail.target;
-  if (row && row.matches && row.matches("[data-review-row]")) {
-    let next = row.nextElementSibling;
-    while (next && !next.matches("[data-review-row]")) next = next.nextElementSibling;
-    row.dataset.focusNext = next ? next.id : "";
-  }
+  if (!row || !row.matches || !row.matches("[data-review-row]")) return;
+  let next = row.nextElementSibling;
+  while (next && !next.matches("[data-review-row]")) next = next.nextElementSibling;
+  row.dataset.nextRow = next ? next.id : "";
 });
 
 document.addEventListener("htmx:afterSwap", (event) => {
-  const nextId = event.detail.target && event.detail.target.dataset ? event.detail.target.dataset.focusNext : "";
-  const next = nextId && document.getElementById(nextId);
-  if (next) next.focus();
+  const row = event.detail.target;
+  if (!row || !row.dataset || row.dataset.nextRow === undefined) return;
+  const decided = event.detail.xhr.status === 200;
+  const reviewId = row.id.replace("review-", "");
+  const focusTarget = decided
+    ? document.getElementById(row.dataset.nextRow) || document.getElementById(`decided-${reviewId}`)
+    : document.getElementById(row.id);
+  if (focusTarget) focusTarget.focus();
+});
+
+// The bulk-assign form returns to the list as it is now (filters change the URL without a reload).
+document.addEventListener("submit", (event) => {
+  if (event.target.id === "bulk-assign") {
+    event.target.querySelector("input[name=next]").value = window.location.pathname + window.location.search;
+  }
 });

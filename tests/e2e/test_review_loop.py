@@ -53,21 +53,21 @@ def test_propose_confirmed_meet_the_gate_approve_and_return(live_server, page, e
     )
     other = ClaimFactory(text="Seventeen drones were shot down over Belgorod", claimant=ministry)
 
-    # The fact-checker wants "confirmed" but sees the two-source gate is not met yet.
+    # The fact-checker proposes "confirmed" with one independent source and sees the gate unmet.
     sign_in(page, live_server, "olena")
     page.goto(f"{live_server.url}{claim.get_absolute_url()}")
     proposal = page.locator("#proposal")
-    expect(proposal).to_contain_text("Confirmed needs 2 independent corroborations")
-    page.get_by_label("Source address").fill("https://apnews.com/article/crimea-missiles")
-    page.get_by_label("Corroborates").check()
-    page.get_by_role("button", name="Add evidence").click()
-    expect(page.locator("#claim-summary")).to_have_text("2 corroborating (2 independent) · 0 contradicting")
     confirmed = proposal.locator("label.gate", has_text="Confirmed")
-    expect(confirmed).to_contain_text("evidence gate met")
+    expect(confirmed).to_contain_text("Confirmed needs 2 independent corroborations")
     confirmed.click()
     page.get_by_label("Rationale").fill("Reuters and AP both report the interception independently.")
     page.get_by_role("button", name="Send to an editor").click()
     expect(proposal).to_contain_text("it waits for an editor")
+    # …then adds the second independent source the gate asks for.
+    page.get_by_label("Source address").fill("https://apnews.com/article/crimea-missiles")
+    page.get_by_label("Corroborates").check()
+    page.get_by_role("button", name="Add evidence").click()
+    expect(page.locator("#claim-summary")).to_have_text("2 corroborating (2 independent) · 0 contradicting")
 
     # A second proposal, which the editor will return.
     page.goto(f"{live_server.url}{other.get_absolute_url()}")
