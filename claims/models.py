@@ -580,6 +580,9 @@ class Review(models.Model):
     )
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_note = models.TextField(blank=True)
+    # What the editor approved on: the evidence summary and the key sources at the moment of the
+    # decision. Weekly reports quote this, so evidence removed later does not change a past week.
+    evidence_snapshot = models.JSONField(default=dict, blank=True, editable=False)
 
     objects = ReviewQuerySet.as_manager()
 

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from claims import views
 
@@ -21,6 +21,9 @@ urlpatterns = [
     path("review/<int:pk>/approve/", views.review_decide, {"decision": "approve"}, name="approve"),
     path("review/<int:pk>/return/", views.review_decide, {"decision": "return"}, name="return"),
     path("review/<int:pk>/withdraw/", views.review_decide, {"decision": "withdraw"}, name="withdraw"),
+    path("reports/weekly/", views.report_current, name="report_current"),
+    re_path(r"^reports/weekly/(?P<week>\d{4}-W\d{2})/$", views.report_weekly, name="report"),
+    re_path(r"^reports/weekly/(?P<week>\d{4}-W\d{2})\.(?P<fmt>csv|json)$", views.report_export, name="report_export"),
     path("claimants/", views.claimant_list, name="claimants"),
     path("claimants/suggest/", views.claimant_suggest, name="claimant_suggest"),
     path("claimants/<int:pk>/", views.claimant_detail, name="claimant"),

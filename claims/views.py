@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import csv
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -8,9 +9,10 @@ from django.core.paginator import Paginator
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import Lower
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST, require_safe
@@ -18,7 +20,7 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import trigger_client_event
 from django_htmx.middleware import HtmxDetails
 
-from claims import workflow
+from claims import reports, workflow
 from claims.filters import ClaimFilter, SourceFilter
 from claims.forms import (
     AffiliationForm,
@@ -686,3 +688,98 @@ def affiliation_update(request: HttpRequest, pk: int) -> HttpResponse:
     form.save()
     messages.success(request, f"Affiliation “{affiliation.name}” saved.")
     return redirect("claims:outlets")
+
+
+# --- Weekly report ------------------------------------------------------------------------------------
+
+
+@require_GET
+@desk_member_required
+def report_current(request: HttpRequest) -> HttpResponse:
+    """/reports/weekly/ → this week's report, or the week picked in the week picker."""
+    picked = request.GET.get("week", "")
+    try:
+        week = reports.IsoWeek.parse(picked) if picked else reports.IsoWeek.containing(timezone.localdate())
+    except ValueError:
+        messages.error(request, f"“{picked[:20]}” is not a week; pick one like 2024-W20.")
+        week = reports.IsoWeek.containing(timezone.localdate())
+    return redirect("claims:report", week=str(week))
+
+
+@require_GET
+@desk_member_required
+def report_weekly(request: HttpRequest, week: str) -> HttpResponse:
+    report = _report_for(week)
+    total, backlog = report.backlog
+    context = {
+        "report": report,
+        "week": report.week,
+        "backlog_total": total,
+        "backlog": backlog,
+        "status_chart": _status_chart(report.status_counts),
+        "day_chart": _day_chart(report.verdicts_per_day),
+    }
+    return render(request, "claims/report_weekly.html", context)
+
+
+@require_GET
+@desk_member_required
+def report_export(request: HttpRequest, week: str, fmt: str) -> HttpResponse:
+    report = _report_for(week)
+    site = request.build_absolute_uri("/").rstrip("/")
+    filename = f"newsdesk-{report.week}.{fmt}"
+    if fmt == "csv":
+        writer = csv.writer(_Echo())
+        response = StreamingHttpResponse(
+            (writer.writerow(row) for row in reports.csv_rows(report, site)), content_type="text/csv; charset=utf-8"
+        )
+    else:
+        response = JsonResponse(reports.as_json(report, site), json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+class _Echo:
+    """A file-like object for csv.writer that hands each formatted line back instead of storing it."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def _report_for(week: str) -> reports.WeeklyReport:
+    try:
+        return reports.WeeklyReport(reports.IsoWeek.parse(week))
+    except ValueError as error:
+        raise Http404(str(error)) from error
+
+
+def _status_chart(counts: list[tuple[str, str, int]]) -> list[dict]:
+    """Horizontal bars, one per status: 55 units for the largest count (the rest is label and number)."""
+    largest = max((count for _, _, count in counts), default=0) or 1
+    return [
+        {"value": value, "label": label, "count": count, "width": round(55 * count / largest, 2), "y": index * 22}
+        for index, (value, label, count) in enumerate(counts)
+    ]
+
+
+def _day_chart(per_day) -> list[dict]:
+    """Stacked columns of verdicts per day, heights as percentages of the busiest day."""
+    busiest = max((sum(counter.values()) for _, counter in per_day), default=0) or 1
+    days = []
+    for index, (day, counter) in enumerate(per_day):
+        segments, bottom = [], 100.0
+        for value, label in Status.choices:
+            height = 100 * counter.get(value, 0) / busiest
+            if height:
+                bottom -= height
+                segments.append(
+                    {
+                        "value": value,
+                        "label": label,
+                        "count": counter[value],
+                        "y": round(bottom, 2),
+                        "height": round(height, 2),
+                    }
+                )
+        days.append({"day": day, "x": index * 14 + 2, "segments": segments, "total": sum(counter.values())})
+    return days

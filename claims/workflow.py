@@ -13,7 +13,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from claims.links import domain_of
-from claims.models import Claim, Decision, Evidence, Outlet, Review, Source, Status
+from claims.models import Claim, Decision, Evidence, Outlet, Review, Source, Stance, Status
 from claims.roles import is_editor
 
 
@@ -108,7 +108,8 @@ def review_approve(*, review: Review, user, note: str = "") -> Review:
     missing = unmet_gate(review.proposed_status, evidence, review.rationale)
     if missing:
         raise Refused(f"Not approved: {missing}")
-    _decide(review, Decision.APPROVED, user, note)
+    review.evidence_snapshot = evidence_snapshot(claim)
+    _decide(review, Decision.APPROVED, user, note, extra_fields=["evidence_snapshot"])
     claim.status = review.proposed_status
     claim.updated_at, claim.updated_by = review.decided_at, user
     claim.save(update_fields=["status", "updated_at", "updated_by"])
@@ -161,9 +162,39 @@ def _still_pending(review: Review) -> None:
         )
 
 
-def _decide(review: Review, decision: str, user, note: str) -> None:
+def _decide(review: Review, decision: str, user, note: str, extra_fields: tuple = ()) -> None:
     review.decision, review.decided_by, review.decided_at, review.decision_note = decision, user, timezone.now(), note
-    review.save(update_fields=["decision", "decided_by", "decided_at", "decision_note"])
+    review.save(update_fields=["decision", "decided_by", "decided_at", "decision_note", *extra_fields])
+
+
+def evidence_snapshot(claim: Claim) -> dict:
+    """The claim's evidence as a report quotes it: the counts, and the sources with independent
+    corroborations first, then other corroborations, contradictions and context."""
+    summary = EvidenceSummary.of(Claim.objects.with_evidence_summary().get(pk=claim.pk))
+    claim = Claim.objects.select_related("claimant").get(pk=claim.pk)
+    items = list(Evidence.objects.filter(claim=claim).select_related("source__outlet__affiliation"))
+    order = {Stance.CORROBORATES: 1, Stance.CONTRADICTS: 2, Stance.CONTEXT: 3}
+    sources = []
+    for item in items:
+        item.claim = claim
+        sources.append(
+            {
+                "url": item.source.url,
+                "title": item.source.title,
+                "outlet": item.source.outlet.name if item.source.outlet else "",
+                "stance": item.stance,
+                "independent": item.is_independent,
+                "repeats_claimant": item.repeats_claimant,
+            }
+        )
+    sources.sort(key=lambda source: (0 if source["independent"] else order[source["stance"]], source["url"]))
+    return {
+        "corroborating": summary.corroborating,
+        "independent": summary.independent,
+        "contradicting": summary.contradicting,
+        "context": summary.context,
+        "sources": sources,
+    }
 
 
 @transaction.atomic

@@ -35,6 +35,7 @@ from claims.models import (
     Tag,
 )
 from claims.roles import EDITORS, FACT_CHECKERS
+from claims.workflow import evidence_snapshot
 
 KYIV = ZoneInfo("Europe/Kyiv")
 
@@ -658,7 +659,9 @@ class Command(BaseCommand):
 
         status = Status.UNVERIFIED
         for proposed, proposer, proposed_at, rationale, decision, decider, decided_at, note in spec["reviews"]:
+            is_approved = decision == Decision.APPROVED
             Review.objects.create(
+                evidence_snapshot=evidence_snapshot(claim) if is_approved else {},
                 claim=claim,
                 previous_status=status,
                 proposed_status=proposed,
@@ -670,6 +673,6 @@ class Command(BaseCommand):
                 decided_at=decided_at,
                 decision_note=note,
             )
-            if decision == Decision.APPROVED:
+            if is_approved:
                 status = proposed
         return True

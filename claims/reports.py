@@ -1,0 +1,348 @@
+"""The weekly report (DESIGN §5): what the desk established in one ISO week.
+
+A past week's report must read the same whenever it is generated, because partners quote it. So
+nothing here reads a claim's current status: the status at any moment is rebuilt from the reviews
+approved before it; the claim's wording is read from its audit history as it stood at the week's end;
+and the evidence behind a verdict is the snapshot the editor approved on (Review.evidence_snapshot).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import cached_property
+from zoneinfo import ZoneInfo
+
+from django.apps import apps
+from django.conf import settings
+from django.db.models import Count, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+
+from claims.models import Claim, Decision, Review, Status
+
+WEEK_PATTERN = re.compile(r"^(\d{4})-W(\d{2})$")
+BACKLOG_ROWS = 50
+
+
+@dataclass(frozen=True, order=True)
+class IsoWeek:
+    year: int
+    week: int
+
+    @classmethod
+    def parse(cls, text: str) -> IsoWeek:
+        """ "2024-W20" → IsoWeek(2024, 20); ValueError for anything that is not a real ISO week."""
+        match = WEEK_PATTERN.match(text)
+        if not match:
+            raise ValueError(f"{text!r} is not a week like 2024-W20.")
+        year, week = int(match[1]), int(match[2])
+        dt.date.fromisocalendar(year, week, 1)  # raises ValueError for week 0 or a week 53 that isn't
+        return cls(year, week)
+
+    @classmethod
+    def containing(cls, day: dt.date) -> IsoWeek:
+        year, week, _ = day.isocalendar()
+        return cls(year, week)
+
+    def __str__(self) -> str:
+        return f"{self.year}-W{self.week:02d}"
+
+    @property
+    def monday(self) -> dt.date:
+        return dt.date.fromisocalendar(self.year, self.week, 1)
+
+    @property
+    def days(self) -> list[dt.date]:
+        return [self.monday + dt.timedelta(days=offset) for offset in range(7)]
+
+    @property
+    def start(self) -> dt.datetime:
+        """Monday 00:00 in the newsroom's time zone."""
+        return dt.datetime.combine(self.monday, dt.time.min, tzinfo=ZoneInfo(settings.TIME_ZONE))
+
+    @property
+    def end(self) -> dt.datetime:
+        """Sunday 24:00, that is the next Monday 00:00 (the week is [start, end))."""
+        return self.following.start
+
+    @property
+    def previous(self) -> IsoWeek:
+        return IsoWeek.containing(self.monday - dt.timedelta(days=7))
+
+    @property
+    def following(self) -> IsoWeek:
+        return IsoWeek.containing(self.monday + dt.timedelta(days=7))
+
+
+def status_at(moment: dt.datetime):
+    """An expression for a claim's status at `moment`: the last review approved before it."""
+    approved = Review.objects.filter(claim=OuterRef("pk"), decision=Decision.APPROVED, decided_at__lt=moment)
+    latest = approved.order_by("-decided_at", "-id").values("proposed_status")[:1]
+    return Coalesce(Subquery(latest), Value(Status.UNVERIFIED))
+
+
+def _wording_at(claim_ids: list[int], moment: dt.datetime) -> dict[int, object]:
+    """Each claim's row as it stood at `moment`, from its audit history (one query)."""
+    events = apps.get_model("claims", "ClaimEvent").objects.filter(pgh_obj_id__in=claim_ids, updated_at__lt=moment)
+    latest = events.order_by("pgh_obj_id", "-updated_at", "-pgh_id").distinct("pgh_obj_id")
+    return {event.pgh_obj_id: event for event in latest}
+
+
+@dataclass
+class ReportClaim:
+    """One claim as the report shows it."""
+
+    pk: int
+    text: str
+    claimant: str
+    affiliation: str
+    status: str  # at the week's end
+    previous_status: str  # at the week's start
+    logged_at: dt.datetime
+    decision: Review | None = None  # the last verdict of the week, if any
+    sources: list[dict] = field(default_factory=list)
+
+    @property
+    def url(self) -> str:
+        return reverse("claims:detail", args=[self.pk])
+
+    @property
+    def status_label(self) -> str:
+        return Status(self.status).label
+
+    @property
+    def previous_label(self) -> str:
+        return Status(self.previous_status).label
+
+    @property
+    def evidence(self) -> dict:
+        return self.decision.evidence_snapshot if self.decision else {}
+
+
+class WeeklyReport:
+    """Everything the report shows for one week, in a fixed number of queries."""
+
+    def __init__(self, week: IsoWeek):
+        self.week = week
+        self.start, self.end = week.start, week.end
+
+    @cached_property
+    def verdicts(self) -> list[Review]:
+        """Status changes approved this week, in the order they were made."""
+        return list(
+            Review.objects.filter(decision=Decision.APPROVED, decided_at__gte=self.start, decided_at__lt=self.end)
+            .select_related("decided_by", "proposed_by")
+            .order_by("decided_at", "id")
+        )
+
+    @cached_property
+    def claims(self) -> list[ReportClaim]:
+        """The claims of the week: logged in it or given a verdict in it."""
+        decided_ids = {review.claim_id for review in self.verdicts}
+        rows = list(
+            Claim.objects.filter(Q(created_at__gte=self.start, created_at__lt=self.end) | Q(pk__in=decided_ids))
+            .filter(created_at__lt=self.end)
+            .annotate(status_at_end=status_at(self.end), status_at_start=status_at(self.start))
+            .select_related("claimant__affiliation")
+            .order_by("created_at", "id")
+        )
+        wording = _wording_at([row.pk for row in rows], self.end)
+        last_verdict = {review.claim_id: review for review in self.verdicts}
+        claims = []
+        for row in rows:
+            then = wording.get(row.pk, row)
+            decision = last_verdict.get(row.pk)
+            claims.append(
+                ReportClaim(
+                    pk=row.pk,
+                    text=then.text,
+                    claimant=row.claimant.name,
+                    affiliation=row.claimant.affiliation.name if row.claimant.affiliation else "",
+                    status=row.status_at_end,
+                    previous_status=row.status_at_start,
+                    logged_at=row.created_at,
+                    decision=decision,
+                    sources=decision.evidence_snapshot.get("sources", []) if decision else [],
+                )
+            )
+        return claims
+
+    @cached_property
+    def _claims_by_pk(self) -> dict[int, ReportClaim]:
+        return {claim.pk: claim for claim in self.claims}
+
+    def verdict_rows(self) -> list[tuple[Review, ReportClaim]]:
+        return [(review, self._claims_by_pk[review.claim_id]) for review in self.verdicts]
+
+    @property
+    def logged(self) -> list[ReportClaim]:
+        return [claim for claim in self.claims if self.start <= claim.logged_at < self.end]
+
+    @property
+    def corrections(self) -> list[tuple[Review, ReportClaim]]:
+        """Verdicts that changed a status an earlier report had already published."""
+        return [(review, claim) for review, claim in self.verdict_rows() if review.previous_status != Status.UNVERIFIED]
+
+    @cached_property
+    def status_counts(self) -> list[tuple[str, str, int]]:
+        """Claims logged before the week's end, by their status at the end."""
+        counts = dict(
+            Claim.objects.filter(created_at__lt=self.end)
+            .annotate(status_at_end=status_at(self.end))
+            .values_list("status_at_end")
+            .annotate(count=Count("id"))
+            .order_by()
+        )
+        return [(value, label, counts.get(value, 0)) for value, label in Status.choices]
+
+    @cached_property
+    def backlog(self) -> tuple[int, list[dict]]:
+        """Open at the week's end: still unverified, or waiting for an editor. The oldest first."""
+        waiting = Review.objects.filter(claim=OuterRef("pk"), proposed_at__lt=self.end).filter(
+            Q(decided_at__isnull=True) | Q(decided_at__gte=self.end)
+        )
+        open_claims = (
+            Claim.objects.filter(created_at__lt=self.end)
+            .annotate(status_at_end=status_at(self.end), in_review=Subquery(waiting.values("proposed_status")[:1]))
+            .filter(Q(status_at_end=Status.UNVERIFIED) | Q(in_review__isnull=False))
+        )
+        total = open_claims.count()
+        oldest = list(open_claims.select_related("claimant").order_by("created_at", "id")[:BACKLOG_ROWS])
+        wording = _wording_at([claim.pk for claim in oldest], self.end)
+        rows = [
+            {
+                "pk": claim.pk,
+                "text": wording.get(claim.pk, claim).text,
+                "claimant": claim.claimant.name,
+                "status": claim.status_at_end,
+                "in_review": claim.in_review,
+                "age_days": (self.end - claim.created_at).days,
+            }
+            for claim in oldest
+        ]
+        return total, rows
+
+    @property
+    def by_claimant(self) -> list[tuple[str, int, int]]:
+        """(claimant, claims logged this week, verdicts this week), the busiest first."""
+        logged = Counter(claim.claimant for claim in self.logged)
+        decided = Counter(self._claims_by_pk[review.claim_id].claimant for review in self.verdicts)
+        names = set(logged) | set(decided)
+        return sorted(
+            ((name, logged[name], decided[name]) for name in names), key=lambda row: (-row[1] - row[2], row[0])
+        )
+
+    @property
+    def verdicts_per_day(self) -> list[tuple[dt.date, Counter]]:
+        zone = ZoneInfo(settings.TIME_ZONE)
+        per_day = {day: Counter() for day in self.week.days}
+        for review in self.verdicts:
+            per_day[review.decided_at.astimezone(zone).date()][review.proposed_status] += 1
+        return list(per_day.items())
+
+
+# --- Exchange formats -------------------------------------------------------------------------------
+
+JSON_FORMAT_VERSION = 1
+CSV_COLUMNS = [
+    "claim_id",
+    "claim",
+    "claimant",
+    "affiliation",
+    "status_at_week_end",
+    "previous_status",
+    "decided_by",
+    "decided_at",
+    "rationale",
+    "corroborating",
+    "independent",
+    "contradicting",
+    "source_urls",
+    "claim_url",
+]
+# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value) -> str:
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def csv_rows(report: WeeklyReport, site: str):
+    """The header, then one row per claim of the week; cells a spreadsheet would run are defused."""
+    yield CSV_COLUMNS
+    for claim in report.claims:
+        decision, evidence = claim.decision, claim.evidence
+        yield [
+            spreadsheet_safe(value)
+            for value in [
+                claim.pk,
+                claim.text,
+                claim.claimant,
+                claim.affiliation,
+                claim.status,
+                claim.previous_status,
+                _person(decision.decided_by) if decision else "",
+                decision.decided_at.astimezone(ZoneInfo(settings.TIME_ZONE)).isoformat() if decision else "",
+                decision.rationale if decision else "",
+                evidence.get("corroborating", ""),
+                evidence.get("independent", ""),
+                evidence.get("contradicting", ""),
+                " ".join(source["url"] for source in claim.sources),
+                site + claim.url,
+            ]
+        ]
+
+
+def as_json(report: WeeklyReport, site: str) -> dict:
+    """The report as documented in docs/report-format.md."""
+    zone = ZoneInfo(settings.TIME_ZONE)
+    total, backlog = report.backlog
+    return {
+        "format": "newsdesk-weekly-report",
+        "version": JSON_FORMAT_VERSION,
+        "newsroom": settings.NEWSROOM_NAME,
+        "week": str(report.week),
+        "time_zone": settings.TIME_ZONE,
+        "starts_at": report.start.isoformat(),
+        "ends_at": report.end.isoformat(),
+        "claims": [
+            {
+                "id": claim.pk,
+                "url": site + claim.url,
+                "text": claim.text,
+                "claimant": {"name": claim.claimant, "affiliation": claim.affiliation or None},
+                "logged_at": claim.logged_at.astimezone(zone).isoformat(),
+                "status_at_week_end": claim.status,
+                "previous_status": claim.previous_status,
+            }
+            for claim in report.claims
+        ],
+        "verdicts": [
+            {
+                "claim_id": review.claim_id,
+                "from": review.previous_status,
+                "to": review.proposed_status,
+                "rationale": review.rationale,
+                "proposed_by": _person(review.proposed_by),
+                "decided_by": _person(review.decided_by),
+                "decided_at": review.decided_at.astimezone(zone).isoformat(),
+                "correction": review.previous_status != Status.UNVERIFIED,
+                "evidence": review.evidence_snapshot,
+            }
+            for review, _ in report.verdict_rows()
+        ],
+        "status_counts_at_week_end": {value: count for value, _, count in report.status_counts},
+        "backlog": {"open": total, "oldest": backlog},
+        "by_claimant": [
+            {"claimant": name, "logged": logged, "verdicts": verdicts} for name, logged, verdicts in report.by_claimant
+        ],
+    }
+
+
+def _person(user) -> str:
+    return (user.get_full_name() or user.get_username()) if user else ""

@@ -1,0 +1,206 @@
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.urls import reverse
+
+from claims import workflow
+from claims.models import Claim, Evidence, Review, Stance, Status
+from claims.reports import IsoWeek, WeeklyReport
+from tests.factories import ClaimFactory, EvidenceFactory, ReviewFactory, editor, fact_checker
+
+pytestmark = pytest.mark.django_db
+
+KYIV = ZoneInfo("Europe/Kyiv")
+
+
+def at(day: int, hour: int, minute: int = 0) -> dt.datetime:
+    return dt.datetime(2024, 5, day, hour, minute, tzinfo=KYIV)
+
+
+def decided_claim(text: str, *, logged: dt.datetime, decided: dt.datetime, status=Status.CORROBORATED):
+    """A claim logged and approved at given moments, the way the workflow records it."""
+    checker, boss = fact_checker(username="olena"), editor(username="daniel")
+    claim = ClaimFactory(text=text, created_at=logged, updated_at=logged)
+    EvidenceFactory(claim=claim, source__title="Agency report")
+    review = ReviewFactory(claim=claim, proposed_by=checker, proposed_status=status, proposed_at=logged)
+    workflow.review_approve(review=review, user=boss)
+    Review.objects.filter(pk=review.pk).update(decided_at=decided)
+    Claim.objects.filter(pk=claim.pk).update(updated_at=decided)
+    return claim
+
+
+def test_weeks_parse_and_run_monday_to_sunday_in_the_newsroom_time_zone(settings):
+    settings.TIME_ZONE = "Europe/Kyiv"
+    week = IsoWeek.parse("2024-W20")
+    assert (week.start, week.end) == (at(13, 0), at(20, 0))
+    assert (str(week.previous), str(week.following)) == ("2024-W19", "2024-W21")
+    assert str(IsoWeek.parse("2020-W53").following) == "2021-W01"
+    for bad in ["2024-W54", "2023-W53", "2024-W00", "2024-20", "x"]:
+        with pytest.raises(ValueError):
+            IsoWeek.parse(bad)
+
+
+def test_a_verdict_at_sunday_2330_local_belongs_to_that_week(settings):
+    settings.TIME_ZONE = "Europe/Kyiv"
+    claim = decided_claim("Late Sunday verdict", logged=at(15, 10), decided=at(19, 23, 30))
+    assert at(19, 23, 30).astimezone(dt.UTC).date() == dt.date(2024, 5, 19)  # 20:30 UTC
+    this_week, next_week = WeeklyReport(IsoWeek(2024, 20)), WeeklyReport(IsoWeek(2024, 21))
+    assert [review.claim_id for review in this_week.verdicts] == [claim.pk]
+    assert next_week.verdicts == []
+    assert dict(this_week.verdicts_per_day)[dt.date(2024, 5, 19)][Status.CORROBORATED] == 1
+
+
+def test_a_verdict_at_monday_0030_local_belongs_to_the_next_week(settings):
+    settings.TIME_ZONE = "Europe/Kyiv"
+    decided_claim("Just after midnight", logged=at(15, 10), decided=at(20, 0, 30))
+    assert WeeklyReport(IsoWeek(2024, 20)).verdicts == []
+    assert len(WeeklyReport(IsoWeek(2024, 21)).verdicts) == 1
+
+
+def render_all(client, week="2024-W20") -> tuple[str, str, str]:
+    """The report in each format; for HTML the report itself (the page around it has a fresh CSRF token)."""
+    page = client.get(reverse("claims:report", kwargs={"week": week})).content.decode()
+    html = page[page.index('<article class="report">') : page.index("</article>")]
+    csv_text = b"".join(
+        client.get(reverse("claims:report_export", kwargs={"week": week, "fmt": "csv"})).streaming_content
+    ).decode()
+    json_text = client.get(reverse("claims:report_export", kwargs={"week": week, "fmt": "json"})).content.decode()
+    return html, csv_text, json_text
+
+
+def test_later_changes_do_not_change_a_past_week_in_any_format(settings, editor_client):
+    settings.TIME_ZONE = "Europe/Kyiv"
+    claim = decided_claim("Robotyne was taken", logged=at(15, 10), decided=at(16, 9))
+    ClaimFactory(text="Drones over Belgorod", created_at=at(17, 8), updated_at=at(17, 8))
+    before = render_all(editor_client)
+
+    # The week after: the wording is edited, evidence is removed, and the claim is decided again.
+    Claim.objects.filter(pk=claim.pk).update(text="Robotyne: edited later", version=2, updated_at=at(22, 9))
+    Evidence.objects.filter(claim=claim).delete()
+    EvidenceFactory(claim=claim, stance=Stance.CONTRADICTS)
+    again = ReviewFactory(
+        claim=claim,
+        previous_status=Status.CORROBORATED,
+        proposed_status=Status.FALSE,
+        proposed_by=fact_checker(username="petro"),
+    )
+    workflow.review_approve(review=again, user=editor(username="anna"))
+    Review.objects.filter(pk=again.pk).update(decided_at=at(23, 9))
+    ClaimFactory(text="Logged the week after", created_at=at(21, 9), updated_at=at(21, 9))
+
+    assert render_all(editor_client) == before
+    assert "Robotyne was taken" in before[0] and "Robotyne: edited later" not in before[0]
+    next_week = WeeklyReport(IsoWeek(2024, 21))
+    assert [(review.claim_id, review.proposed_status) for review, _ in next_week.corrections] == [
+        (claim.pk, Status.FALSE)
+    ]
+
+
+def test_status_at_week_end_is_rebuilt_from_reviews_not_the_current_status(settings):
+    settings.TIME_ZONE = "Europe/Kyiv"
+    claim = decided_claim("Confirmed later", logged=at(15, 10), decided=at(22, 10))
+    report = WeeklyReport(IsoWeek(2024, 20))
+    assert Claim.objects.get(pk=claim.pk).status == Status.CORROBORATED
+    assert [row.status for row in report.claims] == [Status.UNVERIFIED]
+    assert dict((value, count) for value, _, count in report.status_counts)[Status.UNVERIFIED] == 1
+    total, backlog = report.backlog
+    assert total == 1 and backlog[0]["pk"] == claim.pk
+
+
+def test_csv_parses_and_defuses_formulas(settings, editor_client):
+    settings.TIME_ZONE = "Europe/Kyiv"
+    decided_claim('=HYPERLINK("http://evil.example","click")', logged=at(15, 10), decided=at(16, 9))
+    ClaimFactory(text="+1 drone", created_at=at(15, 11), updated_at=at(15, 11))
+    _, csv_text, _ = render_all(editor_client)
+    rows = list(csv.DictReader(io.StringIO(csv_text)))
+    assert [row["claim"] for row in rows] == ['\'=HYPERLINK("http://evil.example","click")', "'+1 drone"]
+    assert rows[0]["status_at_week_end"] == "corroborated" and rows[0]["independent"] == "1"
+    assert rows[0]["claim_url"].startswith("http://testserver/claims/")
+
+
+def test_json_has_the_documented_shape(settings, editor_client):
+    settings.TIME_ZONE = "Europe/Kyiv"
+    decided_claim("Robotyne was taken", logged=at(15, 10), decided=at(16, 9))
+    data = json.loads(render_all(editor_client)[2])
+    assert (data["format"], data["version"], data["week"]) == ("newsdesk-weekly-report", 1, "2024-W20")
+    assert set(data) == {
+        "format",
+        "version",
+        "newsroom",
+        "week",
+        "time_zone",
+        "starts_at",
+        "ends_at",
+        "claims",
+        "verdicts",
+        "status_counts_at_week_end",
+        "backlog",
+        "by_claimant",
+    }
+    assert set(data["claims"][0]) == {
+        "id",
+        "url",
+        "text",
+        "claimant",
+        "logged_at",
+        "status_at_week_end",
+        "previous_status",
+    }
+    verdict = data["verdicts"][0]
+    assert (verdict["from"], verdict["to"], verdict["correction"]) == ("unverified", "corroborated", False)
+    assert verdict["evidence"]["independent"] == 1 and verdict["evidence"]["sources"][0]["independent"] is True
+    assert data["status_counts_at_week_end"]["corroborated"] == 1
+
+
+def test_report_page_links_weeks_and_formats(editor_client):
+    page = editor_client.get(reverse("claims:report", kwargs={"week": "2024-W20"})).content.decode()
+    for href in [
+        "/reports/weekly/2024-W19/",
+        "/reports/weekly/2024-W21/",
+        "/reports/weekly/2024-W20.csv",
+        "/reports/weekly/2024-W20.json",
+    ]:
+        assert f'href="{href}"' in page
+
+
+def test_current_week_and_the_week_picker(editor_client):
+    response = editor_client.get(reverse("claims:report_current"))
+    assert response.status_code == 302 and response["Location"].startswith("/reports/weekly/20")
+    assert (
+        editor_client.get(reverse("claims:report_current"), {"week": "2024-W20"})["Location"]
+        == "/reports/weekly/2024-W20/"
+    )
+    bad = editor_client.get(reverse("claims:report_current"), {"week": "soon"}, follow=True)
+    assert "is not a week" in bad.content.decode()
+
+
+def test_impossible_weeks_are_404(editor_client):
+    assert editor_client.get("/reports/weekly/2023-W53/").status_code == 404
+    assert editor_client.get("/reports/weekly/2024-W20.xml").status_code == 404
+
+
+def test_reports_need_a_desk_role(client, outsider):
+    url = reverse("claims:report", kwargs={"week": "2024-W20"})
+    assert client.get(url).status_code == 302
+    client.force_login(outsider)
+    assert client.get(url).status_code == 403
+    assert client.get(reverse("claims:report_export", kwargs={"week": "2024-W20", "fmt": "csv"})).status_code == 403
+
+
+def test_report_query_count_does_not_grow_with_the_week(settings, editor_client):
+    from tests.queries import assert_query_count_stays_flat
+
+    settings.TIME_ZONE = "Europe/Kyiv"
+    for day in range(13, 15):
+        decided_claim(f"Claim of day {day}", logged=at(day, 9), decided=at(day, 18))
+    assert_query_count_stays_flat(
+        editor_client,
+        reverse("claims:report", kwargs={"week": "2024-W20"}),
+        lambda: [decided_claim(f"More {n}", logged=at(16, 9, n), decided=at(17, 9, n)) for n in range(10)],
+    )
