@@ -13,6 +13,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from django.apps import apps
@@ -20,9 +21,11 @@ from django.conf import settings
 from django.db.models import Count, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 
 from claims.models import Claim, Decision, Review, Status
 
+STYLESHEET = Path(settings.BASE_DIR) / "static" / "css" / "newsdesk.css"
 WEEK_PATTERN = re.compile(r"^(\d{4})-W(\d{2})$")
 BACKLOG_ROWS = 50
 
@@ -39,7 +42,10 @@ class IsoWeek:
         if not match:
             raise ValueError(f"{text!r} is not a week like 2024-W20.")
         year, week = int(match[1]), int(match[2])
-        dt.date.fromisocalendar(year, week, 1)  # raises ValueError for week 0 or a week 53 that isn't
+        try:
+            dt.date.fromisocalendar(year, week, 1)
+        except ValueError as error:  # week 0, or a week 53 in a year of 52
+            raise ValueError(f"{year} has no week {week}.") from error
         return cls(year, week)
 
     @classmethod
@@ -346,3 +352,92 @@ def as_json(report: WeeklyReport, site: str) -> dict:
 
 def _person(user) -> str:
     return (user.get_full_name() or user.get_username()) if user else ""
+
+
+# --- The page and the document ---------------------------------------------------------------------
+
+
+def page_context(report: WeeklyReport) -> dict:
+    """What the report templates need, for the web page, the HTML file and the PDF alike."""
+    total, backlog = report.backlog
+    return {
+        "report": report,
+        "week": report.week,
+        "backlog_total": total,
+        "backlog": backlog,
+        "status_chart": status_chart(report.status_counts),
+        "day_chart": day_chart(report.verdicts_per_day),
+        "newsroom_name": settings.NEWSROOM_NAME,
+        # Our own stylesheet, inlined into standalone documents (never user data).
+        "stylesheet": mark_safe(STYLESHEET.read_text(encoding="utf-8")),  # noqa: S308
+    }
+
+
+def status_chart(counts: list[tuple[str, str, int]]) -> list[dict]:
+    """Horizontal bars, one per status: 55 units for the largest count (the rest is label and number)."""
+    largest = max((count for _, _, count in counts), default=0) or 1
+    return [
+        {"value": value, "label": label, "count": count, "width": round(55 * count / largest, 2), "y": index * 22}
+        for index, (value, label, count) in enumerate(counts)
+    ]
+
+
+def day_chart(per_day) -> list[dict]:
+    """Stacked columns of verdicts per day, heights as percentages of the busiest day."""
+    busiest = max((sum(counter.values()) for _, counter in per_day), default=0) or 1
+    days = []
+    for index, (day, counter) in enumerate(per_day):
+        segments, bottom = [], 100.0
+        for value, label in Status.choices:
+            height = 100 * counter.get(value, 0) / busiest
+            if height:
+                bottom -= height
+                segments.append(
+                    {
+                        "value": value,
+                        "label": label,
+                        "count": counter[value],
+                        "y": round(bottom, 2),
+                        "height": round(height, 2),
+                    }
+                )
+        days.append({"day": day, "x": index * 14 + 2, "segments": segments, "total": sum(counter.values())})
+    return days
+
+
+LIST_CSV_COLUMNS = [
+    "claim_id",
+    "claim",
+    "claimant",
+    "affiliation",
+    "status",
+    "priority",
+    "assignee",
+    "claimed_on",
+    "logged_at",
+    "tags",
+    "claim_url",
+]
+
+
+def list_csv_rows(claims, site: str):
+    """Rows for an export of the claims list; `claims` is iterated once, so memory stays flat."""
+    yield LIST_CSV_COLUMNS
+    zone = ZoneInfo(settings.TIME_ZONE)
+    for claim in claims:
+        yield [
+            spreadsheet_safe(value)
+            for value in [
+                claim.pk,
+                claim.text,
+                claim.claimant.name,
+                claim.claimant.affiliation.name if claim.claimant.affiliation else "",
+                claim.status,
+                claim.get_priority_display(),
+                _person(claim.assignee),
+                claim.claimed_on.isoformat(),
+                claim.created_at.astimezone(zone).isoformat(),
+                ", ".join(sorted(tag.name for tag in claim.tags.all())),
+                site + reverse("claims:detail", args=[claim.pk]),
+            ]
+        ]

@@ -709,17 +709,7 @@ def report_current(request: HttpRequest) -> HttpResponse:
 @require_GET
 @desk_member_required
 def report_weekly(request: HttpRequest, week: str) -> HttpResponse:
-    report = _report_for(week)
-    total, backlog = report.backlog
-    context = {
-        "report": report,
-        "week": report.week,
-        "backlog_total": total,
-        "backlog": backlog,
-        "status_chart": _status_chart(report.status_counts),
-        "day_chart": _day_chart(report.verdicts_per_day),
-    }
-    return render(request, "claims/report_weekly.html", context)
+    return render(request, "claims/report_weekly.html", reports.page_context(_report_for(week)))
 
 
 @require_GET
@@ -753,33 +743,20 @@ def _report_for(week: str) -> reports.WeeklyReport:
         raise Http404(str(error)) from error
 
 
-def _status_chart(counts: list[tuple[str, str, int]]) -> list[dict]:
-    """Horizontal bars, one per status: 55 units for the largest count (the rest is label and number)."""
-    largest = max((count for _, _, count in counts), default=0) or 1
-    return [
-        {"value": value, "label": label, "count": count, "width": round(55 * count / largest, 2), "y": index * 22}
-        for index, (value, label, count) in enumerate(counts)
-    ]
-
-
-def _day_chart(per_day) -> list[dict]:
-    """Stacked columns of verdicts per day, heights as percentages of the busiest day."""
-    busiest = max((sum(counter.values()) for _, counter in per_day), default=0) or 1
-    days = []
-    for index, (day, counter) in enumerate(per_day):
-        segments, bottom = [], 100.0
-        for value, label in Status.choices:
-            height = 100 * counter.get(value, 0) / busiest
-            if height:
-                bottom -= height
-                segments.append(
-                    {
-                        "value": value,
-                        "label": label,
-                        "count": counter[value],
-                        "y": round(bottom, 2),
-                        "height": round(height, 2),
-                    }
-                )
-        days.append({"day": day, "x": index * 14 + 2, "segments": segments, "total": sum(counter.values())})
-    return days
+@require_GET
+@desk_member_required
+def claim_export(request: HttpRequest) -> HttpResponse:
+    """The claims list under its current filters, as CSV (streamed; formula cells defused)."""
+    filters = ClaimFilter(request.GET, queryset=Claim.objects.all())
+    if not filters.is_valid():
+        return HttpResponse(
+            "Unknown filter values: " + "; ".join(filters.errors), status=400, content_type="text/plain"
+        )
+    site = request.build_absolute_uri("/").rstrip("/")
+    ordering = filters.ordering or ("-rank", "-id")
+    claims = filters.qs.order_by(*ordering).select_related("claimant__affiliation", "assignee").prefetch_related("tags")
+    writer = csv.writer(_Echo())
+    rows = (writer.writerow(row) for row in reports.list_csv_rows(claims.iterator(chunk_size=2000), site))
+    response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="newsdesk-claims.csv"'
+    return response

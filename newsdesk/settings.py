@@ -193,6 +193,8 @@ CONFIRMED_MIN_INDEPENDENT_SOURCES = env_int("CONFIRMED_MIN_INDEPENDENT_SOURCES",
 # Whether an editor may approve their own proposal (for a one-editor desk).
 ALLOW_SELF_APPROVAL = env_bool("ALLOW_SELF_APPROVAL", default=False)
 NEWSROOM_NAME = os.environ.get("NEWSROOM_NAME", "newsdesk")
+# Where the desk is reached, for links in files written outside a request (weekly_report).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # --- Static files ----------------------------------------------------------------------------------
 

@@ -204,3 +204,50 @@ def test_report_query_count_does_not_grow_with_the_week(settings, editor_client)
         reverse("claims:report", kwargs={"week": "2024-W20"}),
         lambda: [decided_claim(f"More {n}", logged=at(16, 9, n), decided=at(17, 9, n)) for n in range(10)],
     )
+
+
+def test_the_command_writes_each_format(settings, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    settings.TIME_ZONE = "Europe/Kyiv"
+    decided_claim("Robotyne was taken", logged=at(15, 10), decided=at(16, 9))
+    for fmt in ["csv", "json", "html"]:
+        target = tmp_path / f"w20.{fmt}"
+        call_command("weekly_report", "--week", "2024-W20", "--format", fmt, "--output", str(target))
+        assert "Robotyne was taken" in target.read_text(encoding="utf-8"), fmt
+    assert json.loads((tmp_path / "w20.json").read_text())["week"] == "2024-W20"
+    assert "<style>" in (tmp_path / "w20.html").read_text()  # a file that stands alone
+    with pytest.raises(CommandError, match="2023 has no week 53"):
+        call_command("weekly_report", "--week", "2023-W53")
+
+
+def test_the_command_defaults_to_last_week(capsys):
+    from django.core.management import call_command
+
+    call_command("weekly_report", "--format", "json")
+    week = json.loads(capsys.readouterr().out)["week"]
+    from django.utils import timezone
+
+    assert week == str(IsoWeek.containing(timezone.localdate() - dt.timedelta(days=7)))
+
+
+def test_the_claims_list_downloads_as_csv_under_its_filters(checker_client):
+    ClaimFactory(text="=1+1 inside a claim", tags=["Crimea"])
+    ClaimFactory(text="Another claim")
+    Claim.objects.filter(text="Another claim").update(status=Status.FALSE)
+    response = checker_client.get(reverse("claims:export"), {"status": "unverified"})
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert [(row["claim"], row["tags"]) for row in rows] == [("'=1+1 inside a claim", "Crimea")]
+    assert checker_client.get(reverse("claims:export"), {"status": "maybe"}).status_code == 400
+
+
+def test_the_list_links_its_csv_with_the_current_filters(checker_client):
+    ClaimFactory()
+    page = checker_client.get(reverse("claims:list"), {"status": "unverified"}).content.decode()
+    assert 'href="/claims/export.csv?status=unverified"' in page
+
+
+def test_the_list_export_needs_a_role(client, outsider):
+    assert client.get(reverse("claims:export")).status_code == 302
+    client.force_login(outsider)
+    assert client.get(reverse("claims:export")).status_code == 403
