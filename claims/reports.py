@@ -23,6 +23,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
+from claims import claimreview
 from claims.models import Claim, Decision, Review, Status
 
 STYLESHEET = Path(settings.BASE_DIR) / "static" / "css" / "newsdesk.css"
@@ -110,6 +111,9 @@ class ReportClaim:
     logged_at: dt.datetime
     decision: Review | None = None  # the last verdict of the week, if any
     sources: list[dict] = field(default_factory=list)
+    claimant_kind: str = ""
+    claimed_on: dt.date | None = None
+    origin_url: str = ""
 
     @property
     def url(self) -> str:
@@ -172,6 +176,9 @@ class WeeklyReport:
                     logged_at=row.created_at,
                     decision=decision,
                     sources=decision.evidence_snapshot.get("sources", []) if decision else [],
+                    claimant_kind=row.claimant.kind,
+                    claimed_on=then.claimed_on,
+                    origin_url=then.origin_url,
                 )
             )
         return claims
@@ -441,3 +448,24 @@ def list_csv_rows(claims, site: str):
                 site + reverse("claims:detail", args=[claim.pk]),
             ]
         ]
+
+
+def claim_reviews(report: WeeklyReport, site: str) -> list[dict]:
+    """ClaimReview objects for the claims given a verdict this week (their status at the week's end)."""
+    reviews = []
+    for claim in report.claims:
+        if claim.decision is None:
+            continue
+        review = claimreview.claim_review(
+            url=site + claim.url,
+            text=claim.text,
+            status=claim.status,
+            decided_at=claim.decision.decided_at.astimezone(ZoneInfo(settings.TIME_ZONE)),
+            claimant=claim.claimant,
+            claimant_kind=claim.claimant_kind,
+            claimed_on=claim.claimed_on,
+            origin_url=claim.origin_url,
+        )
+        if review:
+            reviews.append(review)
+    return reviews

@@ -20,7 +20,7 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import trigger_client_event
 from django_htmx.middleware import HtmxDetails
 
-from claims import reports, workflow
+from claims import claimreview, reports, workflow
 from claims.filters import ClaimFilter, SourceFilter
 from claims.forms import (
     AffiliationForm,
@@ -318,8 +318,20 @@ def _claim_page(request: HttpRequest, pk: int, *, evidence_form=None, proposal_f
         item.claim = claim  # is_independent reads the claimant through it; saves a query per row
     reviews = list(claim.reviews.select_related("proposed_by", "decided_by").order_by("-proposed_at", "-id"))
     summary = workflow.EvidenceSummary.of(claim)
+    verdict = next((review for review in reviews if review.decision == Decision.APPROVED), None)
+    structured = verdict and claimreview.claim_review(
+        url=request.build_absolute_uri(claim.get_absolute_url()),
+        text=claim.text,
+        status=claim.status,
+        decided_at=timezone.localtime(verdict.decided_at),
+        claimant=claim.claimant.name,
+        claimant_kind=claim.claimant.kind,
+        claimed_on=claim.claimed_on,
+        origin_url=claim.origin_url,
+    )
     return {
         "claim": claim,
+        "claimreview_script": claimreview.as_script(structured) if structured else "",
         "evidence_groups": [(stance, [item for item in evidence if item.stance == stance]) for stance in Stance],
         "pending_review": next((review for review in reviews if review.decision == Decision.PENDING), None),
         "timeline": claim_timeline(claim, reviews),
@@ -722,6 +734,13 @@ def report_export(request: HttpRequest, week: str, fmt: str) -> HttpResponse:
         writer = csv.writer(_Echo())
         response = StreamingHttpResponse(
             (writer.writerow(row) for row in reports.csv_rows(report, site)), content_type="text/csv; charset=utf-8"
+        )
+    elif fmt == "jsonld":
+        response = JsonResponse(
+            reports.claim_reviews(report, site),
+            safe=False,
+            content_type="application/ld+json",
+            json_dumps_params={"ensure_ascii": False, "indent": 2},
         )
     else:
         response = JsonResponse(reports.as_json(report, site), json_dumps_params={"ensure_ascii": False, "indent": 2})

@@ -211,7 +211,7 @@ def test_the_command_writes_each_format(settings, tmp_path):
 
     settings.TIME_ZONE = "Europe/Kyiv"
     decided_claim("Robotyne was taken", logged=at(15, 10), decided=at(16, 9))
-    for fmt in ["csv", "json", "html"]:
+    for fmt in ["csv", "json", "jsonld", "html"]:
         target = tmp_path / f"w20.{fmt}"
         call_command("weekly_report", "--week", "2024-W20", "--format", fmt, "--output", str(target))
         assert "Robotyne was taken" in target.read_text(encoding="utf-8"), fmt

@@ -19,11 +19,11 @@ from django.utils import timezone
 
 from claims import reports
 
-FORMATS = ["csv", "json", "html"]
+FORMATS = ["csv", "json", "jsonld", "html"]
 
 
 class Command(BaseCommand):
-    help = "Write the weekly report for an ISO week (default: last week) as CSV, JSON or HTML."
+    help = "Write the weekly report for an ISO week (default: last week) as CSV, JSON, ClaimReview JSON-LD or HTML."
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--week", help="ISO week such as 2024-W20 (default: last week)")
@@ -43,8 +43,9 @@ class Command(BaseCommand):
                 writer = csv.writer(stream)
                 for row in reports.csv_rows(report, site.rstrip("/")):
                     writer.writerow(row)
-            elif format == "json":
-                json.dump(reports.as_json(report, site.rstrip("/")), stream, ensure_ascii=False, indent=2)
+            elif format in ("json", "jsonld"):
+                build = reports.as_json if format == "json" else reports.claim_reviews
+                json.dump(build(report, site.rstrip("/")), stream, ensure_ascii=False, indent=2)
                 stream.write("\n")
             else:
                 stream.write(render_to_string("claims/report_document.html", reports.page_context(report)))

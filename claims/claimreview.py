@@ -1,0 +1,84 @@
+"""schema.org ClaimReview: how search engines and other fact-checkers read the desk's verdicts.
+
+The status scale maps onto a rating from 1 to 5 (worst 1 = false, best 5 = confirmed); the rating's
+alternateName carries the desk's own word, so nothing is lost in the number:
+
+| status        | ratingValue | alternateName |
+|---------------|-------------|---------------|
+| false         | 1           | False         |
+| misleading    | 2           | Misleading    |
+| disputed      | 3           | Disputed      |
+| unverifiable  | 3           | Unverifiable  |
+| corroborated  | 4           | Corroborated  |
+| confirmed     | 5           | Confirmed     |
+
+Unverified claims have no verdict and get no ClaimReview.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from django.conf import settings
+from django.utils.html import _json_script_escapes
+from django.utils.safestring import SafeString, mark_safe
+
+from claims.models import ClaimantKind, Status
+
+WORST, BEST = 1, 5
+RATING_VALUES = {
+    Status.FALSE: 1,
+    Status.MISLEADING: 2,
+    Status.DISPUTED: 3,
+    Status.UNVERIFIABLE: 3,
+    Status.CORROBORATED: 4,
+    Status.CONFIRMED: 5,
+}
+PEOPLE = {ClaimantKind.OFFICIAL, ClaimantKind.PERSON}
+
+
+def claim_review(
+    *,
+    url: str,
+    text: str,
+    status: str,
+    decided_at: dt.datetime,
+    claimant: str,
+    claimant_kind: str,
+    claimed_on: dt.date,
+    origin_url: str,
+) -> dict | None:
+    """One ClaimReview object, or None for a claim without a verdict."""
+    if status not in RATING_VALUES:
+        return None
+    item = {
+        "@type": "Claim",
+        "author": {"@type": "Person" if claimant_kind in PEOPLE else "Organization", "name": claimant},
+        "datePublished": claimed_on.isoformat(),
+    }
+    if origin_url:
+        item["appearance"] = {"@type": "CreativeWork", "url": origin_url}
+        item["firstAppearance"] = {"@type": "CreativeWork", "url": origin_url}
+    return {
+        "@context": "https://schema.org",
+        "@type": "ClaimReview",
+        "url": url,
+        "claimReviewed": text,
+        "datePublished": decided_at.date().isoformat(),
+        "author": {"@type": "Organization", "name": settings.NEWSROOM_NAME, "url": settings.SITE_URL + "/"},
+        "itemReviewed": item,
+        "reviewRating": {
+            "@type": "Rating",
+            "ratingValue": RATING_VALUES[status],
+            "bestRating": BEST,
+            "worstRating": WORST,
+            "alternateName": Status(status).label,
+        },
+    }
+
+
+def as_script(data: dict) -> SafeString:
+    """A <script type="application/ld+json"> block, escaped so no text in it can close the tag."""
+    payload = json.dumps(data, ensure_ascii=False).translate(_json_script_escapes)
+    return mark_safe(f'<script type="application/ld+json">{payload}</script>')  # noqa: S308 - escaped above

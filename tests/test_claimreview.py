@@ -1,0 +1,124 @@
+"""ClaimReview output, checked against the schema.org vocabulary in ../shared/reference/."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+from claims import workflow
+from claims.models import Review, Status
+from tests.factories import ClaimFactory, EvidenceFactory, ReviewFactory, editor, fact_checker
+
+pytestmark = pytest.mark.django_db
+
+VOCABULARY = Path(settings.BASE_DIR).parent / "shared" / "reference" / "schemaorg-current-https.jsonld"
+KYIV = ZoneInfo("Europe/Kyiv")
+
+
+def decide(text: str, status=Status.CORROBORATED, origin_url="https://mil.ru/news/1", when=None):
+    when = when or dt.datetime(2024, 5, 15, 12, tzinfo=KYIV)
+    claim = ClaimFactory(
+        text=text,
+        origin_url=origin_url,
+        created_at=when,
+        updated_at=when,
+        claimant__name="Russian Ministry of Defence",
+        claimant__kind="government_body",
+    )
+    EvidenceFactory(claim=claim)
+    EvidenceFactory(claim=claim, stance="contradicts")
+    review = ReviewFactory(claim=claim, proposed_by=fact_checker(username="olena"), proposed_status=status)
+    workflow.review_approve(review=review, user=editor(username="daniel"))
+    Review.objects.filter(pk=review.pk).update(decided_at=when + dt.timedelta(hours=2))
+    return claim
+
+
+def embedded(page: str) -> dict:
+    start = page.index('<script type="application/ld+json">') + len('<script type="application/ld+json">')
+    return json.loads(page[start : page.index("</script>", start)])
+
+
+def walk(node):
+    """Every (type, property) pair in a JSON-LD tree."""
+    if isinstance(node, list):
+        for item in node:
+            yield from walk(item)
+    elif isinstance(node, dict):
+        kind = node.get("@type")
+        for key, value in node.items():
+            if not key.startswith("@"):
+                yield kind, key
+            yield from walk(value)
+
+
+@pytest.fixture(scope="module")
+def schema():
+    if not VOCABULARY.exists():
+        pytest.skip("the schema.org vocabulary (../shared/reference/) is not beside this checkout")
+    graph = json.loads(VOCABULARY.read_text())["@graph"]
+    ids = lambda value: [item["@id"] for item in (value if isinstance(value, list) else [value])]  # noqa: E731
+    classes = {node["@id"]: ids(node.get("rdfs:subClassOf", [])) for node in graph if node["@type"] == "rdfs:Class"}
+    properties = {
+        node["@id"]: ids(node.get("schema:domainIncludes", [])) for node in graph if node["@type"] == "rdf:Property"
+    }
+    return classes, properties
+
+
+def ancestors(kind: str, classes: dict) -> set[str]:
+    seen, todo = set(), [kind]
+    while todo:
+        current = todo.pop()
+        if current not in seen:
+            seen.add(current)
+            todo += classes.get(current, [])
+    return seen
+
+
+def test_every_type_and_property_exists_in_schema_org_with_the_right_domain(settings, editor_client, schema):
+    settings.TIME_ZONE = "Europe/Kyiv"
+    classes, properties = schema
+    decide("Ten ATACMS missiles were shot down over Crimea")
+    reviews = json.loads(editor_client.get("/reports/weekly/2024-W20.jsonld").content)
+    assert len(reviews) == 1
+    pairs = set(walk(reviews))
+    assert ("Rating", "ratingValue") in pairs and ("Claim", "firstAppearance") in pairs
+    for kind, prop in pairs:
+        assert f"schema:{kind}" in classes, kind
+        domains = set(properties.get(f"schema:{prop}", ["missing"]))
+        assert domains & ancestors(f"schema:{kind}", classes), f"{prop} is not a property of {kind}"
+
+
+def test_the_rating_maps_the_status_scale(settings, editor_client):
+    settings.TIME_ZONE = "Europe/Kyiv"
+    decide("A misleading claim", status=Status.MISLEADING)
+    review = json.loads(editor_client.get("/reports/weekly/2024-W20.jsonld").content)[0]
+    assert review["reviewRating"] == {
+        "@type": "Rating",
+        "ratingValue": 2,
+        "bestRating": 5,
+        "worstRating": 1,
+        "alternateName": "Misleading",
+    }
+    assert review["itemReviewed"]["author"] == {"@type": "Organization", "name": "Russian Ministry of Defence"}
+    assert (
+        review["datePublished"] == "2024-05-15"
+        and review["itemReviewed"]["appearance"]["url"] == "https://mil.ru/news/1"
+    )
+
+
+def test_a_decided_claim_page_embeds_its_claimreview_and_an_undecided_one_does_not(checker_client):
+    claim = decide("Robotyne was taken </script><script>alert(1)</script>")
+    page = checker_client.get(reverse("claims:detail", args=[claim.pk])).content.decode()
+    data = embedded(page)
+    assert data["@type"] == "ClaimReview" and data["claimReviewed"].startswith("Robotyne was taken </script>")
+    assert "<script>alert(1)</script>" not in page
+    undecided = ClaimFactory()
+    assert (
+        "application/ld+json" not in checker_client.get(reverse("claims:detail", args=[undecided.pk])).content.decode()
+    )
