@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 # Local development runs with DEBUG on; production sets DEBUG=0 and SECRET_KEY.
 export DEBUG ?= 1
 
-.PHONY: run test setup chromium lint fmt migrations-check check-deploy bench db-stop clean
+.PHONY: run test setup pdf-libs chromium lint fmt migrations-check check-deploy bench db-stop clean
 
 $(BIN)/python:
 	@$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); \
@@ -18,8 +18,20 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@
 
-setup: $(VENV)/.installed
+setup: $(VENV)/.installed pdf-libs
 	$(BIN)/python manage.py migrate --no-input
+
+# WeasyPrint (the PDF report) needs Pango from the system. Install it the platform's ordinary way
+# when missing, or say what to install.
+pdf-libs:
+	@if ldconfig -p 2>/dev/null | grep -q 'libpango-1.0.so' && ldconfig -p | grep -q 'libpangoft2-1.0.so'; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "Installing Pango for PDF reports (apt-get install libpango-1.0-0 libpangoft2-1.0-0)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core >/dev/null; \
+	else \
+	  echo "ERROR: Pango is missing, which the PDF report needs. Install it (Debian: sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0)." >&2; \
+	  exit 1; \
+	fi
 
 run: setup
 	$(BIN)/python manage.py load_demo

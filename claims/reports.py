@@ -20,6 +20,7 @@ from django.apps import apps
 from django.conf import settings
 from django.db.models import Count, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
@@ -364,11 +365,20 @@ def _person(user) -> str:
 # --- The page and the document ---------------------------------------------------------------------
 
 
-def page_context(report: WeeklyReport) -> dict:
-    """What the report templates need, for the web page, the HTML file and the PDF alike."""
+def page_context(report: WeeklyReport, *, limit: int | None = None) -> dict:
+    """What the report templates need, for the web page, the HTML file and the PDF alike.
+
+    `limit` caps the verdicts and logged claims listed (the PDF), so a very busy week still gives a
+    readable document built in bounded time; the page then says how many more the CSV holds.
+    """
     total, backlog = report.backlog
+    verdicts, logged = report.verdict_rows(), report.logged
     return {
         "report": report,
+        "verdict_rows": verdicts[:limit],
+        "verdicts_omitted": max(len(verdicts) - limit, 0) if limit else 0,
+        "logged_rows": logged[:limit],
+        "logged_omitted": max(len(logged) - limit, 0) if limit else 0,
         "week": report.week,
         "backlog_total": total,
         "backlog": backlog,
@@ -384,7 +394,14 @@ def status_chart(counts: list[tuple[str, str, int]]) -> list[dict]:
     """Horizontal bars, one per status: 55 units for the largest count (the rest is label and number)."""
     largest = max((count for _, _, count in counts), default=0) or 1
     return [
-        {"value": value, "label": label, "count": count, "width": round(55 * count / largest, 2), "y": index * 22}
+        {
+            "value": value,
+            "label": label,
+            "count": count,
+            "colour": STATUS_COLOURS[value],
+            "width": round(55 * count / largest, 2),
+            "y": index * 22,
+        }
         for index, (value, label, count) in enumerate(counts)
     ]
 
@@ -404,6 +421,7 @@ def day_chart(per_day) -> list[dict]:
                         "value": value,
                         "label": label,
                         "count": counter[value],
+                        "colour": STATUS_COLOURS[value],
                         "y": round(bottom, 2),
                         "height": round(height, 2),
                     }
@@ -469,3 +487,24 @@ def claim_reviews(report: WeeklyReport, site: str) -> list[dict]:
         if review:
             reviews.append(review)
     return reviews
+
+
+# Chart colours, given as SVG attributes rather than CSS so the PDF renderer draws them too.
+STATUS_COLOURS = {
+    Status.UNVERIFIED: "#b8c0ca",
+    Status.DISPUTED: "#e6b450",
+    Status.CORROBORATED: "#4fb39c",
+    Status.CONFIRMED: "#3c9a48",
+    Status.MISLEADING: "#e08a4c",
+    Status.FALSE: "#cf4a4a",
+    Status.UNVERIFIABLE: "#8c7bc0",
+}
+PDF_ROWS = 200  # verdicts and logged claims listed in the PDF; the CSV has them all
+
+
+def as_pdf(report: WeeklyReport) -> bytes:
+    """The report as a print-ready PDF (WeasyPrint renders the same template as the HTML file)."""
+    import weasyprint  # imported here: loading it pulls in Pango, which only the PDF needs
+
+    html = render_to_string("claims/report_document.html", page_context(report, limit=PDF_ROWS))
+    return weasyprint.HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()

@@ -25,7 +25,9 @@ urlpatterns = [
     path("reports/weekly/", views.report_current, name="report_current"),
     re_path(r"^reports/weekly/(?P<week>\d{4}-W\d{2})/$", views.report_weekly, name="report"),
     re_path(
-        r"^reports/weekly/(?P<week>\d{4}-W\d{2})\.(?P<fmt>csv|jsonld|json)$", views.report_export, name="report_export"
+        r"^reports/weekly/(?P<week>\d{4}-W\d{2})\.(?P<fmt>csv|jsonld|json|pdf)$",
+        views.report_export,
+        name="report_export",
     ),
     path("claimants/", views.claimant_list, name="claimants"),
     path("claimants/suggest/", views.claimant_suggest, name="claimant_suggest"),

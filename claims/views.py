@@ -735,6 +735,8 @@ def report_export(request: HttpRequest, week: str, fmt: str) -> HttpResponse:
         response = StreamingHttpResponse(
             (writer.writerow(row) for row in reports.csv_rows(report, site)), content_type="text/csv; charset=utf-8"
         )
+    elif fmt == "pdf":
+        response = HttpResponse(reports.as_pdf(report), content_type="application/pdf")
     elif fmt == "jsonld":
         response = JsonResponse(
             reports.claim_reviews(report, site),

@@ -241,5 +241,8 @@ LOGGING = {
         "newsdesk": {"handlers": ["console"], "level": "INFO", "propagate": False},
         # pgserver logs every start-up check at INFO.
         "pgserver": {"level": "WARNING"},
+        # WeasyPrint reports each screen-only CSS rule it skips; the PDF does not need them.
+        "weasyprint": {"level": "ERROR"},
+        "fontTools": {"level": "ERROR"},
     },
 }

@@ -211,7 +211,7 @@ def test_the_command_writes_each_format(settings, tmp_path):
 
     settings.TIME_ZONE = "Europe/Kyiv"
     decided_claim("Robotyne was taken", logged=at(15, 10), decided=at(16, 9))
-    for fmt in ["csv", "json", "jsonld", "html"]:
+    for fmt in ["csv", "json", "jsonld", "html"]:  # the PDF is read back in test_the_pdf_has_pages
         target = tmp_path / f"w20.{fmt}"
         call_command("weekly_report", "--week", "2024-W20", "--format", fmt, "--output", str(target))
         assert "Robotyne was taken" in target.read_text(encoding="utf-8"), fmt
@@ -251,3 +251,28 @@ def test_the_list_export_needs_a_role(client, outsider):
     assert client.get(reverse("claims:export")).status_code == 302
     client.force_login(outsider)
     assert client.get(reverse("claims:export")).status_code == 403
+
+
+def test_the_pdf_has_pages_and_the_claims_text(settings, editor_client):
+    from pypdf import PdfReader
+
+    settings.TIME_ZONE = "Europe/Kyiv"
+    decided_claim("Ten ATACMS missiles were shot down over Crimea", logged=at(15, 10), decided=at(16, 9))
+    ClaimFactory(text="Підрозділи відійшли біля Вовчанська", created_at=at(15, 11), updated_at=at(15, 11))
+    response = editor_client.get(reverse("claims:report_export", kwargs={"week": "2024-W20", "fmt": "pdf"}))
+    assert response["Content-Type"] == "application/pdf"
+    pdf = PdfReader(io.BytesIO(response.content))
+    text = " ".join(page.extract_text() for page in pdf.pages)
+    assert len(pdf.pages) >= 1
+    assert "Ten ATACMS missiles were shot down over Crimea" in " ".join(text.split())
+    assert "Вовчанська" in text and "Week 20, 2024" in text
+
+
+def test_a_very_busy_week_lists_a_bounded_number_of_rows_in_the_pdf(settings):
+    from claims.reports import page_context
+
+    settings.TIME_ZONE = "Europe/Kyiv"
+    for n in range(5):
+        ClaimFactory(text=f"Busy {n}", created_at=at(15, 10, n), updated_at=at(15, 10, n))
+    context = page_context(WeeklyReport(IsoWeek(2024, 20)), limit=3)
+    assert len(context["logged_rows"]) == 3 and context["logged_omitted"] == 2

@@ -19,11 +19,11 @@ from django.utils import timezone
 
 from claims import reports
 
-FORMATS = ["csv", "json", "jsonld", "html"]
+FORMATS = ["csv", "json", "jsonld", "html", "pdf"]
 
 
 class Command(BaseCommand):
-    help = "Write the weekly report for an ISO week (default: last week) as CSV, JSON, ClaimReview JSON-LD or HTML."
+    help = "Write the weekly report for an ISO week (default: last week): CSV, JSON, ClaimReview JSON-LD, HTML or PDF."
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--week", help="ISO week such as 2024-W20 (default: last week)")
@@ -37,6 +37,16 @@ class Command(BaseCommand):
         except ValueError as error:
             raise CommandError(str(error)) from error
         report = reports.WeeklyReport(iso_week)
+        if format == "pdf":
+            pdf = reports.as_pdf(report)
+            if output:
+                with open(output, "wb") as file:
+                    file.write(pdf)
+            else:
+                sys.stdout.buffer.write(pdf)
+            if output:
+                self.stderr.write(f"Wrote the PDF report for {iso_week} to {output}.")
+            return
         stream = open(output, "w", newline="", encoding="utf-8") if output else sys.stdout  # noqa: SIM115
         try:
             if format == "csv":
