@@ -9,6 +9,7 @@ urlpatterns = [
     path("claims/", views.claim_list, name="list"),
     path("claims/new/", views.claim_create, name="create"),
     path("claims/export.csv", views.claim_export, name="export"),
+    path("claims/import/", views.claimreview_import, name="import"),
     path("claims/similar/", views.claim_similar, name="similar"),
     path("claims/<int:pk>/", views.claim_detail, name="detail"),
     path("claims/<int:pk>/edit/", views.claim_edit, name="edit"),

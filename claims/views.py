@@ -20,7 +20,7 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import trigger_client_event
 from django_htmx.middleware import HtmxDetails
 
-from claims import claimreview, reports, workflow
+from claims import claimreview, imports, reports, workflow
 from claims.filters import ClaimFilter, SourceFilter
 from claims.forms import (
     AffiliationForm,
@@ -781,3 +781,24 @@ def claim_export(request: HttpRequest) -> HttpResponse:
     response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="newsdesk-claims.csv"'
     return response
+
+
+MAX_IMPORT_BYTES = 5 * 1024 * 1024
+
+
+@require_http_methods(["GET", "POST"])
+@desk_member_required
+def claimreview_import(request: HttpRequest) -> HttpResponse:
+    """Editors upload ClaimReview JSON-LD from other fact-checkers; the page lists what happened."""
+    require(request.user, "claims.change_outlet", "Only editors import other fact-checkers' reviews.")
+    context, status = {}, 200
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            context["error"], status = "Choose a JSON-LD file to import.", 422
+        elif upload.size > MAX_IMPORT_BYTES:
+            context["error"], status = "That file is larger than 5 MB; split it.", 422
+        else:
+            text = upload.read().decode("utf-8", errors="replace")
+            context["report"] = imports.import_document(text, name=upload.name, user=request.user)
+    return render(request, "claims/import.html", context, status=status)
