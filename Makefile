@@ -75,8 +75,9 @@ check-deploy: $(VENV)/.installed
 	  ALLOWED_HOSTS=desk.example.org EMBEDDED_DATABASE=1 \
 	  $(BIN)/python manage.py check --deploy --fail-level WARNING
 
-bench:
-	@echo "The benchmark harness arrives with the scale-out work (issue 7)." >&2; exit 1
+# Benchmarks (figures, not pass/fail). So far: the weekly CSV of a busy week, time and memory.
+bench: setup
+	$(BIN)/python bench/weekly_csv.py 5000
 
 # The embedded PostgreSQL keeps running between commands; this stops it (its data stays in var/).
 db-stop:

@@ -30,6 +30,7 @@ from claims.models import Claim, Decision, Review, Status
 STYLESHEET = Path(settings.BASE_DIR) / "static" / "css" / "newsdesk.css"
 WEEK_PATTERN = re.compile(r"^(\d{4})-W(\d{2})$")
 BACKLOG_ROWS = 50
+CLAIM_BATCH = 1000  # claims read per batch when a report is written out
 
 
 @dataclass(frozen=True, order=True)
@@ -143,46 +144,67 @@ class WeeklyReport:
     @cached_property
     def verdicts(self) -> list[Review]:
         """Status changes approved this week, in the order they were made."""
-        return list(
-            Review.objects.filter(decision=Decision.APPROVED, decided_at__gte=self.start, decided_at__lt=self.end)
-            .select_related("decided_by", "proposed_by")
-            .order_by("decided_at", "id")
-        )
+        return list(self._week_verdicts().select_related("decided_by", "proposed_by").order_by("decided_at", "id"))
+
+    def _week_verdicts(self):
+        return Review.objects.filter(decision=Decision.APPROVED, decided_at__gte=self.start, decided_at__lt=self.end)
 
     @cached_property
     def claims(self) -> list[ReportClaim]:
-        """The claims of the week: logged in it or given a verdict in it."""
-        decided_ids = {review.claim_id for review in self.verdicts}
-        rows = list(
-            Claim.objects.filter(Q(created_at__gte=self.start, created_at__lt=self.end) | Q(pk__in=decided_ids))
+        """The claims of the week: logged in it or given a verdict in it (for the page and JSON)."""
+        return list(self.iter_claims())
+
+    def iter_claims(self, batch_size: int = CLAIM_BATCH):
+        """The claims of the week, a batch at a time, so a file of any size is written in flat memory.
+
+        Each batch costs the same four queries (claims, their wording then, their verdicts, ids).
+        """
+        week_claims = (
+            Claim.objects.filter(
+                Q(created_at__gte=self.start, created_at__lt=self.end)
+                | Q(pk__in=self._week_verdicts().values("claim_id"))
+            )
             .filter(created_at__lt=self.end)
+            .order_by("created_at", "id")
+        )
+        batch: list[int] = []
+        for pk in week_claims.values_list("pk", flat=True).iterator(chunk_size=batch_size):
+            batch.append(pk)
+            if len(batch) == batch_size:
+                yield from self._claims_batch(batch)
+                batch = []
+        if batch:
+            yield from self._claims_batch(batch)
+
+    def _claims_batch(self, ids: list[int]):
+        rows = (
+            Claim.objects.filter(pk__in=ids)
             .annotate(status_at_end=status_at(self.end), status_at_start=status_at(self.start))
             .select_related("claimant__affiliation")
             .order_by("created_at", "id")
         )
-        wording = _wording_at([row.pk for row in rows], self.end)
-        last_verdict = {review.claim_id: review for review in self.verdicts}
-        claims = []
+        wording = _wording_at(ids, self.end)
+        verdicts = (
+            self._week_verdicts().filter(claim_id__in=ids).select_related("decided_by").order_by("decided_at", "id")
+        )
+        last_verdict = {review.claim_id: review for review in verdicts}
         for row in rows:
             then = wording.get(row.pk, row)
             decision = last_verdict.get(row.pk)
-            claims.append(
-                ReportClaim(
-                    pk=row.pk,
-                    text=then.text,
-                    claimant=row.claimant.name,
-                    affiliation=row.claimant.affiliation.name if row.claimant.affiliation else "",
-                    status=row.status_at_end,
-                    previous_status=row.status_at_start,
-                    logged_at=row.created_at,
-                    decision=decision,
-                    sources=decision.evidence_snapshot.get("sources", []) if decision else [],
-                    claimant_kind=row.claimant.kind,
-                    claimed_on=then.claimed_on,
-                    origin_url=then.origin_url,
-                )
+            yield ReportClaim(
+                pk=row.pk,
+                text=then.text,
+                claimant=row.claimant.name,
+                affiliation=row.claimant.affiliation.name if row.claimant.affiliation else "",
+                status=row.status_at_end,
+                previous_status=row.status_at_start,
+                logged_at=row.created_at,
+                decision=decision,
+                sources=decision.evidence_snapshot.get("sources", []) if decision else [],
+                claimant_kind=row.claimant.kind,
+                claimed_on=then.claimed_on,
+                origin_url=then.origin_url,
             )
-        return claims
 
     @cached_property
     def _claims_by_pk(self) -> dict[int, ReportClaim]:
@@ -289,7 +311,7 @@ def spreadsheet_safe(value) -> str:
 def csv_rows(report: WeeklyReport, site: str):
     """The header, then one row per claim of the week; cells a spreadsheet would run are defused."""
     yield CSV_COLUMNS
-    for claim in report.claims:
+    for claim in report.iter_claims():
         decision, evidence = claim.decision, claim.evidence
         yield [
             spreadsheet_safe(value)

@@ -276,3 +276,14 @@ def test_a_very_busy_week_lists_a_bounded_number_of_rows_in_the_pdf(settings):
         ClaimFactory(text=f"Busy {n}", created_at=at(15, 10, n), updated_at=at(15, 10, n))
     context = page_context(WeeklyReport(IsoWeek(2024, 20)), limit=3)
     assert len(context["logged_rows"]) == 3 and context["logged_omitted"] == 2
+
+
+def test_claims_read_in_batches_are_the_same_claims(settings):
+    settings.TIME_ZONE = "Europe/Kyiv"
+    for n in range(5):
+        decided_claim(f"Batch {n}", logged=at(15, 10, n), decided=at(16, 9, n))
+    report = WeeklyReport(IsoWeek(2024, 20))
+    assert [claim.pk for claim in report.iter_claims(batch_size=2)] == [claim.pk for claim in report.claims]
+    assert [claim.decision.pk for claim in report.iter_claims(batch_size=2)] == [
+        claim.decision.pk for claim in report.claims
+    ]
