@@ -63,15 +63,19 @@ def test_a_verdict_at_monday_0030_local_belongs_to_the_next_week(settings):
     assert len(WeeklyReport(IsoWeek(2024, 21)).verdicts) == 1
 
 
-def render_all(client, week="2024-W20") -> tuple[str, str, str]:
-    """The report in each format; for HTML the report itself (the page around it has a fresh CSRF token)."""
+def render_all(client, week="2024-W20") -> tuple[str, ...]:
+    """The report in every format; for HTML the report itself (the page around it has a fresh CSRF
+    token), for the PDF its text (the file itself records when it was made)."""
+    from pypdf import PdfReader
+
+    def export(fmt):
+        return client.get(reverse("claims:report_export", kwargs={"week": week, "fmt": fmt}))
+
     page = client.get(reverse("claims:report", kwargs={"week": week})).content.decode()
     html = page[page.index('<article class="report">') : page.index("</article>")]
-    csv_text = b"".join(
-        client.get(reverse("claims:report_export", kwargs={"week": week, "fmt": "csv"})).streaming_content
-    ).decode()
-    json_text = client.get(reverse("claims:report_export", kwargs={"week": week, "fmt": "json"})).content.decode()
-    return html, csv_text, json_text
+    csv_text = b"".join(export("csv").streaming_content).decode()
+    pdf_text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(export("pdf").content)).pages)
+    return html, csv_text, export("json").content.decode(), export("jsonld").content.decode(), pdf_text
 
 
 def test_later_changes_do_not_change_a_past_week_in_any_format(settings, editor_client):
@@ -117,7 +121,7 @@ def test_csv_parses_and_defuses_formulas(settings, editor_client):
     settings.TIME_ZONE = "Europe/Kyiv"
     decided_claim('=HYPERLINK("http://evil.example","click")', logged=at(15, 10), decided=at(16, 9))
     ClaimFactory(text="+1 drone", created_at=at(15, 11), updated_at=at(15, 11))
-    _, csv_text, _ = render_all(editor_client)
+    csv_text = render_all(editor_client)[1]
     rows = list(csv.DictReader(io.StringIO(csv_text)))
     assert [row["claim"] for row in rows] == ['\'=HYPERLINK("http://evil.example","click")', "'+1 drone"]
     assert rows[0]["status_at_week_end"] == "corroborated" and rows[0]["independent"] == "1"
