@@ -28,7 +28,7 @@ from claims import claimreview
 from claims.models import Claim, Decision, Review, Status
 
 STYLESHEET = Path(settings.BASE_DIR) / "static" / "css" / "newsdesk.css"
-WEEK_PATTERN = re.compile(r"^(\d{4})-W(\d{2})$")
+WEEK_PATTERN = re.compile(r"(\d{4})-W(\d{2})")
 BACKLOG_ROWS = 50
 CLAIM_BATCH = 1000  # claims read per batch when a report is written out
 
@@ -41,7 +41,7 @@ class IsoWeek:
     @classmethod
     def parse(cls, text: str) -> IsoWeek:
         """ "2024-W20" → IsoWeek(2024, 20); ValueError for anything that is not a real ISO week."""
-        match = WEEK_PATTERN.match(text)
+        match = WEEK_PATTERN.fullmatch(text)
         if not match:
             raise ValueError(f"{text!r} is not a week like 2024-W20.")
         year, week = int(match[1]), int(match[2])
@@ -93,11 +93,34 @@ def status_at(moment: dt.datetime):
     return Coalesce(Subquery(latest), Value(Status.UNVERIFIED))
 
 
-def _wording_at(claim_ids: list[int], moment: dt.datetime) -> dict[int, object]:
-    """Each claim's row as it stood at `moment`, from its audit history (one query)."""
-    events = apps.get_model("claims", "ClaimEvent").objects.filter(pgh_obj_id__in=claim_ids, updated_at__lt=moment)
-    latest = events.order_by("pgh_obj_id", "-updated_at", "-pgh_id").distinct("pgh_obj_id")
-    return {event.pgh_obj_id: event for event in latest}
+def rows_at(event_model: str, ids, moment: dt.datetime) -> dict[int, object]:
+    """Rows as they stood at `moment`, from their audit history: the last version written before it.
+
+    A row whose history starts after `moment` (rows loaded in bulk, or a test's single transaction)
+    is read in its first recorded version, never as it is now. Two queries.
+    """
+    events = apps.get_model("claims", event_model).objects.filter(pgh_obj_id__in=set(ids))
+    found = {
+        event.pgh_obj_id: event
+        for event in events.filter(pgh_created_at__lt=moment).order_by("pgh_obj_id", "-pgh_id").distinct("pgh_obj_id")
+    }
+    missing = set(ids) - set(found)
+    if missing:
+        first = events.filter(pgh_obj_id__in=missing).order_by("pgh_obj_id", "pgh_id").distinct("pgh_obj_id")
+        found.update({event.pgh_obj_id: event for event in first})
+    return found
+
+
+def claimants_at(claimant_ids, moment: dt.datetime) -> dict[int, tuple[str, str, str]]:
+    """(name, affiliation name, kind) of each claimant as it stood at `moment`."""
+    claimants = rows_at("ClaimantEvent", claimant_ids, moment)
+    affiliations = rows_at(
+        "AffiliationEvent", {row.affiliation_id for row in claimants.values() if row.affiliation_id}, moment
+    )
+    return {
+        pk: (row.name, affiliations[row.affiliation_id].name if row.affiliation_id in affiliations else "", row.kind)
+        for pk, row in claimants.items()
+    }
 
 
 @dataclass
@@ -180,28 +203,29 @@ class WeeklyReport:
         rows = (
             Claim.objects.filter(pk__in=ids)
             .annotate(status_at_end=status_at(self.end), status_at_start=status_at(self.start))
-            .select_related("claimant__affiliation")
             .order_by("created_at", "id")
         )
-        wording = _wording_at(ids, self.end)
+        wording = rows_at("ClaimEvent", ids, self.end)
+        claimants = claimants_at({event.claimant_id for event in wording.values()}, self.end)
         verdicts = (
             self._week_verdicts().filter(claim_id__in=ids).select_related("decided_by").order_by("decided_at", "id")
         )
         last_verdict = {review.claim_id: review for review in verdicts}
         for row in rows:
-            then = wording.get(row.pk, row)
+            then = wording[row.pk]
+            claimant, affiliation, kind = claimants[then.claimant_id]
             decision = last_verdict.get(row.pk)
             yield ReportClaim(
                 pk=row.pk,
                 text=then.text,
-                claimant=row.claimant.name,
-                affiliation=row.claimant.affiliation.name if row.claimant.affiliation else "",
+                claimant=claimant,
+                affiliation=affiliation,
                 status=row.status_at_end,
                 previous_status=row.status_at_start,
                 logged_at=row.created_at,
                 decision=decision,
                 sources=decision.evidence_snapshot.get("sources", []) if decision else [],
-                claimant_kind=row.claimant.kind,
+                claimant_kind=kind,
                 claimed_on=then.claimed_on,
                 origin_url=then.origin_url,
             )
@@ -246,13 +270,14 @@ class WeeklyReport:
             .filter(Q(status_at_end=Status.UNVERIFIED) | Q(in_review__isnull=False))
         )
         total = open_claims.count()
-        oldest = list(open_claims.select_related("claimant").order_by("created_at", "id")[:BACKLOG_ROWS])
-        wording = _wording_at([claim.pk for claim in oldest], self.end)
+        oldest = list(open_claims.order_by("created_at", "id")[:BACKLOG_ROWS])
+        wording = rows_at("ClaimEvent", [claim.pk for claim in oldest], self.end)
+        claimants = claimants_at({event.claimant_id for event in wording.values()}, self.end)
         rows = [
             {
-                "pk": claim.pk,
-                "text": wording.get(claim.pk, claim).text,
-                "claimant": claim.claimant.name,
+                "id": claim.pk,
+                "text": wording[claim.pk].text,
+                "claimant": claimants[wording[claim.pk].claimant_id][0],
                 "status": claim.status_at_end,
                 "in_review": claim.in_review,
                 "age_days": (self.end - claim.created_at).days,
@@ -387,16 +412,18 @@ def _person(user) -> str:
 # --- The page and the document ---------------------------------------------------------------------
 
 
-def page_context(report: WeeklyReport, *, limit: int | None = None) -> dict:
+def page_context(report: WeeklyReport, *, limit: int | None = None, document: bool = False) -> dict:
     """What the report templates need, for the web page, the HTML file and the PDF alike.
 
     `limit` caps the verdicts and logged claims listed (the PDF), so a very busy week still gives a
-    readable document built in bounded time; the page then says how many more the CSV holds.
+    readable document built in bounded time; the page then says how many more the CSV holds. A
+    `document` (the HTML file, the PDF) links to the desk by its full address, SITE_URL.
     """
     total, backlog = report.backlog
     verdicts, logged = report.verdict_rows(), report.logged
     return {
         "report": report,
+        "link_base": settings.SITE_URL if document else "",
         "verdict_rows": verdicts[:limit],
         "verdicts_omitted": max(len(verdicts) - limit, 0) if limit else 0,
         "logged_rows": logged[:limit],
@@ -528,5 +555,5 @@ def as_pdf(report: WeeklyReport) -> bytes:
     """The report as a print-ready PDF (WeasyPrint renders the same template as the HTML file)."""
     import weasyprint  # imported here: loading it pulls in Pango, which only the PDF needs
 
-    html = render_to_string("claims/report_document.html", page_context(report, limit=PDF_ROWS))
+    html = render_to_string("claims/report_document.html", page_context(report, limit=PDF_ROWS, document=True))
     return weasyprint.HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()

@@ -3,6 +3,7 @@ from __future__ import annotations
 import csv
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -320,7 +321,7 @@ def _claim_page(request: HttpRequest, pk: int, *, evidence_form=None, proposal_f
     summary = workflow.EvidenceSummary.of(claim)
     verdict = next((review for review in reviews if review.decision == Decision.APPROVED), None)
     structured = verdict and claimreview.claim_review(
-        url=request.build_absolute_uri(claim.get_absolute_url()),
+        url=settings.SITE_URL + claim.get_absolute_url(),
         text=claim.text,
         status=claim.status,
         decided_at=timezone.localtime(verdict.decided_at),
@@ -728,7 +729,7 @@ def report_weekly(request: HttpRequest, week: str) -> HttpResponse:
 @desk_member_required
 def report_export(request: HttpRequest, week: str, fmt: str) -> HttpResponse:
     report = _report_for(week)
-    site = request.build_absolute_uri("/").rstrip("/")
+    site = settings.SITE_URL  # the same links whichever address the file was downloaded from
     filename = f"newsdesk-{report.week}.{fmt}"
     if fmt == "csv":
         writer = csv.writer(_Echo())
@@ -773,7 +774,7 @@ def claim_export(request: HttpRequest) -> HttpResponse:
         return HttpResponse(
             "Unknown filter values: " + "; ".join(filters.errors), status=400, content_type="text/plain"
         )
-    site = request.build_absolute_uri("/").rstrip("/")
+    site = settings.SITE_URL
     ordering = filters.ordering or ("-rank", "-id")
     claims = filters.qs.order_by(*ordering).select_related("claimant__affiliation", "assignee").prefetch_related("tags")
     writer = csv.writer(_Echo())

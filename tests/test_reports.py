@@ -10,9 +10,9 @@ import pytest
 from django.urls import reverse
 
 from claims import workflow
-from claims.models import Claim, Evidence, Review, Stance, Status
+from claims.models import Claim, Claimant, Evidence, Review, Stance, Status
 from claims.reports import IsoWeek, WeeklyReport
-from tests.factories import ClaimFactory, EvidenceFactory, ReviewFactory, editor, fact_checker
+from tests.factories import AffiliationFactory, ClaimFactory, EvidenceFactory, ReviewFactory, editor, fact_checker
 
 pytestmark = pytest.mark.django_db
 
@@ -98,8 +98,12 @@ def test_later_changes_do_not_change_a_past_week_in_any_format(settings, editor_
     Review.objects.filter(pk=again.pk).update(decided_at=at(23, 9))
     ClaimFactory(text="Logged the week after", created_at=at(21, 9), updated_at=at(21, 9))
 
+    # …and the claimant is renamed and moved to another side.
+    Claimant.objects.filter(pk=claim.claimant_id).update(name="Renamed ministry", affiliation=AffiliationFactory())
+
     assert render_all(editor_client) == before
     assert "Robotyne was taken" in before[0] and "Robotyne: edited later" not in before[0]
+    assert "Renamed ministry" not in "".join(before)
     next_week = WeeklyReport(IsoWeek(2024, 21))
     assert [(review.claim_id, review.proposed_status) for review, _ in next_week.corrections] == [
         (claim.pk, Status.FALSE)
@@ -114,7 +118,7 @@ def test_status_at_week_end_is_rebuilt_from_reviews_not_the_current_status(setti
     assert [row.status for row in report.claims] == [Status.UNVERIFIED]
     assert dict((value, count) for value, _, count in report.status_counts)[Status.UNVERIFIED] == 1
     total, backlog = report.backlog
-    assert total == 1 and backlog[0]["pk"] == claim.pk
+    assert total == 1 and backlog[0]["id"] == claim.pk
 
 
 def test_csv_parses_and_defuses_formulas(settings, editor_client):
@@ -125,7 +129,7 @@ def test_csv_parses_and_defuses_formulas(settings, editor_client):
     rows = list(csv.DictReader(io.StringIO(csv_text)))
     assert [row["claim"] for row in rows] == ['\'=HYPERLINK("http://evil.example","click")', "'+1 drone"]
     assert rows[0]["status_at_week_end"] == "corroborated" and rows[0]["independent"] == "1"
-    assert rows[0]["claim_url"].startswith("http://testserver/claims/")
+    assert rows[0]["claim_url"].startswith("http://127.0.0.1:8000/claims/")  # SITE_URL, whoever downloads it
 
 
 def test_json_has_the_documented_shape(settings, editor_client):
@@ -291,3 +295,19 @@ def test_claims_read_in_batches_are_the_same_claims(settings):
     assert [claim.decision.pk for claim in report.iter_claims(batch_size=2)] == [
         claim.decision.pk for claim in report.claims
     ]
+
+
+def test_a_week_across_the_clock_change_runs_midnight_to_midnight_local(settings):
+    settings.TIME_ZONE = "Europe/Kyiv"
+    week = IsoWeek.parse("2024-W13")  # clocks go forward on Sunday 31 March 2024
+    assert week.start == dt.datetime(2024, 3, 25, 0, tzinfo=KYIV) and week.start.utcoffset() == dt.timedelta(hours=2)
+    assert week.end == dt.datetime(2024, 4, 1, 0, tzinfo=KYIV) and week.end.utcoffset() == dt.timedelta(hours=3)
+    assert week.end.astimezone(dt.UTC) - week.start.astimezone(dt.UTC) == dt.timedelta(hours=167)  # a short week
+    late = dt.datetime(2024, 3, 31, 23, 30, tzinfo=KYIV)
+    assert week.start <= late < week.end
+
+
+def test_a_week_pattern_allows_nothing_around_it():
+    for text in ["2024-W20\n", " 2024-W20", "2024-W20x"]:
+        with pytest.raises(ValueError):
+            IsoWeek.parse(text)

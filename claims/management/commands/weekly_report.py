@@ -58,7 +58,9 @@ class Command(BaseCommand):
                 json.dump(build(report, site.rstrip("/")), stream, ensure_ascii=False, indent=2)
                 stream.write("\n")
             else:
-                stream.write(render_to_string("claims/report_document.html", reports.page_context(report)))
+                stream.write(
+                    render_to_string("claims/report_document.html", reports.page_context(report, document=True))
+                )
         finally:
             if output:
                 stream.close()
