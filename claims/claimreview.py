@@ -8,11 +8,13 @@ alternateName carries the desk's own word, so nothing is lost in the number:
 | false         | 1           | False         |
 | misleading    | 2           | Misleading    |
 | disputed      | 3           | Disputed      |
-| unverifiable  | 3           | Unverifiable  |
+| unverifiable  | (none)      | Unverifiable  |
 | corroborated  | 4           | Corroborated  |
 | confirmed     | 5           | Confirmed     |
 
-Unverified claims have no verdict and get no ClaimReview.
+"Unverifiable" has no place on a truth scale, so it carries only its word. Unverified claims have no
+verdict and get no ClaimReview. datePublished is the day of the first verdict; a later verdict (a
+correction) sets dateModified.
 """
 
 from __future__ import annotations
@@ -31,7 +33,6 @@ RATING_VALUES = {
     Status.FALSE: 1,
     Status.MISLEADING: 2,
     Status.DISPUTED: 3,
-    Status.UNVERIFIABLE: 3,
     Status.CORROBORATED: 4,
     Status.CONFIRMED: 5,
 }
@@ -43,6 +44,7 @@ def claim_review(
     url: str,
     text: str,
     status: str,
+    first_decided_at: dt.datetime,
     decided_at: dt.datetime,
     claimant: str,
     claimant_kind: str,
@@ -50,7 +52,7 @@ def claim_review(
     origin_url: str,
 ) -> dict | None:
     """One ClaimReview object, or None for a claim without a verdict."""
-    if status not in RATING_VALUES:
+    if status == Status.UNVERIFIED or status not in Status.values:
         return None
     item = {
         "@type": "Claim",
@@ -60,22 +62,22 @@ def claim_review(
     if origin_url:
         item["appearance"] = {"@type": "CreativeWork", "url": origin_url}
         item["firstAppearance"] = {"@type": "CreativeWork", "url": origin_url}
-    return {
+    rating = {"@type": "Rating", "alternateName": Status(status).label}
+    if status in RATING_VALUES:
+        rating.update(ratingValue=RATING_VALUES[status], bestRating=BEST, worstRating=WORST)
+    review = {
         "@context": "https://schema.org",
         "@type": "ClaimReview",
         "url": url,
         "claimReviewed": text,
-        "datePublished": decided_at.date().isoformat(),
+        "datePublished": first_decided_at.date().isoformat(),
         "author": {"@type": "Organization", "name": settings.NEWSROOM_NAME, "url": settings.SITE_URL + "/"},
         "itemReviewed": item,
-        "reviewRating": {
-            "@type": "Rating",
-            "ratingValue": RATING_VALUES[status],
-            "bestRating": BEST,
-            "worstRating": WORST,
-            "alternateName": Status(status).label,
-        },
+        "reviewRating": rating,
     }
+    if decided_at.date() != first_decided_at.date():
+        review["dateModified"] = decided_at.date().isoformat()
+    return review
 
 
 def as_script(data: dict) -> SafeString:

@@ -13,12 +13,13 @@ import datetime as dt
 import json
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from claims.links import InvalidURL, domain_of, normalize_url
 from claims.models import CLAIM_TEXT_MAX, Claim, Claimant, ClaimantKind, Evidence, Outlet, Source, SourceKind, Stance
 
+MAX_ITEMS = 1000  # reviews read from one file
 CLAIM_REVIEW_TYPES = {
     "ClaimReview",
     "schema:ClaimReview",
@@ -70,6 +71,9 @@ def import_document(text: str, *, name: str, user=None) -> ImportReport:
     reviews = claim_reviews_in(data)
     if not reviews:
         report.rejected.append((name, "no ClaimReview objects found"))
+    if len(reviews) > MAX_ITEMS:
+        report.rejected.append((name, f"{len(reviews) - MAX_ITEMS} reviews past the first {MAX_ITEMS}: split the file"))
+        reviews = reviews[:MAX_ITEMS]
     for index, review in enumerate(reviews, start=1):
         label = f"{name} #{index}"
         try:
@@ -77,6 +81,8 @@ def import_document(text: str, *, name: str, user=None) -> ImportReport:
                 outcome = _import_one(review, user=user)
         except Rejected as reason:
             report.rejected.append((label, str(reason)))
+        except DatabaseError as error:  # a value the database refuses; this item only is rolled back
+            report.rejected.append((label, f"the database refused it ({type(error).__name__})"))
         else:
             (report.created if outcome.startswith("created") else report.skipped).append(f"{label}: {outcome}")
     return report
@@ -98,6 +104,10 @@ def _import_one(review: dict, *, user) -> str:
     claimed_on = _date(item.get("datePublished")) or _date(review.get("datePublished")) or timezone.localdate()
     origin = _web_url(_url_of(item.get("firstAppearance")) or _url_of(item.get("appearance")), "appearance")
 
+    # Already imported from this article? (Found even after the desk reworded the claim.)
+    earlier = Evidence.objects.filter(source__url=article).select_related("claim").first()
+    if earlier:
+        return f"already imported (claim #{earlier.claim_id})"
     claimant = Claimant.objects.filter(name__iexact=claimant_name).first()
     claimant = claimant or Claimant.objects.create(name=claimant_name, kind=_kind(item.get("author")))
     claim = Claim.objects.filter(claimant=claimant, text=text).first()
@@ -115,7 +125,8 @@ def _import_one(review: dict, *, user) -> str:
     if source is None:
         domain = domain_of(article)
         outlet = (
-            Outlet.objects.for_url(article) or Outlet.objects.get_or_create(domain=domain, defaults={"name": domain})[0]
+            Outlet.objects.for_url(article)
+            or Outlet.objects.get_or_create(domain=domain, defaults={"name": domain[:200]})[0]
         )
         source = Source.objects.create(
             url=article,
@@ -161,6 +172,8 @@ def _name(author) -> str:
 
 def _kind(author) -> str:
     kind = author.get("@type") if isinstance(author, dict) else None
+    if isinstance(kind, list):
+        kind = "Person" if "Person" in kind else kind[0] if kind else None
     return ClaimantKind.PERSON if kind == "Person" else ClaimantKind.ORGANISATION if kind else ClaimantKind.OTHER
 
 

@@ -137,6 +137,7 @@ class ReportClaim:
     decision: Review | None = None  # the last verdict of the week, if any
     sources: list[dict] = field(default_factory=list)
     claimant_kind: str = ""
+    first_verdict_at: dt.datetime | None = None
     claimed_on: dt.date | None = None
     origin_url: str = ""
 
@@ -202,7 +203,15 @@ class WeeklyReport:
     def _claims_batch(self, ids: list[int]):
         rows = (
             Claim.objects.filter(pk__in=ids)
-            .annotate(status_at_end=status_at(self.end), status_at_start=status_at(self.start))
+            .annotate(
+                status_at_end=status_at(self.end),
+                status_at_start=status_at(self.start),
+                first_verdict_at=Subquery(
+                    Review.objects.filter(claim=OuterRef("pk"), decision=Decision.APPROVED, decided_at__lt=self.end)
+                    .order_by("decided_at", "id")
+                    .values("decided_at")[:1]
+                ),
+            )
             .order_by("created_at", "id")
         )
         wording = rows_at("ClaimEvent", ids, self.end)
@@ -226,6 +235,7 @@ class WeeklyReport:
                 decision=decision,
                 sources=decision.evidence_snapshot.get("sources", []) if decision else [],
                 claimant_kind=kind,
+                first_verdict_at=row.first_verdict_at,
                 claimed_on=then.claimed_on,
                 origin_url=then.origin_url,
             )
@@ -527,6 +537,7 @@ def claim_reviews(report: WeeklyReport, site: str) -> list[dict]:
             url=site + claim.url,
             text=claim.text,
             status=claim.status,
+            first_decided_at=claim.first_verdict_at.astimezone(ZoneInfo(settings.TIME_ZONE)),
             decided_at=claim.decision.decided_at.astimezone(ZoneInfo(settings.TIME_ZONE)),
             claimant=claim.claimant,
             claimant_kind=claim.claimant_kind,

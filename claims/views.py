@@ -319,12 +319,13 @@ def _claim_page(request: HttpRequest, pk: int, *, evidence_form=None, proposal_f
         item.claim = claim  # is_independent reads the claimant through it; saves a query per row
     reviews = list(claim.reviews.select_related("proposed_by", "decided_by").order_by("-proposed_at", "-id"))
     summary = workflow.EvidenceSummary.of(claim)
-    verdict = next((review for review in reviews if review.decision == Decision.APPROVED), None)
-    structured = verdict and claimreview.claim_review(
+    verdicts = [review for review in reviews if review.decision == Decision.APPROVED]  # newest first
+    structured = verdicts and claimreview.claim_review(
         url=settings.SITE_URL + claim.get_absolute_url(),
         text=claim.text,
         status=claim.status,
-        decided_at=timezone.localtime(verdict.decided_at),
+        first_decided_at=timezone.localtime(verdicts[-1].decided_at),
+        decided_at=timezone.localtime(verdicts[0].decided_at),
         claimant=claim.claimant.name,
         claimant_kind=claim.claimant.kind,
         claimed_on=claim.claimed_on,
@@ -800,6 +801,6 @@ def claimreview_import(request: HttpRequest) -> HttpResponse:
         elif upload.size > MAX_IMPORT_BYTES:
             context["error"], status = "That file is larger than 5 MB; split it.", 422
         else:
-            text = upload.read().decode("utf-8", errors="replace")
+            text = upload.read().decode("utf-8-sig", errors="replace")  # -sig: files saved with a BOM
             context["report"] = imports.import_document(text, name=upload.name, user=request.user)
     return render(request, "claims/import.html", context, status=status)

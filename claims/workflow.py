@@ -228,7 +228,8 @@ def evidence_add(*, claim: Claim, user, url: str, title: str, kind: str, **link)
     if source is None:
         domain = domain_of(url)
         outlet = (
-            Outlet.objects.for_url(url) or Outlet.objects.get_or_create(domain=domain, defaults={"name": domain})[0]
+            Outlet.objects.for_url(url)
+            or Outlet.objects.get_or_create(domain=domain, defaults={"name": domain[:200]})[0]
         )
         source = Source.objects.create(url=url, title=title, outlet=outlet, kind=kind, added_by=user)
     elif title and not source.title:

@@ -122,3 +122,25 @@ def test_a_decided_claim_page_embeds_its_claimreview_and_an_undecided_one_does_n
     assert (
         "application/ld+json" not in checker_client.get(reverse("claims:detail", args=[undecided.pk])).content.decode()
     )
+
+
+def test_unverifiable_carries_its_word_but_no_number(settings, editor_client):
+    settings.TIME_ZONE = "Europe/Kyiv"
+    decide("Only the ministry says so", status=Status.UNVERIFIABLE)
+    rating = json.loads(editor_client.get("/reports/weekly/2024-W20.jsonld").content)[0]["reviewRating"]
+    assert rating == {"@type": "Rating", "alternateName": "Unverifiable"}
+
+
+def test_a_correction_keeps_the_first_date_and_adds_date_modified(checker_client):
+    claim = decide("Corrected later")
+    second = ReviewFactory(
+        claim=claim,
+        previous_status=Status.CORROBORATED,
+        proposed_status=Status.DISPUTED,
+        proposed_by=fact_checker(username="petro"),
+    )
+    workflow.review_approve(review=second, user=editor(username="anna"))
+    Review.objects.filter(pk=second.pk).update(decided_at=dt.datetime(2024, 5, 22, 9, tzinfo=KYIV))
+    data = embedded(checker_client.get(reverse("claims:detail", args=[claim.pk])).content.decode())
+    assert (data["datePublished"], data["dateModified"]) == ("2024-05-15", "2024-05-22")
+    assert data["reviewRating"]["alternateName"] == "Disputed"

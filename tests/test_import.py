@@ -5,7 +5,7 @@ import json
 import pytest
 from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from claims.imports import import_document
@@ -132,10 +132,12 @@ def test_documents_without_reviews_are_rejected(text):
 def test_the_command_imports_files_and_reports(tmp_path, capsys):
     path = tmp_path / "reviews.jsonld"
     path.write_text(json.dumps([review(), review(claimReviewed="")]), encoding="utf-8")
-    call_command("import_claimreview", str(path), str(tmp_path / "missing.jsonld"))
+    with pytest.raises(CommandError, match="2 item"):  # a non-zero exit for cron
+        call_command("import_claimreview", str(path), str(tmp_path / "missing.jsonld"))
     out = capsys.readouterr().out
     assert "1 created, 0 skipped, 2 rejected." in out and "no such file" in out
-    call_command("import_claimreview", str(path))
+    with pytest.raises(CommandError):
+        call_command("import_claimreview", str(path))
     assert "0 created, 1 skipped, 1 rejected." in capsys.readouterr().out
 
 
@@ -152,3 +154,34 @@ def test_the_upload_needs_a_file_and_an_editor(editor_client, checker_client):
     upload = SimpleUploadedFile("r.jsonld", json.dumps(review()).encode())
     assert checker_client.post(reverse("claims:import"), {"file": upload}).status_code == 403
     assert not Claim.objects.exists()
+
+
+def test_a_reworded_claim_is_not_imported_again():
+    import_document(json.dumps(review()), name="a")
+    Claim.objects.update(text="The desk's own wording of the claim")
+    report = import_document(json.dumps(review()), name="a")
+    assert Claim.objects.count() == 1 and "already imported" in report.skipped[0]
+
+
+def test_a_long_but_valid_host_becomes_an_outlet_with_a_shortened_name():
+    from claims.models import Outlet
+
+    long_host = ".".join(["a" * 50] * 4) + ".org"  # 207 characters: a valid host, longer than a name
+    report = import_document(json.dumps(review(url=f"https://{long_host}/x")), name="f")
+    assert not report.rejected
+    assert Outlet.objects.get(domain=long_host).name == long_host[:200]
+
+
+def test_a_file_with_a_byte_order_mark_is_read(editor_client):
+    upload = SimpleUploadedFile("bom.jsonld", b"\xef\xbb\xbf" + json.dumps(review()).encode())
+    response = editor_client.post(reverse("claims:import"), {"file": upload})
+    assert "1 created, 0 skipped, 0 rejected" in response.content.decode()
+
+
+def test_too_many_reviews_in_one_file_are_refused_past_the_limit(monkeypatch):
+    from claims import imports
+
+    monkeypatch.setattr(imports, "MAX_ITEMS", 2)
+    items = [review(text=f"Claim {n}", url=f"https://factcheck.example.org/{n}") for n in range(3)]
+    report = import_document(json.dumps(items), name="big")
+    assert Claim.objects.count() == 2 and "split the file" in report.rejected[0][1]

@@ -30,7 +30,7 @@ class Command(BaseCommand):
                 report.rejected.append((name, "no such file"))
                 continue
             report.merge(
-                import_document(path.read_text(encoding="utf-8", errors="replace"), name=path.name, user=importer)
+                import_document(path.read_text(encoding="utf-8-sig", errors="replace"), name=path.name, user=importer)
             )
         for line in report.created:
             self.stdout.write(f"created   {line}")
@@ -41,3 +41,6 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{len(report.created)} created, {len(report.skipped)} skipped, {len(report.rejected)} rejected."
         )
+        if report.rejected:
+            # A non-zero exit tells a cron job that something needs a look.
+            raise CommandError(f"{len(report.rejected)} item(s) rejected; see above.")
