@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
-from claims.links import InvalidURL, domain_of, normalize_url
-from claims.models import CLAIM_TEXT_MAX, Claim, Claimant, ClaimantKind, Evidence, Outlet, Source, SourceKind, Stance
+from claims.links import InvalidURL, normalize_url
+from claims.models import CLAIM_TEXT_MAX, Claim, Claimant, ClaimantKind, Evidence, SourceKind, Stance
+from claims.workflow import source_for_url
 
 MAX_ITEMS = 1000  # reviews read from one file
 CLAIM_REVIEW_TYPES = {
@@ -121,20 +122,8 @@ def _import_one(review: dict, *, user) -> str:
             created_by=user,
             updated_by=user,
         )
-    source = Source.objects.filter(url=article).first()
-    if source is None:
-        domain = domain_of(article)
-        outlet = (
-            Outlet.objects.for_url(article)
-            or Outlet.objects.get_or_create(domain=domain, defaults={"name": domain[:200]})[0]
-        )
-        source = Source.objects.create(
-            url=article,
-            title=str(review.get("name") or review.get("headline") or "")[:500],
-            outlet=outlet,
-            kind=SourceKind.ARTICLE,
-            added_by=user,
-        )
+    title = str(review.get("name") or review.get("headline") or "")[:500]
+    source = source_for_url(article, title=title, kind=SourceKind.ARTICLE, user=user)
     _, linked = Evidence.objects.get_or_create(
         claim=claim,
         source=source,

@@ -224,6 +224,15 @@ def evidence_add(*, claim: Claim, user, url: str, title: str, kind: str, **link)
     An unknown domain becomes a new outlet with an unknown affiliation, so it counts as
     independent only once an editor has said whose it is.
     """
+    source = source_for_url(url, title=title, kind=kind, user=user)
+    evidence = Evidence.objects.create(claim=claim, source=source, added_by=user, **link)
+    _touch(claim, user)
+    return evidence
+
+
+def source_for_url(url: str, *, title: str, kind: str, user) -> Source:
+    """The Source at a canonical `url`: the known one (given a title if it had none), or a new one
+    whose outlet is recognised from the domain or created with an unknown affiliation."""
     source = Source.objects.filter(url=url).first()
     if source is None:
         domain = domain_of(url)
@@ -231,13 +240,11 @@ def evidence_add(*, claim: Claim, user, url: str, title: str, kind: str, **link)
             Outlet.objects.for_url(url)
             or Outlet.objects.get_or_create(domain=domain, defaults={"name": domain[:200]})[0]
         )
-        source = Source.objects.create(url=url, title=title, outlet=outlet, kind=kind, added_by=user)
-    elif title and not source.title:
+        return Source.objects.create(url=url, title=title, outlet=outlet, kind=kind, added_by=user)
+    if title and not source.title:
         source.title = title
         source.save(update_fields=["title"])
-    evidence = Evidence.objects.create(claim=claim, source=source, added_by=user, **link)
-    _touch(claim, user)
-    return evidence
+    return source
 
 
 @transaction.atomic
