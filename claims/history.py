@@ -38,12 +38,7 @@ def _edits(claim: Claim) -> list[TimelineEntry]:
         if previous is None:
             entries.append(TimelineEntry(event.created_at, "logged", event.created_by_id, "Logged"))
         else:
-            changed = [
-                str(Claim._meta.get_field(name).verbose_name).capitalize()
-                for name in Claim.EDITABLE_FIELDS
-                if getattr(event, Claim._meta.get_field(name).attname)
-                != getattr(previous, Claim._meta.get_field(name).attname)
-            ]
+            changed = [str(field.verbose_name).capitalize() for field in Claim.edited_fields(previous, event)]
             # Updates that only record activity (evidence added, a proposal) are shown as such.
             if changed:
                 entries.append(TimelineEntry(event.pgh_created_at, "edited", event.updated_by_id, ", ".join(changed)))

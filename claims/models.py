@@ -476,13 +476,16 @@ class Claim(models.Model):
         then = self.events.filter(version=version).order_by("-pgh_id").first()
         if then is None:
             return []
-        changes = []
-        for name in self.EDITABLE_FIELDS:
-            field = self._meta.get_field(name)
-            if getattr(then, field.attname) != getattr(self, field.attname):
-                before, after = _shown(then, field), _shown(self, field)
-                changes.append((str(field.verbose_name).capitalize(), before, after))
-        return changes
+        return [
+            (str(field.verbose_name).capitalize(), _shown(then, field), _shown(self, field))
+            for field in self.edited_fields(then, self)
+        ]
+
+    @classmethod
+    def edited_fields(cls, before, after) -> list[models.Field]:
+        """The editable fields that differ between two versions of a claim (rows or audit events)."""
+        fields = [cls._meta.get_field(name) for name in cls.EDITABLE_FIELDS]
+        return [field for field in fields if getattr(before, field.attname) != getattr(after, field.attname)]
 
     @property
     def work_state(self) -> WorkState:

@@ -38,6 +38,6 @@ urlpatterns = [
     path("sources/<int:pk>/", views.source_detail, name="source"),
     path("outlets/", views.outlet_list, name="outlets"),
     path("outlets/<int:pk>/", views.outlet_update, name="outlet_update"),
-    path("affiliations/", views.affiliation_create, name="affiliation_create"),
-    path("affiliations/<int:pk>/", views.affiliation_update, name="affiliation_update"),
+    path("affiliations/", views.affiliation_save, name="affiliation_create"),
+    path("affiliations/<int:pk>/", views.affiliation_save, name="affiliation_update"),
 ]

@@ -524,13 +524,19 @@ def outlet_update(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @desk_member_required
-def affiliation_create(request: HttpRequest) -> HttpResponse:
-    require(request.user, "claims.add_affiliation", "Only editors add affiliations.")
-    form = AffiliationForm(request.POST)
+def affiliation_save(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """Editors add an affiliation (no pk) or rename and describe one."""
+    if pk is None:
+        require(request.user, "claims.add_affiliation", "Only editors add affiliations.")
+        affiliation = None
+    else:
+        require(request.user, "claims.change_affiliation", "Only editors change affiliations.")
+        affiliation = get_object_or_404(Affiliation, pk=pk)
+    form = AffiliationForm(request.POST, instance=affiliation)
     if not form.is_valid():
         return render(request, "claims/outlet_list.html", _outlet_page(affiliation_form=form), status=422)
     affiliation = form.save()
-    messages.success(request, f"Affiliation “{affiliation.name}” added.")
+    messages.success(request, f"Affiliation “{affiliation.name}” saved.")
     return redirect("claims:outlets")
 
 
@@ -689,19 +695,6 @@ def claimant_update(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request, "claims/claimant_detail.html", {**_claimant_page(request, claimant), "form": form}, status=422
     )
-
-
-@require_POST
-@desk_member_required
-def affiliation_update(request: HttpRequest, pk: int) -> HttpResponse:
-    require(request.user, "claims.change_affiliation", "Only editors change affiliations.")
-    affiliation = get_object_or_404(Affiliation, pk=pk)
-    form = AffiliationForm(request.POST, instance=affiliation)
-    if not form.is_valid():
-        return render(request, "claims/outlet_list.html", _outlet_page(affiliation_form=form), status=422)
-    form.save()
-    messages.success(request, f"Affiliation “{affiliation.name}” saved.")
-    return redirect("claims:outlets")
 
 
 # --- Weekly report ------------------------------------------------------------------------------------

@@ -118,3 +118,15 @@ def test_an_unreachable_database_url_is_reported_in_one_sentence_with_what_to_se
     assert result.returncode != 0
     assert "Cannot reach PostgreSQL database 'newsroom' at 127.0.0.1:9" in result.stderr
     assert "Set DATABASE_URL=postgres://" in result.stderr
+
+
+def test_a_developers_checkout_runs_manage_py_without_any_setting():
+    result = _load_settings(sys.executable, "manage.py", "makemigrations", "--check", "--dry-run")
+    assert result.returncode == 0, result.stderr
+    assert "No changes detected" in result.stdout
+
+
+def test_manage_py_pointed_at_a_real_database_keeps_debug_off():
+    result = _load_settings(sys.executable, "manage.py", "check", DATABASE_URL="postgres://x@127.0.0.1:9/x")
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set" in result.stderr

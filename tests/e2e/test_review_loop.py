@@ -28,6 +28,19 @@ def sign_in(page, live_server, username):
     expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
 
 
+def waiting_proposal(text: str, *, proposed_by) -> Review:
+    """A claim with one independent source and a pending proposal of "corroborated"."""
+    claim = ClaimFactory(text=text)
+    EvidenceFactory(claim=claim)
+    return Review.objects.create(
+        claim=claim,
+        previous_status="unverified",
+        proposed_status="corroborated",
+        rationale="One independent source.",
+        proposed_by=proposed_by,
+    )
+
+
 @pytest.fixture
 def editor_page(browser):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
@@ -108,15 +121,7 @@ def test_a_decision_elsewhere_removes_the_row_from_an_open_queue(live_server, ed
     checker = fact_checker(username="olena")
     editor(username="daniel")
     editor(username="anna")
-    claim = ClaimFactory(text="Robotyne was taken")
-    EvidenceFactory(claim=claim)
-    Review.objects.create(
-        claim=claim,
-        previous_status="unverified",
-        proposed_status="corroborated",
-        rationale="One independent source.",
-        proposed_by=checker,
-    )
+    waiting_proposal("Robotyne was taken", proposed_by=checker)
     sign_in(editor_page, live_server, "daniel")
     editor_page.goto(f"{live_server.url}/review/")
     expect(editor_page.locator("article.queue-row")).to_have_count(1)
@@ -136,15 +141,7 @@ def test_an_editor_decides_from_the_keyboard(live_server, editor_page):
     checker = fact_checker(username="olena", first_name="Olena", last_name="Marchenko")
     editor(username="daniel")
     for text in ["First claim to approve", "Second claim to return"]:
-        claim = ClaimFactory(text=text)
-        EvidenceFactory(claim=claim)
-        Review.objects.create(
-            claim=claim,
-            previous_status="unverified",
-            proposed_status="corroborated",
-            rationale="One independent source.",
-            proposed_by=checker,
-        )
+        waiting_proposal(text, proposed_by=checker)
     sign_in(editor_page, live_server, "daniel")
     editor_page.goto(f"{live_server.url}/review/")
     rows = editor_page.locator("article.queue-row")
