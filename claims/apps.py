@@ -6,4 +6,5 @@ class ClaimsConfig(AppConfig):
     verbose_name = "Claims desk"
 
     def ready(self) -> None:
-        import newsdesk.checks  # noqa: F401 - registers the database check
+        # Registers the database system check and the failed sign-in log.
+        from newsdesk import checks, security  # noqa: F401

@@ -38,10 +38,14 @@ def is_editor(user) -> bool:
     return user.is_authenticated and user.has_perm(EDITOR_PERMISSION)
 
 
+class DeskRefusal(PermissionDenied):
+    """A 403 whose message the desk wrote for the person refused; the 403 page shows it."""
+
+
 def require(user, permission: str, message: str) -> None:
     """Raise 403 unless the user holds `permission` (the group grants it; see the roles migration)."""
     if not user.has_perm(permission):
-        raise PermissionDenied(message)
+        raise DeskRefusal(message)
 
 
 def desk_member_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -57,7 +61,7 @@ def desk_member_required(view: Callable[..., HttpResponse]) -> Callable[..., Htt
                 return HttpResponseClientRedirect(f"{resolve_url(settings.LOGIN_URL)}?{urlencode({'next': page})}")
             return redirect_to_login(request.get_full_path())
         if not is_desk_member(request.user):
-            raise PermissionDenied("Your account has no role on this desk. Ask an editor to add you.")
+            raise DeskRefusal("Your account has no role on this desk. Ask an editor to add you.")
         return view(request, *args, **kwargs)
 
     return wrapper

@@ -5,7 +5,6 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import Count, Exists, OuterRef, Q
@@ -35,7 +34,7 @@ from claims.forms import (
 from claims.history import claim_timeline
 from claims.models import Affiliation, Claim, Claimant, Decision, Evidence, Outlet, Review, Source, Stance, Status
 from claims.paging import keyset_page
-from claims.roles import desk_member_required, desk_members, is_editor, require
+from claims.roles import DeskRefusal, desk_member_required, desk_members, is_editor, require
 from claims.templatetags.desk import person
 
 CLAIMS_PER_PAGE = 50
@@ -601,7 +600,7 @@ def review_decide(request: HtmxHttpRequest, pk: int, decision: str) -> HttpRespo
         else:
             workflow.review_withdraw(review=review, user=request.user)
     except workflow.NotAllowed as refusal:
-        raise PermissionDenied(str(refusal)) from refusal
+        raise DeskRefusal(str(refusal)) from refusal
     except workflow.Refused as refusal:
         return _decision_refused(request, review, str(refusal))
     done = {"approve": "Approved", "return": "Returned", "withdraw": "Withdrawn"}[decision]
@@ -672,7 +671,7 @@ def claim_assign(request: HtmxHttpRequest) -> HttpResponse:
             user=request.user,
         )
     except workflow.NotAllowed as refusal:
-        raise PermissionDenied(str(refusal)) from refusal
+        raise DeskRefusal(str(refusal)) from refusal
     except workflow.Refused as refusal:
         messages.error(request, str(refusal))
         return redirect(back)

@@ -5,6 +5,7 @@ linking and unlinking evidence. Every rule is enforced here, on the server, what
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -15,6 +16,8 @@ from django.utils import timezone
 from claims.links import domain_of
 from claims.models import Claim, Decision, Evidence, Outlet, Review, Source, Stance, Status
 from claims.roles import is_editor
+
+log = logging.getLogger("newsdesk.decisions")
 
 
 @dataclass(frozen=True)
@@ -88,6 +91,7 @@ def review_propose(*, claim: Claim, status: str, rationale: str, user) -> Review
         claim=claim, previous_status=claim.status, proposed_status=status, rationale=rationale, proposed_by=user
     )
     _touch(claim, user)
+    _log_after_commit("review.proposed", review, user)
     return review
 
 
@@ -165,6 +169,21 @@ def _still_pending(review: Review) -> None:
 def _decide(review: Review, decision: str, user, note: str, extra_fields: tuple = ()) -> None:
     review.decision, review.decided_by, review.decided_at, review.decision_note = decision, user, timezone.now(), note
     review.save(update_fields=["decision", "decided_by", "decided_at", "decision_note", *extra_fields])
+    _log_after_commit(f"review.{decision}", review, user)
+
+
+def _log_after_commit(event: str, review: Review, user) -> None:
+    """One JSON log line per step of a review, written only once the step is committed."""
+    fields = {
+        "event": event,
+        "review": review.pk,
+        "claim": review.claim_id,
+        "from_status": review.previous_status,
+        "to_status": review.proposed_status,
+        "user": user.get_username(),
+        "user_id": user.pk,
+    }
+    transaction.on_commit(lambda: log.info(event, extra=fields))
 
 
 def evidence_snapshot(claim: Claim) -> dict:

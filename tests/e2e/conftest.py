@@ -52,3 +52,13 @@ def browser_context_args(browser_context_args):
 @pytest.fixture(autouse=True)
 def _patient_page(page):
     page.set_default_timeout(10_000)
+
+
+@pytest.fixture(autouse=True)
+def _no_content_security_policy_violations(page):
+    """Every browser test also proves the pages and htmx work under the Content-Security-Policy:
+    Chromium reports each blocked script, style or eval on the console."""
+    violations = []
+    page.on("console", lambda message: "Content Security Policy" in message.text and violations.append(message.text))
+    yield
+    assert violations == []
