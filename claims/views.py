@@ -20,7 +20,7 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import trigger_client_event
 from django_htmx.middleware import HtmxDetails
 
-from claims import claimreview, imports, reports, workflow
+from claims import audit, claimreview, imports, reports, workflow
 from claims.filters import ClaimFilter, SourceFilter
 from claims.forms import (
     AffiliationForm,
@@ -34,7 +34,7 @@ from claims.forms import (
 from claims.history import claim_timeline
 from claims.models import Affiliation, Claim, Claimant, Decision, Evidence, Outlet, Review, Source, Stance, Status
 from claims.paging import keyset_page
-from claims.roles import DeskRefusal, desk_member_required, desk_members, is_editor, require
+from claims.roles import EDITOR_PERMISSION, DeskRefusal, desk_member_required, desk_members, is_editor, require
 from claims.templatetags.desk import person
 
 CLAIMS_PER_PAGE = 50
@@ -796,3 +796,13 @@ def claimreview_import(request: HttpRequest) -> HttpResponse:
             text = upload.read().decode("utf-8-sig", errors="replace")  # -sig: files saved with a BOM
             context["report"] = imports.import_document(text, name=upload.name, user=request.user)
     return render(request, "claims/import.html", context, status=status)
+
+
+@require_GET
+@desk_member_required
+def audit_history(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    """Every recorded write to a claim or a source and the rows that hang off it, for editors."""
+    require(request.user, EDITOR_PERMISSION, "Only editors read the full audit history.")
+    obj = get_object_or_404(Claim if kind == "claim" else Source, pk=pk)
+    page, entries = audit.audit_page(obj, request.GET.get("page"))
+    return render(request, "claims/audit_history.html", {"obj": obj, "kind": kind, "page": page, "entries": entries})

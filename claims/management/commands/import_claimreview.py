@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pghistory
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
@@ -29,9 +30,11 @@ class Command(BaseCommand):
             if not path.is_file():
                 report.rejected.append((name, "no such file"))
                 continue
-            report.merge(
-                import_document(path.read_text(encoding="utf-8-sig", errors="replace"), name=path.name, user=importer)
-            )
+            # The audit history records which command (and which importer) wrote these rows.
+            context = {"command": "import_claimreview", **({"user": importer.pk} if importer else {})}
+            with pghistory.context(**context):
+                text = path.read_text(encoding="utf-8-sig", errors="replace")
+                report.merge(import_document(text, name=path.name, user=importer))
         for line in report.created:
             self.stdout.write(f"created   {line}")
         for line in report.skipped:
