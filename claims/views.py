@@ -379,7 +379,9 @@ def claim_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     with transaction.atomic():
         # Optimistic locking: the row is locked, the form is bound to it as it is now, and the save
         # goes through only if nobody saved since this person opened the form.
-        current = get_object_or_404(Claim.objects.select_for_update(of=("self",)).select_related("updated_by"), pk=pk)
+        current = get_object_or_404(Claim.objects.select_for_update(), pk=pk)
+        # Who saved last is read after the lock, not joined into the locking query: a row re-read
+        # after waiting for another transaction's lock does not bring fresh joined rows with it.
         saved_by, version = current.updated_by, current.version
         form = ClaimForm(request.POST, instance=current, user=request.user)
         if not form.is_valid():
