@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 # Local development runs with DEBUG on; production sets DEBUG=0 and SECRET_KEY.
 export DEBUG ?= 1
 
-.PHONY: run test setup pdf-libs chromium lint fmt migrations-check check-deploy bench db-stop clean
+.PHONY: run test setup pdf-libs chromium wrk lint fmt migrations-check check-deploy bench load db-stop clean
 
 $(BIN)/python:
 	@$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); \
@@ -75,9 +75,26 @@ check-deploy: $(VENV)/.installed
 	  ALLOWED_HOSTS=desk.example.org EMBEDDED_DATABASE=1 \
 	  $(BIN)/python manage.py check --deploy --fail-level WARNING
 
-# Benchmarks (figures, not pass/fail). So far: the weekly CSV of a busy week, time and memory.
-bench: setup
+# wrk drives the load run. Get it the platform's ordinary way if it is missing.
+wrk:
+	@if command -v wrk >/dev/null; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "Installing wrk for the load run (apt-get install wrk)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
+	else \
+	  echo "ERROR: wrk is missing, which the load run needs. Install it (Debian: sudo apt-get install wrk)." >&2; \
+	  exit 1; \
+	fi
+
+# Benchmarks. So far: the weekly CSV of a busy week, time and memory; the load run (below).
+bench: setup wrk
 	$(BIN)/python bench/weekly_csv.py 5000
+	$(BIN)/python bench/load.py
+
+# Load run: gunicorn with production settings, 60 s of wrk at 64 connections on three pages; fails on
+# any failed request. The figures go into docs/benchmarks.md.
+load: setup wrk
+	$(BIN)/python bench/load.py
 
 # The embedded PostgreSQL keeps running between commands; this stops it (its data stays in var/).
 db-stop:
