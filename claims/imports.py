@@ -75,17 +75,20 @@ def import_document(text: str, *, name: str, user=None) -> ImportReport:
     if len(reviews) > MAX_ITEMS:
         report.rejected.append((name, f"{len(reviews) - MAX_ITEMS} reviews past the first {MAX_ITEMS}: split the file"))
         reviews = reviews[:MAX_ITEMS]
-    for index, review in enumerate(reviews, start=1):
-        label = f"{name} #{index}"
-        try:
-            with transaction.atomic():
-                outcome = _import_one(review, user=user)
-        except Rejected as reason:
-            report.rejected.append((label, str(reason)))
-        except DatabaseError as error:  # a value the database refuses; this item only is rolled back
-            report.rejected.append((label, f"the database refused it ({type(error).__name__})"))
-        else:
-            (report.created if outcome.startswith("created") else report.skipped).append(f"{label}: {outcome}")
+    # The file is written whole or not at all, even if the process dies half way; each item's own
+    # atomic block is a savepoint inside it, so an item the database refuses is rolled back alone.
+    with transaction.atomic():
+        for index, review in enumerate(reviews, start=1):
+            label = f"{name} #{index}"
+            try:
+                with transaction.atomic():
+                    outcome = _import_one(review, user=user)
+            except Rejected as reason:
+                report.rejected.append((label, str(reason)))
+            except DatabaseError as error:  # a value the database refuses; this item only is rolled back
+                report.rejected.append((label, f"the database refused it ({type(error).__name__})"))
+            else:
+                (report.created if outcome.startswith("created") else report.skipped).append(f"{label}: {outcome}")
     return report
 
 
