@@ -8,6 +8,17 @@ export DEBUG ?= 1
 
 .PHONY: run test setup pdf-libs chromium wrk lint fmt migrations-check check-deploy bench load db-stop clean
 
+# System packages the project needs are installed the platform's ordinary way when they are missing
+# (as root on Debian); anywhere else the command stops and says what to install.
+# $(1): the Debian packages; $(2): what needs them; $(3): another way out, if there is one.
+apt_install = if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "Installing $(1) for $(2) (apt-get install $(1))"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(1) >/dev/null; \
+	else \
+	  echo "ERROR: $(1) was not found, and $(2) cannot run without it. Install it (Debian: sudo apt-get install $(1))$(3)." >&2; \
+	  exit 1; \
+	fi
+
 $(BIN)/python:
 	@$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); \
 	  echo "ERROR: '$(PYTHON) -m venv' failed. On Debian or Ubuntu install python3-venv (apt-get install python3-venv)." >&2; \
@@ -25,13 +36,7 @@ setup: $(VENV)/.installed pdf-libs
 # when missing, or say what to install.
 pdf-libs:
 	@if ldconfig -p 2>/dev/null | grep -q 'libpango-1.0.so' && ldconfig -p | grep -q 'libpangoft2-1.0.so'; then exit 0; fi; \
-	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	  echo "Installing Pango for PDF reports (apt-get install libpango-1.0-0 libpangoft2-1.0-0)"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core >/dev/null; \
-	else \
-	  echo "ERROR: Pango is missing, which the PDF report needs. Install it (Debian: sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0)." >&2; \
-	  exit 1; \
-	fi
+	$(call apt_install,libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core,the PDF report)
 
 run: setup
 	$(BIN)/python manage.py load_demo
@@ -44,13 +49,7 @@ chromium:
 	for candidate in chromium chromium-browser google-chrome google-chrome-stable; do \
 	  if command -v $$candidate >/dev/null; then exit 0; fi; \
 	done; \
-	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	  echo "Installing Chromium for the browser tests (apt-get install chromium)"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-	else \
-	  echo "ERROR: no Chromium found. Install it (Debian: sudo apt-get install chromium) or set CHROMIUM=/path/to/chrome." >&2; \
-	  exit 1; \
-	fi
+	$(call apt_install,chromium,the browser tests, or set CHROMIUM=/path/to/chrome)
 
 test: setup chromium
 	$(BIN)/pytest
@@ -78,13 +77,7 @@ check-deploy: $(VENV)/.installed
 # wrk drives the load run. Get it the platform's ordinary way if it is missing.
 wrk:
 	@if command -v wrk >/dev/null; then exit 0; fi; \
-	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	  echo "Installing wrk for the load run (apt-get install wrk)"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
-	else \
-	  echo "ERROR: wrk is missing, which the load run needs. Install it (Debian: sudo apt-get install wrk)." >&2; \
-	  exit 1; \
-	fi
+	$(call apt_install,wrk,the load run)
 
 # Benchmarks. So far: the weekly CSV of a busy week, time and memory; the load run (below).
 bench: setup wrk
