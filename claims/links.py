@@ -8,7 +8,7 @@ parameters dropped. Only http and https are accepted anywhere in the desk.
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
+from urllib.parse import SplitResult, parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 ALLOWED_SCHEMES = ("http", "https")
 MAX_URL_LENGTH = 2000  # the URL columns' size (WebURLField)
@@ -39,11 +39,18 @@ class InvalidURL(ValueError):
     """Raised for anything that is not an absolute http(s) address."""
 
 
+def _split(text: str) -> SplitResult:
+    try:
+        return urlsplit(text)
+    except ValueError as error:  # an unbalanced "[", or a full-width / ? # @ : in the host name
+        raise InvalidURL("This is not a web address: check the host name.") from error
+
+
 def _host_of(url: str) -> tuple[str, str, int | None]:
     text = url.strip()
     if any(character.isspace() or ord(character) < 32 for character in text):
         raise InvalidURL("A web address cannot contain spaces or control characters.")
-    parts = urlsplit(text)
+    parts = _split(text)
     scheme = parts.scheme.lower()
     if scheme not in ALLOWED_SCHEMES:
         raise InvalidURL("Only http:// and https:// addresses are accepted.")
@@ -72,7 +79,7 @@ def _host_of(url: str) -> tuple[str, str, int | None]:
 def normalize_url(url: str) -> str:
     """Return the canonical form of an http(s) URL, or raise InvalidURL."""
     scheme, host, port = _host_of(url)
-    parts = urlsplit(url.strip())
+    parts = _split(url.strip())
     netloc = host if port in (None, DEFAULT_PORTS[scheme]) else f"{host}:{port}"
     # One spelling per path: non-ASCII characters percent-encoded, escapes in upper case.
     path = quote(parts.path or "/", safe=PATH_SAFE)
