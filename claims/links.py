@@ -8,6 +8,7 @@ parameters dropped. Only http and https are accepted anywhere in the desk.
 from __future__ import annotations
 
 import re
+import unicodedata
 from urllib.parse import SplitResult, parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 ALLOWED_SCHEMES = ("http", "https")
@@ -33,6 +34,10 @@ TRACKING_PREFIXES = ("utm_",)
 # so that existing escapes are kept rather than escaped again.
 PATH_SAFE = "/:@!$&'()*+,;=-._~%"
 PERCENT_ESCAPE = re.compile(r"%[0-9a-fA-F]{2}")
+# Python's "idna" codec (IDNA 2003) maps these away (taß.ru → tass.ru) while browsers (IDNA 2008,
+# UTS 46) keep them and visit another host (xn--ta-jia.ru): such a host would pass for the outlet
+# it imitates. They are refused; the address still works in its xn-- form.
+IDNA_DEVIATIONS = {"ß", "ς", "\u200c", "\u200d"}
 
 
 class InvalidURL(ValueError):
@@ -65,6 +70,8 @@ def _host_of(url: str) -> tuple[str, str, int | None]:
         raise InvalidURL("Use the site's name, not an IPv6 address.")
     if len(host) > MAX_HOST_LENGTH:
         raise InvalidURL("The host name is too long to be real.")
+    if IDNA_DEVIATIONS & set(unicodedata.normalize("NFKC", host)):
+        raise InvalidURL("The host name has ß, ς or an invisible joiner, which browsers read as another site.")
     try:
         # Internationalised names are stored in their ASCII (punycode) form, so look-alike
         # Cyrillic domains are visible as xn--… rather than passing for Latin ones.
