@@ -32,6 +32,17 @@ def _clean_words(value: str) -> str:
     return " ".join(value.split())
 
 
+def _web_address(url: str) -> str:
+    """An address as the desk stores it everywhere: canonical, its host in ASCII, so a look-alike
+    Cyrillic domain reads xn--… on the page instead of passing for the Latin one."""
+    if not url:
+        return url
+    try:
+        return normalize_url(url)
+    except InvalidURL as error:
+        raise forms.ValidationError(str(error)) from error
+
+
 def _get_or_create_by_name(model, name: str, **fields):
     """The row with this name in any letter case, created if missing. Two people creating the same
     name at once both end up with the one row (the unique index decides, the loser reads it)."""
@@ -122,6 +133,9 @@ class ClaimForm(forms.ModelForm):
         if not text:
             raise forms.ValidationError("Write the claim as one sentence.")
         return text
+
+    def clean_origin_url(self) -> str:
+        return _web_address(self.cleaned_data["origin_url"])
 
     def clean_claimant_name(self) -> str:
         name = _clean_words(self.cleaned_data["claimant_name"])
@@ -279,3 +293,6 @@ class ClaimantForm(forms.ModelForm):
         model = Claimant
         fields = ["kind", "affiliation", "description", "url"]
         widgets = {"description": forms.Textarea({"rows": 2})}
+
+    def clean_url(self) -> str:
+        return _web_address(self.cleaned_data["url"])

@@ -8,8 +8,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from claims.models import Evidence, Source
-from tests.factories import ClaimFactory, OutletFactory
+from claims.models import Claim, Evidence, Source
+from tests.factories import ClaimantFactory, ClaimFactory, OutletFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -60,3 +60,44 @@ def test_the_same_host_in_its_ascii_form_is_another_outlet(checker_client):
     assert response.status_code == 302
     source = Source.objects.get(url="https://xn--ta-jia.ru/politics/1")
     assert source.outlet != tass and source.outlet.domain == "xn--ta-jia.ru" and source.outlet.affiliation is None
+
+
+def test_a_claims_origin_on_a_look_alike_domain_is_stored_in_ascii(checker_client):
+    response = checker_client.post(
+        reverse("claims:create"),
+        {
+            "text": "The bridge was destroyed.",
+            "claimant_name": "A spokesman",
+            "claimed_on": "2024-05-15",
+            "priority": "1",
+            "origin_url": "https://reut\u0435rs.com/world/1",  # a Cyrillic e
+        },
+    )
+    assert response.status_code == 302
+    claim = Claim.objects.get()
+    assert claim.origin_url == "https://xn--reutrs-6of.com/world/1"
+    assert 'href="https://xn--reutrs-6of.com/world/1"' in checker_client.get(claim.get_absolute_url()).content.decode()
+
+
+def test_a_claimants_website_on_a_look_alike_domain_is_stored_in_ascii(editor_client):
+    claimant = ClaimantFactory()
+    response = editor_client.post(
+        reverse("claims:claimant_update", args=[claimant.pk]), {"kind": "official", "url": "https://m\u0456l.ru/"}
+    )
+    assert response.status_code == 302
+    claimant.refresh_from_db()
+    assert claimant.url == "https://xn--ml-hoc.ru/"
+
+
+def test_an_origin_browsers_would_read_as_another_host_is_refused(checker_client):
+    response = checker_client.post(
+        reverse("claims:create"),
+        {
+            "text": "The bridge was destroyed.",
+            "claimant_name": "A spokesman",
+            "claimed_on": "2024-05-15",
+            "priority": "1",
+            "origin_url": "https://taß.ru/1",
+        },
+    )
+    assert response.status_code == 422 and not Claim.objects.exists()
