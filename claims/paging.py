@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import math
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -43,6 +44,8 @@ def _decode(cursor: str, queryset: QuerySet, ordering: tuple[str, ...]) -> list:
         return None
     if not all(isinstance(value, str | int | float) and not isinstance(value, bool) for value in raw):
         return None  # every sort column is NOT NULL and scalar; anything else was not made here
+    if any(isinstance(value, float) and not math.isfinite(value) for value in raw):
+        return None  # NaN, Infinity or 1e400: no column holds them, and int() of them raises
     try:
         return [
             queryset.model._meta.get_field(name).to_python(value) for (name, _), value in zip(fields, raw, strict=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 
 import pytest
@@ -101,3 +102,13 @@ def test_an_origin_browsers_would_read_as_another_host_is_refused(checker_client
         },
     )
     assert response.status_code == 422 and not Claim.objects.exists()
+
+
+@pytest.mark.parametrize("number", ["Infinity", "-Infinity", "NaN", "1e400"])
+@pytest.mark.parametrize("sort", ["newest", "priority"])
+def test_a_cursor_with_an_infinite_number_gives_the_first_page(checker_client, sort, number):
+    ClaimFactory.create_batch(2)
+    values = {"newest": f'["2024-05-15T00:00:00+00:00", {number}]', "priority": f'[{number}, "2024-05-15", 1]'}[sort]
+    cursor = base64.urlsafe_b64encode(values.encode()).decode().rstrip("=")
+    response = checker_client.get(reverse("claims:list"), {"sort": sort, "after": cursor})
+    assert response.status_code == 200 and len(response.context["claims"]) == 2
