@@ -25,6 +25,7 @@ from claims.models import (
 from claims.roles import desk_members, is_editor
 
 MAX_TAGS = 12
+MAX_NOTE = 5000  # an editor's note with a decision, as long as a rationale may be
 
 
 def _clean_words(value: str) -> str:
@@ -260,6 +261,12 @@ class ProposalForm(forms.Form):
         if status == self.claim.status:
             raise forms.ValidationError(f"The claim is already {self.claim.get_status_display().lower()}.")
         return status
+
+
+class DecisionForm(forms.Form):
+    """The note an editor adds to a decision (the fact-checker reads a return note)."""
+
+    note = forms.CharField(required=False, max_length=MAX_NOTE)
 
 
 class OutletForm(forms.ModelForm):

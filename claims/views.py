@@ -27,6 +27,7 @@ from claims.forms import (
     AssignForm,
     ClaimantForm,
     ClaimForm,
+    DecisionForm,
     EvidenceForm,
     OutletForm,
     ProposalForm,
@@ -593,7 +594,10 @@ def review_count(request: HtmxHttpRequest) -> HttpResponse:
 @desk_member_required
 def review_decide(request: HtmxHttpRequest, pk: int, decision: str) -> HttpResponse:
     review = get_object_or_404(Review, pk=pk)
-    note = request.POST.get("note", "")
+    form = DecisionForm(request.POST)
+    if not form.is_valid():  # a NUL byte (PostgreSQL refuses it) or a note past its limit
+        return _decision_refused(request, review, " ".join(form.errors["note"]), status=422)
+    note = form.cleaned_data["note"]
     try:
         if decision == "approve":
             workflow.review_approve(review=review, user=request.user, note=note.strip())
@@ -613,19 +617,19 @@ def review_decide(request: HtmxHttpRequest, pk: int, decision: str) -> HttpRespo
     return redirect(request.POST.get("next") if _is_local(request.POST.get("next")) else "claims:queue")
 
 
-def _decision_refused(request: HtmxHttpRequest, review: Review, message: str) -> HttpResponse:
-    """Say why, beside the row (htmx) or above the queue; 409 because the state did not allow it."""
+def _decision_refused(request: HtmxHttpRequest, review: Review, message: str, status: int = 409) -> HttpResponse:
+    """Say why, beside the row (htmx) or above the queue; 409 when the state did not allow it."""
     if request.htmx and request.POST.get("from") == "queue":
         rows = _queue(request.user, only=review.pk)["rows"]
         if rows:
-            return render(request, "claims/review_queue.html#row", {"row": rows[0], "error": message}, status=409)
+            return render(request, "claims/review_queue.html#row", {"row": rows[0], "error": message}, status=status)
         return trigger_client_event(
-            render(request, "claims/_queue_done.html", {"review": review, "done": message}, status=409),
+            render(request, "claims/_queue_done.html", {"review": review, "done": message}, status=status),
             "queueChanged",
         )
     context = _queue(request.user, mine=False)
     context["error"] = message
-    return render(request, "claims/review_queue.html", context, status=409)
+    return render(request, "claims/review_queue.html", context, status=status)
 
 
 def _queue(user, *, mine: bool = False, only: int | None = None) -> dict:

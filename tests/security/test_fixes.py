@@ -9,8 +9,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from claims.models import Claim, Evidence, Source
-from tests.factories import ClaimantFactory, ClaimFactory, OutletFactory
+from claims.models import Claim, Decision, Evidence, Source, Status
+from tests.factories import ClaimantFactory, ClaimFactory, OutletFactory, ReviewFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -112,3 +112,33 @@ def test_a_cursor_with_an_infinite_number_gives_the_first_page(checker_client, s
     cursor = base64.urlsafe_b64encode(values.encode()).decode().rstrip("=")
     response = checker_client.get(reverse("claims:list"), {"sort": sort, "after": cursor})
     assert response.status_code == 200 and len(response.context["claims"]) == 2
+
+
+@pytest.mark.parametrize("decision", ["approve", "return"])
+@pytest.mark.parametrize("note", ["Needs a second\x00source.", "x" * 1_000_000])
+def test_a_decision_note_with_a_nul_byte_or_over_its_limit_is_refused(editor_client, checker, decision, note):
+    review = ReviewFactory(proposed_by=checker, proposed_status=Status.UNVERIFIABLE)
+    response = editor_client.post(reverse(f"claims:{decision}", args=[review.pk]), {"note": note})
+    assert response.status_code == 422
+    review.refresh_from_db()
+    assert review.decision == Decision.PENDING and review.events.count() == 1  # only its creation
+
+
+def test_the_queue_says_why_beside_the_row(editor_client, checker):
+    review = ReviewFactory(proposed_by=checker, proposed_status=Status.UNVERIFIABLE)
+    response = editor_client.post(
+        reverse("claims:return", args=[review.pk]),
+        {"note": "y" * 5001, "from": "queue"},
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 422
+    assert f'id="review-{review.pk}"' in response.content.decode()
+    assert "at most 5000 characters" in response.content.decode()
+
+
+def test_a_note_at_its_limit_is_taken(editor_client, checker):
+    review = ReviewFactory(proposed_by=checker, proposed_status=Status.UNVERIFIABLE)
+    response = editor_client.post(reverse("claims:return", args=[review.pk]), {"note": "z" * 5000})
+    assert response.status_code == 302
+    review.refresh_from_db()
+    assert review.decision == Decision.RETURNED and len(review.decision_note) == 5000
