@@ -263,6 +263,16 @@ class ProposalForm(forms.Form):
         return status
 
 
+class NameSearchForm(forms.Form):
+    """A name typed to find a claimant (the claimants list, the typeahead). Names are at most 200
+    characters; a NUL byte, which PostgreSQL refuses in text, is an error rather than a 500."""
+
+    name = forms.CharField(required=False, max_length=200)
+
+    def clean_name(self) -> str:
+        return _clean_words(self.cleaned_data["name"])
+
+
 class DecisionForm(forms.Form):
     """The note an editor adds to a decision (the fact-checker reads a return note)."""
 

@@ -29,6 +29,7 @@ from claims.forms import (
     ClaimForm,
     DecisionForm,
     EvidenceForm,
+    NameSearchForm,
     OutletForm,
     ProposalForm,
 )
@@ -426,7 +427,10 @@ def claim_similar(request: HtmxHttpRequest) -> HttpResponse:
 @desk_member_required
 def claimant_suggest(request: HtmxHttpRequest) -> HttpResponse:
     """<option>s for a claimant <datalist>: names that start with, then contain, what was typed."""
-    typed = " ".join((request.GET.get("claimant") or request.GET.get("claimant_name") or "").split())
+    search = NameSearchForm({"name": request.GET.get("claimant") or request.GET.get("claimant_name") or ""})
+    if not search.is_valid():
+        return render(request, "claims/_claimant_options.html", {"names": []}, status=400)
+    typed = search.cleaned_data["name"]
     names = []
     if typed:
         starts = Claimant.objects.filter(name__istartswith=typed).order_by("name")
@@ -449,12 +453,18 @@ def claimant_list(request: HttpRequest) -> HttpResponse:
         )
         .order_by("-claim_count", "name")
     )
-    words = " ".join(request.GET.get("q", "").split())
+    search = NameSearchForm({"name": request.GET.get("q", "")})
+    valid = search.is_valid()
+    if not valid:  # said above the list, with a 400 like the claims list's filters
+        messages.error(request, " ".join(search.errors["name"]))
+        claimants = claimants.none()
+    words = search.cleaned_data["name"] if valid else ""
     if words:
         claimants = claimants.filter(name__icontains=words)
     page = Paginator(claimants, LIBRARY_PER_PAGE).get_page(request.GET.get("page"))
     query = urlencode({"q": words}) if words else ""
-    return render(request, "claims/claimant_list.html", {"page": page, "q": words, "query": query})
+    context = {"page": page, "q": words, "query": query}
+    return render(request, "claims/claimant_list.html", context, status=200 if valid else 400)
 
 
 @require_GET

@@ -142,3 +142,26 @@ def test_a_note_at_its_limit_is_taken(editor_client, checker):
     assert response.status_code == 302
     review.refresh_from_db()
     assert review.decision == Decision.RETURNED and len(review.decision_note) == 5000
+
+
+@pytest.mark.parametrize("typed", ["Minis\x00try", "\x00", "M" * 201])
+def test_a_claimant_search_with_a_nul_byte_or_too_long_is_a_400(checker_client, typed):
+    ClaimantFactory(name="Ministry of Defence")
+    response = checker_client.get(reverse("claims:claimants"), {"q": typed})
+    assert response.status_code == 400 and "Ministry of Defence" not in response.content.decode()
+    assert 'class="message message-error"' in response.content.decode()
+
+
+@pytest.mark.parametrize("parameter", ["claimant", "claimant_name"])
+def test_the_claimant_typeahead_answers_a_nul_byte_with_a_400(checker_client, parameter):
+    ClaimantFactory(name="Ministry of Defence")
+    response = checker_client.get(reverse("claims:claimant_suggest"), {parameter: "Minis\x00"})
+    assert response.status_code == 400 and b"<option" not in response.content
+
+
+def test_claimant_searches_still_find_names(checker_client):
+    ClaimantFactory(name="Ministry of Defence")
+    listed = checker_client.get(reverse("claims:claimants"), {"q": "  ministry   of "})
+    assert listed.status_code == 200 and "Ministry of Defence" in listed.content.decode()
+    suggested = checker_client.get(reverse("claims:claimant_suggest"), {"claimant": "minis"})
+    assert b'<option value="Ministry of Defence">' in suggested.content
