@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.core import validators
 from django.db import IntegrityError, transaction
 from django.urls import reverse_lazy
 from django.utils import timezone
@@ -25,12 +26,24 @@ from claims.models import (
 from claims.roles import desk_members, is_editor
 
 MAX_TAGS = 12
+# Free text the models leave unbounded gets a limit here: a 1 MB quote was stored, and one of many
+# words overflowed the search vector (a 500).
+MAX_QUOTE = 10_000
+MAX_DESCRIPTION = 5000
+MAX_AFFILIATION_DESCRIPTION = 1000  # one line on the outlets page
 MAX_NOTE = 5000  # an editor's note with a decision, as long as a rationale may be
 
 
 def _clean_words(value: str) -> str:
     """Strip, and collapse runs of whitespace (pasted text often carries line breaks)."""
     return " ".join(value.split())
+
+
+def _limit_length(field: forms.CharField, length: int) -> None:
+    """Give a form field for an unbounded text column a limit, checked here and in the browser."""
+    field.max_length = length
+    field.validators.append(validators.MaxLengthValidator(length))
+    field.widget.attrs["maxlength"] = str(length)
 
 
 def _web_address(url: str) -> str:
@@ -111,6 +124,7 @@ class ClaimForm(forms.ModelForm):
             # Assignment is an editor's call (a fact-checker takes a claim from its page instead).
             del self.fields["assignee"]
         self.fields["text"].help_text = "One checkable sentence, in the desk's own words."
+        _limit_length(self.fields["quote"], MAX_QUOTE)
         if "assignee" in self.fields:
             self.fields["assignee"].queryset = desk_members().order_by("first_name", "username")
             self.fields["assignee"].label_from_instance = lambda member: member.get_full_name() or member.username
@@ -291,6 +305,10 @@ class AffiliationForm(forms.ModelForm):
         fields = ["name", "description"]
         widgets = {"description": forms.TextInput}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _limit_length(self.fields["description"], MAX_AFFILIATION_DESCRIPTION)
+
     def clean_name(self) -> str:
         name = _clean_words(self.cleaned_data["name"])
         if not name:
@@ -310,6 +328,10 @@ class ClaimantForm(forms.ModelForm):
         model = Claimant
         fields = ["kind", "affiliation", "description", "url"]
         widgets = {"description": forms.Textarea({"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _limit_length(self.fields["description"], MAX_DESCRIPTION)
 
     def clean_url(self) -> str:
         return _web_address(self.cleaned_data["url"])

@@ -9,7 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from claims.models import Claim, Decision, Evidence, Source, Status
+from claims.models import Affiliation, Claim, Decision, Evidence, Source, Status
 from tests.factories import ClaimantFactory, ClaimFactory, OutletFactory, ReviewFactory
 
 pytestmark = pytest.mark.django_db
@@ -165,3 +165,42 @@ def test_claimant_searches_still_find_names(checker_client):
     assert listed.status_code == 200 and "Ministry of Defence" in listed.content.decode()
     suggested = checker_client.get(reverse("claims:claimant_suggest"), {"claimant": "minis"})
     assert b'<option value="Ministry of Defence">' in suggested.content
+
+
+CLAIM = {
+    "text": "The bridge was destroyed.",
+    "claimant_name": "A spokesman",
+    "claimed_on": "2024-05-15",
+    "priority": "1",
+}
+MANY_WORDS = " ".join(f"w{number}x" for number in range(125_000))[:1_000_000]
+
+
+@pytest.mark.parametrize("quote", [MANY_WORDS, "a" * 10_001])
+def test_a_quote_over_its_limit_is_a_form_error(checker_client, quote):
+    """A megabyte of words overflowed the search vector (a 500); one long word was stored."""
+    response = checker_client.post(reverse("claims:create"), {**CLAIM, "quote": quote})
+    assert response.status_code == 422 and "at most 10000 characters" in response.content.decode()
+    assert not Claim.objects.exists()
+
+
+def test_a_quote_at_its_limit_is_taken(checker_client):
+    response = checker_client.post(reverse("claims:create"), {**CLAIM, "quote": MANY_WORDS[:10_000]})
+    assert response.status_code == 302 and len(Claim.objects.get().quote) == 10_000
+
+
+def test_a_claimant_description_over_its_limit_is_a_form_error(editor_client):
+    claimant = ClaimantFactory(description="")
+    response = editor_client.post(
+        reverse("claims:claimant_update", args=[claimant.pk]), {"kind": "official", "description": "d" * 5001}
+    )
+    assert response.status_code == 422
+    claimant.refresh_from_db()
+    assert claimant.description == ""
+
+
+def test_an_affiliation_description_over_its_limit_is_a_form_error(editor_client):
+    response = editor_client.post(
+        reverse("claims:affiliation_create"), {"name": "Observers", "description": "d" * 1001}
+    )
+    assert response.status_code == 422 and not Affiliation.objects.filter(name="Observers").exists()
