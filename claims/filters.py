@@ -108,7 +108,8 @@ class ClaimFilter(django_filters.FilterSet):
 
     @property
     def searching(self) -> bool:
-        return bool(self.form.cleaned_data.get("q", "").strip())
+        # A refused filter runs no search, so there is no relevance to order by.
+        return self.is_valid() and bool(self.form.cleaned_data.get("q", "").strip())
 
     @property
     def ordering(self) -> tuple[str, ...] | None:

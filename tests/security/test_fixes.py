@@ -204,3 +204,13 @@ def test_an_affiliation_description_over_its_limit_is_a_form_error(editor_client
         reverse("claims:affiliation_create"), {"name": "Observers", "description": "d" * 1001}
     )
     assert response.status_code == 422 and not Affiliation.objects.filter(name="Observers").exists()
+
+
+@pytest.mark.parametrize("refused", [{"status": "rumour"}, {"claimed_from": "2024-13-01"}, {"tag": "no such tag"}])
+def test_a_search_with_a_refused_filter_is_a_400_not_a_500(checker_client, refused):
+    """The search was not run, so ordering its (empty) results by relevance had no rank to use."""
+    ClaimFactory(text="Forces took Robotyne.")
+    response = checker_client.get(reverse("claims:list"), {"q": "forces", **refused})
+    assert response.status_code == 400 and response.context["claims"] == []
+    htmx = checker_client.get(reverse("claims:list"), {"q": "forces", **refused}, headers={"HX-Request": "true"})
+    assert htmx.status_code == 400
