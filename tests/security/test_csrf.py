@@ -1,0 +1,98 @@
+"""Every write the desk offers refuses a request without its CSRF token: 403, and nothing written.
+
+Cases: each action with four forgeries, and each action once with the page's own token, which must go
+through (the control that shows the 403s come from the token and nothing else); plus signing in
+and signing out with the four forgeries. A browser that checks tokens like a real one is
+Client(enforce_csrf_checks=True).
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import resolve, reverse
+
+from tests.security.battery import ACTIONS, count_case, desk_actions, nothing_written, something_written
+
+pytestmark = pytest.mark.django_db
+
+FORGERIES = ["no token", "a made-up token", "another browser's token", "a made-up header"]
+# Well-formed (64 letters and digits, like a masked token) but never issued.
+MADE_UP_TOKEN = "f0rg3d" * 10 + "f0rg"
+
+
+def own_token(browser: Client) -> str:
+    """Open a page as a person would, which sets the CSRF cookie, and read it."""
+    browser.get(reverse("login"))
+    return browser.cookies["csrftoken"].value
+
+
+def forged_post(browser: Client, url: str, data: dict, forgery: str):
+    own_token(browser)
+    headers = {}
+    if forgery == "a made-up token":
+        data = {**data, "csrfmiddlewaretoken": MADE_UP_TOKEN}
+    elif forgery == "another browser's token":
+        data = {**data, "csrfmiddlewaretoken": own_token(Client())}
+    elif forgery == "a made-up header":
+        headers = {"X-CSRFToken": MADE_UP_TOKEN, "HX-Request": "true"}
+    return browser.post(url, data, headers=headers)
+
+
+def test_every_write_the_desk_offers_is_in_the_battery(desk):
+    """Every claims URL that accepts POST has an action here, so a new form cannot be missed."""
+    count_case()
+    from claims.urls import urlpatterns
+
+    covered = {resolve(action.url).url_name for action in desk_actions(desk).values()}
+    for pattern in urlpatterns:
+        kwargs = {name: 1 for name in pattern.pattern.converters} or {
+            name: {"week": "2024-W20", "fmt": "csv"}[name] for name in pattern.pattern.regex.groupindex
+        }
+        response = Client().put(reverse(f"claims:{pattern.name}", kwargs=kwargs))
+        assert response.status_code == 405, pattern.name
+        if "POST" in response["Allow"]:
+            assert pattern.name in covered, f"{pattern.name} accepts POST but no action of the battery uses it"
+
+
+@pytest.mark.parametrize("forgery", FORGERIES)
+@pytest.mark.parametrize("action_name", ACTIONS)
+def test_a_write_without_its_token_is_refused(desk, action_name, forgery):
+    count_case()
+    action = desk_actions(desk)[action_name]
+    browser = desk.new_client(action.actor, enforce_csrf_checks=True)
+    with nothing_written():
+        response = forged_post(browser, action.url, action.data, forgery)
+    assert response.status_code == 403
+
+
+@pytest.mark.parametrize("action_name", ACTIONS)
+def test_the_same_write_with_its_token_goes_through(desk, action_name):
+    count_case()
+    action = desk_actions(desk)[action_name]
+    browser = desk.new_client(action.actor, enforce_csrf_checks=True)
+    token = own_token(browser)
+    with something_written():
+        response = browser.post(action.url, {**action.data, "csrfmiddlewaretoken": token})
+    assert response.status_code in (200, 302)
+
+
+@pytest.mark.parametrize("forgery", FORGERIES)
+def test_signing_in_without_the_token_is_refused(desk, forgery):
+    count_case()
+    browser = Client(enforce_csrf_checks=True)
+    with nothing_written():
+        response = forged_post(browser, reverse("login"), {"username": "sec-checker", "password": "x"}, forgery)
+    assert response.status_code == 403
+    assert "_auth_user_id" not in browser.session
+
+
+@pytest.mark.parametrize("forgery", FORGERIES)
+def test_signing_out_without_the_token_is_refused(desk, forgery):
+    """A page elsewhere cannot sign a desk member out."""
+    count_case()
+    browser = desk.new_client("checker", enforce_csrf_checks=True)
+    with nothing_written():
+        response = forged_post(browser, reverse("logout"), {}, forgery)
+    assert response.status_code == 403
+    assert browser.get(reverse("claims:dashboard")).status_code == 200
