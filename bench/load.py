@@ -2,12 +2,13 @@
 
     .venv/bin/python bench/load.py [--duration 60] [--connections 64]
 
-Uses the app's database (DATABASE_URL, else the embedded PostgreSQL under var/): migrates it, loads the
-demo desk and tops it up with a few hundred claims with evidence and reviews. Then it starts gunicorn
-(gunicorn.conf.py) with DEBUG off, signs in as the demo editor through the real login form, checks
-that each page answers 200 to that session, and has wrk request each page in turn. The figures are
-printed as a table and written to the "Load run" section of docs/benchmarks.md. Exits non-zero when
-any request failed (socket errors, or answers other than 2xx/3xx).
+Uses DATABASE_URL, else the database `newsdesk_bench` on the embedded PostgreSQL under var/ (so the demo
+desk of `make run` is left alone): migrates it, loads the demo desk and tops it up with a few hundred
+claims with evidence and reviews. Then it starts gunicorn (gunicorn.conf.py) with DEBUG off, signs in as
+the demo editor through the real login form, checks that each page answers 200 to that session, and has
+wrk request each page in turn. The figures are printed as a table and written to the "Load run" section
+of docs/benchmarks.md. Exits non-zero when any request failed (socket errors, or answers other than
+2xx/3xx).
 """
 
 from __future__ import annotations
@@ -110,7 +111,11 @@ def production_environment() -> dict[str, str]:
     env = dict(os.environ)
     env |= {"DEBUG": "0", "SECRET_KEY": secrets.token_urlsafe(50), "ALLOWED_HOSTS": "127.0.0.1"}
     if not env.get("DATABASE_URL"):
-        env["EMBEDDED_DATABASE"] = "1"
+        # A database of its own on the embedded server: the demo desk that `make run` serves stays as it was.
+        env |= {
+            "EMBEDDED_DATABASE": "1",
+            "EMBEDDED_DATABASE_NAME": env.get("EMBEDDED_DATABASE_NAME") or "newsdesk_bench",
+        }
     return env
 
 
@@ -409,7 +414,7 @@ def machine() -> str:
 
 
 def write_section(table: str, options: argparse.Namespace, config: dict, data: dict, load_before: float) -> None:
-    database = "given by DATABASE_URL" if os.environ.get("DATABASE_URL") else "embedded, under var/"
+    database = "given by DATABASE_URL" if os.environ.get("DATABASE_URL") else "embedded, under var/, its own database"
     slots = config["workers"] * config["threads"]
     paragraphs = [
         f"Three pages an editor keeps open, each loaded in turn for {options.duration} s by wrk from a second "

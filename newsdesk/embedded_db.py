@@ -9,6 +9,7 @@ server without anyone starting it by hand.
 from __future__ import annotations
 
 import os
+import re
 import sys
 import warnings
 from pathlib import Path
@@ -17,6 +18,8 @@ from urllib.parse import parse_qs, urlsplit
 from django.core.exceptions import ImproperlyConfigured
 
 DATABASE_NAME = "newsdesk"
+# Benchmarks use a database of their own on the same server, so the demo desk stays as it was.
+NAME_PATTERN = re.compile(r"[a-z][a-z0-9_]{0,62}")
 
 NO_DATABASE = (
     "No PostgreSQL database could be reached: set DATABASE_URL=postgres://USER:PASSWORD@HOST:5432/NAME, "
@@ -24,8 +27,12 @@ NO_DATABASE = (
 )
 
 
-def embedded_database_settings(var_dir: Path) -> dict[str, str]:
-    """Start (or reuse) the embedded server and return Django connection settings for it."""
+def embedded_database_settings(var_dir: Path, name: str = DATABASE_NAME) -> dict[str, str]:
+    """Start (or reuse) the embedded server and return Django connection settings for its database `name`."""
+    if not NAME_PATTERN.fullmatch(name):
+        raise ImproperlyConfigured(
+            f"EMBEDDED_DATABASE_NAME must be lower-case letters, digits and underscores, not {name!r}."
+        )
     try:
         with warnings.catch_warnings():
             # platformdirs warns when XDG_RUNTIME_DIR is unset (as under CI); its fallback is fine.
@@ -38,7 +45,7 @@ def embedded_database_settings(var_dir: Path) -> dict[str, str]:
         var_dir.mkdir(parents=True, exist_ok=True)
         server = pgserver.get_server(var_dir / "pgdata", cleanup_mode=None)
         uri = server.get_uri()
-        _create_database_if_missing(uri)
+        _create_database_if_missing(uri, name)
     except Exception as error:  # pgserver raises a mix of OS and subprocess errors
         raise ImproperlyConfigured(f"{NO_DATABASE} ({error}).") from error
 
@@ -47,7 +54,7 @@ def embedded_database_settings(var_dir: Path) -> dict[str, str]:
     parts = urlsplit(uri)
     socket_dir = parse_qs(parts.query).get("host", [""])[0]
     return {
-        "NAME": DATABASE_NAME,
+        "NAME": name,
         "USER": parts.username or "postgres",
         "PASSWORD": "",
         "HOST": socket_dir or parts.hostname or "",
@@ -55,13 +62,13 @@ def embedded_database_settings(var_dir: Path) -> dict[str, str]:
     }
 
 
-def _create_database_if_missing(uri: str) -> None:
+def _create_database_if_missing(uri: str, name: str) -> None:
     import psycopg
 
     with psycopg.connect(uri, autocommit=True) as connection:
-        exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE_NAME]).fetchone()
+        exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
         if not exists:
-            connection.execute(f'CREATE DATABASE "{DATABASE_NAME}"')
+            connection.execute(f'CREATE DATABASE "{name}"')  # the name is checked against NAME_PATTERN
 
 
 def stop_embedded_database(var_dir: Path) -> bool:

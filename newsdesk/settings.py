@@ -134,7 +134,11 @@ if DATABASE_URL:
         )
     _database = dj_database_url.parse(DATABASE_URL)
 elif DEBUG or env_bool("EMBEDDED_DATABASE", default=False):
-    _database = {"ENGINE": "django.db.backends.postgresql", **embedded_database_settings(BASE_DIR / "var")}
+    _embedded_name = os.environ.get("EMBEDDED_DATABASE_NAME", "").strip() or "newsdesk"
+    _database = {
+        "ENGINE": "django.db.backends.postgresql",
+        **embedded_database_settings(BASE_DIR / "var", _embedded_name),
+    }
 else:
     raise ImproperlyConfigured(
         "DATABASE_URL is not set: with DEBUG off set DATABASE_URL=postgres://USER:PASSWORD@HOST:5432/NAME, "

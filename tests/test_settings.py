@@ -98,6 +98,20 @@ def test_without_database_url_the_embedded_server_is_reached_through_its_socket_
     assert (socket_dir / ".s.PGSQL.5432").exists() or list(socket_dir.glob(".s.PGSQL.*"))
 
 
+def test_benchmarks_can_have_a_database_of_their_own_on_the_embedded_server():
+    script = (
+        "from django.conf import settings; from django.db import connection; "
+        "print(settings.DATABASES['default']['NAME'], connection.cursor().connection.info.dbname)"
+    )
+    result = _load_settings(sys.executable, "-c", script, DEBUG="1", EMBEDDED_DATABASE_NAME="newsdesk_settings_probe")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["newsdesk_settings_probe"] * 2
+
+    refused = _load_settings(DEBUG="1", EMBEDDED_DATABASE_NAME='x"; DROP DATABASE newsdesk; --')
+    assert refused.returncode != 0
+    assert "EMBEDDED_DATABASE_NAME must be lower-case letters, digits and underscores" in refused.stderr
+
+
 def test_when_no_database_can_be_had_the_message_says_what_to_set(tmp_path):
     blocker = tmp_path / "not-a-directory"
     blocker.write_text("")
