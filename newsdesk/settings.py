@@ -105,6 +105,12 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
+# Benchmarks only (bench/, `make bench`): Server-Timing headers with server time and query counts, and
+# the bare 50-row page that is the floor of this stack. Never on in production.
+BENCHMARK = env_bool("BENCHMARK", default=False)
+if BENCHMARK:
+    MIDDLEWARE.insert(0, "newsdesk.benchmark.ServerTimingMiddleware")
+
 ROOT_URLCONF = "newsdesk.urls"
 WSGI_APPLICATION = "newsdesk.wsgi.application"
 

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -11,5 +12,10 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
 ]
+
+if settings.BENCHMARK:
+    from newsdesk.benchmark import bare_list
+
+    urlpatterns.append(path("bench/bare/", bare_list, name="bench_bare"))
 
 handler403 = "newsdesk.errors.permission_denied"
