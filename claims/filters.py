@@ -93,11 +93,12 @@ class ClaimFilter(django_filters.FilterSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         assignee = self.form.fields["assignee"]
-        assignee.queryset = desk_members().order_by("first_name", "username")
-        assignee.widget.choices = [
+        assignee.queryset = members = desk_members().order_by("first_name", "username")
+        # Read only when the menu is drawn: the list page builds a second filter set just to count.
+        assignee.widget.choices = lambda: [
             ("", "Anyone"),
             (UNASSIGNED, "Nobody"),
-            *((user.username, user.get_full_name() or user.username) for user in assignee.queryset),
+            *((user.username, user.get_full_name() or user.username) for user in members),
         ]
 
     def search(self, queryset, name, value):

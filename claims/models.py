@@ -366,6 +366,25 @@ class ClaimQuerySet(models.QuerySet):
     def for_list(self) -> ClaimQuerySet:
         return self.select_related("claimant__affiliation", "assignee").with_evidence_summary().with_review_state()
 
+    def first_for_list(self, limit: int) -> list[Claim]:
+        """The first `limit` claims of this queryset, annotated for a list.
+
+        The rows are picked bare (the indexes serve the filter, order and limit), then only they are
+        annotated: aggregating evidence before the LIMIT would count it for every matching claim.
+        """
+        ids = list(self.values_list("pk", flat=True)[:limit])
+        annotated = Claim.objects.for_list().in_bulk(ids)
+        return [annotated[pk] for pk in ids]
+
+
+# Adds each status's change in claims (rows of `changes`: status, delta) to StatusCount.
+STATUS_COUNT_APPLY = """
+    INSERT INTO claims_statuscount (status, claims)
+    SELECT status, sum(delta) FROM ({changes}) AS changes GROUP BY status
+    ON CONFLICT (status) DO UPDATE SET claims = claims_statuscount.claims + EXCLUDED.claims;
+    RETURN NULL;
+"""
+
 
 @pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent(), exclude=["search_vector"])
 class Claim(models.Model):
@@ -422,6 +441,8 @@ class Claim(models.Model):
             models.Index(fields=["-updated_at", "-id"], name="claims_claim_last_activity"),
             models.Index(fields=["assignee", "status"], name="claims_claim_assignee"),
             models.Index(fields=["claimant", "-claimed_on"], name="claims_claim_claimant"),
+            # A claimant's track record counts statuses from the index alone.
+            models.Index(fields=["claimant", "status"], name="claims_claim_claimant_status"),
             models.Index(fields=["claimed_on"], name="claims_claim_claimed_on"),
             GinIndex(fields=["search_vector"], name="claims_claim_search"),
         ]
@@ -442,6 +463,47 @@ class Claim(models.Model):
                             (SELECT name FROM claims_claimant WHERE id = NEW.claimant_id), '')), 'C');
                     RETURN NEW;
                 """,
+            ),
+            # Keep StatusCount exact. Statement-level triggers with transition tables: one call per
+            # statement however many rows it writes (a bulk update or a COPY of a million claims).
+            pgtrigger.Trigger(
+                name="status_count_insert",
+                level=pgtrigger.Statement,
+                operation=pgtrigger.Insert,
+                when=pgtrigger.After,
+                referencing=pgtrigger.Referencing(new="added"),
+                func=STATUS_COUNT_APPLY.format(changes="SELECT status, 1 AS delta FROM added"),
+            ),
+            pgtrigger.Trigger(
+                name="status_count_update",
+                level=pgtrigger.Statement,
+                operation=pgtrigger.Update,
+                when=pgtrigger.After,
+                referencing=pgtrigger.Referencing(old="before_rows", new="after_rows"),
+                func=STATUS_COUNT_APPLY.format(
+                    changes="""
+                        SELECT a.status, 1 AS delta FROM after_rows a JOIN before_rows b USING (id)
+                        WHERE a.status <> b.status
+                        UNION ALL
+                        SELECT b.status, -1 FROM after_rows a JOIN before_rows b USING (id)
+                        WHERE a.status <> b.status
+                    """
+                ),
+            ),
+            pgtrigger.Trigger(
+                name="status_count_delete",
+                level=pgtrigger.Statement,
+                operation=pgtrigger.Delete,
+                when=pgtrigger.After,
+                referencing=pgtrigger.Referencing(old="removed"),
+                func=STATUS_COUNT_APPLY.format(changes="SELECT status, -1 AS delta FROM removed"),
+            ),
+            pgtrigger.Trigger(
+                name="status_count_truncate",
+                level=pgtrigger.Statement,
+                operation=pgtrigger.Truncate,
+                when=pgtrigger.After,
+                func="DELETE FROM claims_statuscount; RETURN NULL;",
             ),
         ]
 
@@ -505,6 +567,25 @@ def _shown(row, field) -> str:
     return "—" if value in (None, "") else str(value)
 
 
+class StatusCount(models.Model):
+    """How many claims have each status, kept exact by the triggers on the claims table.
+
+    The dashboard and the unfiltered list read seven rows here instead of counting a million claims.
+    It is derived data, so it has no audit history; each status change locks its two rows until the
+    transaction ends, which is nothing at a newsroom's pace of decisions.
+    """
+
+    status = models.CharField(max_length=20, primary_key=True, choices=Status.choices)
+    claims = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.status}: {self.claims}"
+
+    @classmethod
+    def by_status(cls) -> dict[str, int]:
+        return dict(cls.objects.values_list("status", "claims"))
+
+
 @pghistory.track(pghistory.InsertEvent(), pghistory.DeleteEvent())
 class ClaimTag(models.Model):
     """The claim ↔ tag link, an explicit model so that tagging is audited like every other write."""
@@ -543,7 +624,11 @@ class Evidence(models.Model):
             models.UniqueConstraint(fields=["claim", "source"], name="claims_evidence_one_per_claim_source"),
             choices_constraint("stance", Stance),
         ]
-        indexes = [models.Index(fields=["claim", "stance"], name="claims_evidence_claim_stance")]
+        indexes = [
+            models.Index(fields=["claim", "stance"], name="claims_evidence_claim_stance"),
+            # The dashboard's recent activity.
+            models.Index(fields=["-added_at", "-id"], name="claims_evidence_newest"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_stance_display()}: {self.source}"
@@ -615,6 +700,16 @@ class Review(models.Model):
             models.Index(fields=["claim", "-decided_at"], name="claims_review_claim_history"),
             models.Index(
                 fields=["decided_at"], condition=Q(decision=Decision.APPROVED), name="claims_review_approved_at"
+            ),
+            # The dashboard: recent proposals and decisions, and proposals returned to their author.
+            models.Index(fields=["-proposed_at", "-id"], name="claims_review_newest"),
+            models.Index(
+                fields=["-decided_at", "-id"], condition=Q(decided_at__isnull=False), name="claims_review_decided"
+            ),
+            models.Index(
+                fields=["proposed_by", "-decided_at"],
+                condition=Q(decision=Decision.RETURNED),
+                name="claims_review_returned",
             ),
         ]
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import csv
+from collections import Counter
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -34,7 +35,20 @@ from claims.forms import (
     ProposalForm,
 )
 from claims.history import claim_timeline
-from claims.models import Affiliation, Claim, Claimant, Decision, Evidence, Outlet, Review, Source, Stance, Status
+from claims.models import (
+    Affiliation,
+    Claim,
+    Claimant,
+    Decision,
+    Evidence,
+    Outlet,
+    Review,
+    Source,
+    Stance,
+    Status,
+    StatusCount,
+    Tag,
+)
 from claims.paging import keyset_page
 from claims.roles import EDITOR_PERMISSION, DeskRefusal, desk_member_required, desk_members, is_editor, require
 from claims.templatetags.desk import person
@@ -43,7 +57,15 @@ CLAIMS_PER_PAGE = 50
 MAX_SEARCH_PAGE = 100
 CLAIMANT_SUGGESTIONS = 10
 LIBRARY_PER_PAGE = 100
-QUEUE_LIMIT = 200
+# Editors work the queue from the top; the rest wait on later pages.
+QUEUE_LIMIT = 50
+# Counting a filtered list stops here: past it the page says "more than 1,000" instead of scanning up
+# to a million rows on every request. Unfiltered counts are exact (StatusCount).
+COUNT_CAP = 1_000
+# A search ranks this many of the newest matches at most: a common word matches a hundred thousand
+# claims, and ranking them all would cost every search. The page says so when it happens, and
+# sorting by newest pages through every match.
+SEARCH_CANDIDATES = 200
 DASHBOARD_ROWS = 8
 ACTIVITY_ROWS = 15
 
@@ -66,9 +88,27 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 
 def _status_counts(claims=None) -> list[tuple[str, str, int]]:
-    """(status, label, count) for every status on the scale, in scale order, in one query."""
-    claims = Claim.objects.all() if claims is None else claims
-    counts = dict(claims.order_by().values_list("status").annotate(n=Count("id")))
+    """(status, label, count) for every status on the scale, in scale order, in one query.
+
+    All claims: read from StatusCount, which triggers keep exact. A subset (one claimant's): counted.
+    """
+    if claims is None:
+        counts = StatusCount.by_status()
+    else:
+        # COUNT(*), not COUNT(id): the (claimant, status) index then answers without reading the table.
+        counts = dict(claims.order_by().values_list("status").annotate(n=Count("*")))
+    return [(value, label, counts.get(value, 0)) for value, label in Status.choices]
+
+
+def _capped_status_counts(claims) -> list[tuple[str, str, int | None]] | None:
+    """Counts per status of a filtered list, or None when it holds more than COUNT_CAP claims.
+
+    At most COUNT_CAP + 1 rows are read, so a broad filter costs the same as a narrow one.
+    """
+    statuses = [status for _, status in claims.order_by().values_list("pk", "status")[: COUNT_CAP + 1]]
+    if len(statuses) > COUNT_CAP:
+        return None
+    counts = Counter(statuses)
     return [(value, label, counts.get(value, 0)) for value, label in Status.choices]
 
 
@@ -79,9 +119,9 @@ def dashboard(request: HtmxHttpRequest) -> HttpResponse:
     if _wants_fragment(request):  # the counters refresh themselves every few seconds
         return render(request, "claims/_dashboard_numbers.html", _dashboard_counters())
     user = request.user
-    my_claims = Claim.objects.for_list().filter(assignee=user).order_by("-priority", "created_at", "id")
+    my_claims = Claim.objects.filter(assignee=user).order_by("-priority", "created_at", "id")
     never_proposed = ~Exists(Review.objects.filter(claim=OuterRef("pk")))
-    waiting = Claim.objects.for_list().filter(never_proposed, status=Status.UNVERIFIED).order_by("created_at", "id")
+    waiting = Claim.objects.filter(never_proposed, status=Status.UNVERIFIED).order_by("created_at", "id")
     returned = (
         Review.objects.filter(proposed_by=user, decision=Decision.RETURNED)
         # Shown until the fact-checker acts: a newer proposal on the same claim.
@@ -91,8 +131,8 @@ def dashboard(request: HtmxHttpRequest) -> HttpResponse:
     )
     context = {
         **_dashboard_counters(),
-        "my_claims": my_claims[:DASHBOARD_ROWS],
-        "waiting": waiting[:DASHBOARD_ROWS],
+        "my_claims": my_claims.first_for_list(DASHBOARD_ROWS),
+        "waiting": waiting.first_for_list(DASHBOARD_ROWS),
         "returned": returned[:DASHBOARD_ROWS],
         "activity": _recent_activity(),
     }
@@ -176,24 +216,37 @@ def claim_list(request: HtmxHttpRequest) -> HttpResponse:
 
     if filters.ordering:
         page = keyset_page(claims, filters.ordering, request.GET.get("after", ""), CLAIMS_PER_PAGE)
-        items, next_query = page.items, _query(request, after=page.next_cursor, page=None) if page.next_cursor else ""
+        ids = [claim.pk for claim in page.items]
+        next_query = _query(request, after=page.next_cursor, page=None) if page.next_cursor else ""
         is_first = page.is_first
     else:  # ranked search results: relevance has no stable keyset, and nobody reads page 200 of them
         number = _page_number(request.GET.get("page"))
         offset = (number - 1) * CLAIMS_PER_PAGE
-        rows = list(claims.order_by("-rank", "-id")[offset : offset + CLAIMS_PER_PAGE + 1])
-        items, is_first = rows[:CLAIMS_PER_PAGE], number == 1
+        # Rank the newest SEARCH_CANDIDATES matches, not every match of a common word.
+        newest_matches = claims.order_by("-id").values("pk")[:SEARCH_CANDIDATES]
+        ranked = claims.filter(pk__in=newest_matches).order_by("-rank", "-id")
+        rows = list(ranked.values_list("pk", flat=True)[offset : offset + CLAIMS_PER_PAGE + 1])
+        ids, is_first = rows[:CLAIMS_PER_PAGE], number == 1
         has_next = len(rows) > CLAIMS_PER_PAGE and number < MAX_SEARCH_PAGE
         next_query = _query(request, page=number + 1, after=None) if has_next else ""
-    annotated = Claim.objects.for_list().in_bulk([claim.pk for claim in items])
-    items = [annotated[claim.pk] for claim in items]
+    annotated = Claim.objects.for_list().in_bulk(ids)
+    items = [annotated[pk] for pk in ids]
 
-    # Counts per status for the other filters, so each status chip says what ticking it would show.
+    # Counts per status for the other filters, so each status chip says what ticking it would show:
+    # exact for the whole desk, counted up to COUNT_CAP under other filters.
     without_status = request.GET.copy()
     without_status.pop("status", None)
     count_filters = ClaimFilter(without_status, queryset=Claim.objects.all())
-    status_counts = _status_counts(count_filters.qs if count_filters.is_valid() else None)
+    narrowed = count_filters.is_valid() and any(
+        value not in (None, "", []) for name, value in count_filters.form.cleaned_data.items() if name != "sort"
+    )
+    status_counts = _capped_status_counts(count_filters.qs) if narrowed else _status_counts()
     selected = set(filters.form.cleaned_data.get("status") or []) if valid else set()
+    if status_counts is None:
+        total = None
+        status_counts = [(value, label, None) for value, label in Status.choices]
+    else:
+        total = sum(count for value, _, count in status_counts if not selected or value in selected)
     context = {
         "filters": filters,
         "claims": items,
@@ -201,7 +254,10 @@ def claim_list(request: HtmxHttpRequest) -> HttpResponse:
         "first_query": "" if is_first else _query(request, after=None, page=None),
         "status_counts": status_counts,
         "selected_statuses": selected,
-        "total": sum(count for value, _, count in status_counts if not selected or value in selected),
+        "total": total,
+        "tag_names": Tag.objects.order_by("name").values_list("name", flat=True),
+        "count_cap": COUNT_CAP,
+        "search_candidates": SEARCH_CANDIDATES,
         "assignable": _assignable(request.user),
     }
     template = "claims/claim_list.html#results" if _wants_fragment(request) else "claims/claim_list.html"
@@ -478,7 +534,7 @@ def _claimant_page(request: HttpRequest, claimant: Claimant) -> dict:
     record = _status_counts(claimant.claims.all())
     counts = {value: count for value, _, count in record}
     decided = sum(count for value, count in counts.items() if value != Status.UNVERIFIED)
-    claims = Claim.objects.for_list().filter(claimant=claimant).order_by("-claimed_on", "-id")[:CLAIMS_PER_PAGE]
+    claims = Claim.objects.filter(claimant=claimant).order_by("-claimed_on", "-id").first_for_list(CLAIMS_PER_PAGE)
     can_edit = request.user.has_perm("claims.change_affiliation")
     return {
         "claimant": claimant,

@@ -1,0 +1,94 @@
+"""What keeps pages fast at a million claims: exact status counts kept by triggers, capped counts under
+filters, ranking only the newest matches of a search, and annotating only the rows shown."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.db.models import Count
+from django.urls import reverse
+
+from claims import views, workflow
+from claims.models import Claim, Status, StatusCount
+from tests.factories import ClaimantFactory, ClaimFactory, EvidenceFactory, ReviewFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def counted() -> dict[str, int]:
+    return dict(Claim.objects.order_by().values_list("status").annotate(n=Count("id")))
+
+
+def kept() -> dict[str, int]:
+    return {status: n for status, n in StatusCount.by_status().items() if n}
+
+
+def test_status_counts_follow_every_kind_of_write(an_editor, checker):
+    claims = ClaimFactory.create_batch(5)
+    assert kept() == counted() == {Status.UNVERIFIED: 5}
+
+    EvidenceFactory(claim=claims[0])
+    review = ReviewFactory(claim=claims[0], proposed_by=checker, proposed_status=Status.CORROBORATED)
+    workflow.review_approve(review=review, user=an_editor)
+    assert kept() == counted() == {Status.UNVERIFIED: 4, Status.CORROBORATED: 1}
+
+    Claim.objects.filter(pk__in=[c.pk for c in claims[1:3]]).update(status=Status.FALSE)  # bulk
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE claims_claim SET status = 'disputed' WHERE id = %s", [claims[3].pk])  # raw SQL
+        cursor.execute("UPDATE claims_claim SET priority = 2")  # no status change: no count change
+    assert kept() == counted() == {Status.CORROBORATED: 1, Status.FALSE: 2, Status.DISPUTED: 1, Status.UNVERIFIED: 1}
+
+    claims[4].delete()
+    assert kept() == counted()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_status_counts_are_cleared_with_the_claims():
+    ClaimFactory.create_batch(2)
+    with connection.cursor() as cursor:
+        cursor.execute("TRUNCATE claims_claim CASCADE")
+    assert kept() == counted() == {}
+
+
+def test_the_unfiltered_list_and_the_dashboard_read_the_kept_counts(checker_client):
+    ClaimFactory.create_batch(3)
+    StatusCount.objects.filter(status=Status.UNVERIFIED).update(claims=1_234_567)  # as if a big desk
+    assert "1,234,567 claims" in checker_client.get(reverse("claims:list")).content.decode()
+    assert "1,234,567" in checker_client.get(reverse("claims:dashboard")).content.decode()
+
+
+def test_a_broad_filter_stops_counting_at_the_cap_and_says_so(checker_client, monkeypatch):
+    monkeypatch.setattr(views, "COUNT_CAP", 4)
+    ministry = ClaimantFactory(name="Ministry of Defence")
+    ClaimFactory.create_batch(5, claimant=ministry)
+    ClaimFactory.create_batch(2)
+
+    response = checker_client.get(reverse("claims:list"), {"claimant": "Ministry of Defence"})
+    assert "More than 4 claims (not counted further" in response.content.decode()
+    assert len(response.context["claims"]) == 5  # every row is still listed
+
+    few = checker_client.get(reverse("claims:list"), {"claimant": "Ministry of Defence", "priority": "2"})
+    assert "More than" not in few.content.decode()
+
+
+def test_a_search_ranks_only_the_newest_matches_and_says_so(checker_client, monkeypatch):
+    monkeypatch.setattr(views, "SEARCH_CANDIDATES", 3)
+    older = [ClaimFactory(text=f"Drones shot down over Kursk, report {i}") for i in range(3)]
+    newer = [ClaimFactory(text=f"Drones shot down over Belgorod, report {i}") for i in range(3)]
+
+    response = checker_client.get(reverse("claims:list"), {"q": "drones"})
+    shown = [claim.pk for claim in response.context["claims"]]
+    assert sorted(shown) == sorted(claim.pk for claim in newer)
+    assert not set(shown) & {claim.pk for claim in older}
+    assert "best match first among the newest 3" in response.content.decode()
+
+
+def test_dashboard_and_claimant_page_annotate_only_the_rows_they_show(editor_client, an_editor):
+    ministry = ClaimantFactory()
+    for claim in ClaimFactory.create_batch(12, claimant=ministry, assignee=an_editor):
+        EvidenceFactory.create_batch(2, claim=claim)
+    dashboard = editor_client.get(reverse("claims:dashboard"))
+    assert len(dashboard.context["my_claims"]) == views.DASHBOARD_ROWS
+    assert all(claim.corroborating_count == 2 for claim in dashboard.context["my_claims"])
+    claimant = editor_client.get(reverse("claims:claimant", args=[ministry.pk]))
+    assert [claim.corroborating_count for claim in claimant.context["claims"]] == [2] * 12
