@@ -71,10 +71,14 @@ class AssigneeFilter(django_filters.ModelChoiceFilter):
 
 class ClaimFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label="Search")
-    status = django_filters.MultipleChoiceFilter(choices=Status.choices, widget=forms.CheckboxSelectMultiple)
+    status = django_filters.MultipleChoiceFilter(
+        choices=Status.choices, widget=forms.CheckboxSelectMultiple, distinct=False
+    )
     claimant = ClaimantFilter(queryset=Claimant.objects.all())
+    # One tag per claim and name (a unique pair), so the join cannot repeat a claim: no DISTINCT,
+    # which would sort every tagged claim before the page could be cut.
     tag = django_filters.ModelChoiceFilter(
-        field_name="tags", queryset=Tag.objects.all(), to_field_name="name", empty_label="Any tag"
+        field_name="tags", queryset=Tag.objects.all(), to_field_name="name", empty_label="Any tag", distinct=False
     )
     assignee = AssigneeFilter(queryset=get_user_model().objects.none(), to_field_name="username", empty_label="Anyone")
     priority = django_filters.ChoiceFilter(choices=Priority.choices, empty_label="Any priority")

@@ -440,6 +440,8 @@ class Claim(models.Model):
             models.Index(fields=["-priority", "-created_at", "-id"], name="claims_claim_priority"),
             models.Index(fields=["-updated_at", "-id"], name="claims_claim_last_activity"),
             models.Index(fields=["assignee", "status"], name="claims_claim_assignee"),
+            # "Assigned to me" on the dashboard, most urgent and then oldest first.
+            models.Index(fields=["assignee", "-priority", "created_at", "id"], name="claims_claim_assignee_queue"),
             models.Index(fields=["claimant", "-claimed_on"], name="claims_claim_claimant"),
             # A claimant's track record counts statuses from the index alone.
             models.Index(fields=["claimant", "status"], name="claims_claim_claimant_status"),

@@ -162,6 +162,15 @@ _database.setdefault("OPTIONS", {})["pool"] = {
     "max_size": env_int("DATABASE_POOL_MAX", 8, minimum=1),
     "timeout": 10,
 }
+# Planner settings for each session. The desk runs many small queries at once: starting parallel
+# workers costs more than they save, and on SSDs a random read costs about what a sequential one does.
+# Behind PgBouncer (which refuses startup options) set DATABASE_SESSION_OPTIONS= and put these in
+# the database's own settings instead (docs/deploy.md).
+_session_options = os.environ.get(
+    "DATABASE_SESSION_OPTIONS", "-c max_parallel_workers_per_gather=0 -c random_page_cost=1.1"
+).strip()
+if _session_options:
+    _database["OPTIONS"]["options"] = f"{_database['OPTIONS'].get('options', '')} {_session_options}".strip()
 DATABASES = {"default": _database}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

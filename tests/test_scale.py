@@ -9,7 +9,8 @@ from django.db.models import Count
 from django.urls import reverse
 
 from claims import views, workflow
-from claims.models import Claim, Status, StatusCount
+from claims.filters import ClaimFilter
+from claims.models import Claim, Status, StatusCount, Tag
 from tests.factories import ClaimantFactory, ClaimFactory, EvidenceFactory, ReviewFactory
 
 pytestmark = pytest.mark.django_db
@@ -92,3 +93,18 @@ def test_dashboard_and_claimant_page_annotate_only_the_rows_they_show(editor_cli
     assert all(claim.corroborating_count == 2 for claim in dashboard.context["my_claims"])
     claimant = editor_client.get(reverse("claims:claimant", args=[ministry.pk]))
     assert [claim.corroborating_count for claim in claimant.context["claims"]] == [2] * 12
+
+
+def test_sessions_plan_for_many_small_queries():
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW max_parallel_workers_per_gather")
+        assert cursor.fetchone() == ("0",)
+        cursor.execute("SHOW random_page_cost")
+        assert cursor.fetchone() == ("1.1",)
+
+
+def test_tag_and_status_filters_need_no_distinct():
+    Tag.objects.create(name="drones")
+    filters = ClaimFilter({"tag": "drones", "status": ["confirmed", "false"]}, queryset=Claim.objects.all())
+    assert filters.is_valid()
+    assert not filters.qs.query.distinct
