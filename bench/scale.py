@@ -849,7 +849,7 @@ class Report:
             f"{csv.samples[-1].lines:,} lines, {mib(csv.samples[-1].size / 1024)}; first byte after "
             f"{ms(percentile([sample.first_byte_ms for sample in csv.samples], 50))} (p50)"
             + (self.csv_memory_note() if memory else ""),
-            f"- This run took {self.wall_seconds / 60:.1f} min",
+            f"- Code: {code_version()}; this run took {self.wall_seconds / 60:.1f} min",
             f"- Reproduce: `make bench`, or `.venv/bin/python bench/scale.py {self.command_options()}`",
         ]
         lines.append("- Targets missed: " + "; ".join(self.missed) if self.missed else "- Targets missed: none")
@@ -905,6 +905,23 @@ class Report:
                 )
             )
         return "\n\n".join([SECTION, *paragraphs]) + "\n"
+
+
+def code_version() -> str:
+    """The commit measured, and whether uncommitted changes were measured with it."""
+    git = shutil.which("git")
+    if not git:
+        return "git not found"
+
+    def run(*arguments: str) -> str:
+        return subprocess.run([git, *arguments], cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()  # noqa: S603
+
+    try:
+        commit = run("rev-parse", "--short", "HEAD")
+        changed = run("status", "--porcelain", "--untracked-files=no")
+    except subprocess.CalledProcessError:
+        return "not a git checkout"
+    return f"commit {commit}" + (" with uncommitted changes" if changed else "")
 
 
 def size(bytes_: int) -> str:
