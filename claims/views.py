@@ -630,7 +630,8 @@ def _outlet_page(**extra) -> dict:
 @desk_member_required
 def review_queue(request: HtmxHttpRequest) -> HttpResponse:
     mine = request.GET.get("mine") == "1"
-    return render(request, "claims/review_queue.html", _queue(request.user, mine=mine))
+    page = _page_number(request.GET.get("page"))
+    return render(request, "claims/review_queue.html", _queue(request.user, mine=mine, page=page))
 
 
 @require_GET
@@ -698,14 +699,19 @@ def _decision_refused(request: HtmxHttpRequest, review: Review, message: str, st
     return render(request, "claims/review_queue.html", context, status=status)
 
 
-def _queue(user, *, mine: bool = False, only: int | None = None) -> dict:
-    """Pending reviews, most urgent claim first, then longest waiting, with their evidence and gates."""
+def _queue(user, *, mine: bool = False, only: int | None = None, page: int = 1) -> dict:
+    """Pending reviews, most urgent claim first, then longest waiting, with their evidence and gates.
+
+    QUEUE_LIMIT to a page: the pending set is what a desk has not decided yet, so numbered pages over
+    it stay cheap whatever the size of the archive.
+    """
     reviews = Review.objects.pending().select_related("proposed_by").order_by("-claim__priority", "proposed_at", "id")
     if mine:
         reviews = reviews.filter(proposed_by=user)
     if only:
         reviews = reviews.filter(pk=only)
-    rows = list(reviews[:QUEUE_LIMIT])
+    offset = (page - 1) * QUEUE_LIMIT
+    rows = list(reviews[offset : offset + QUEUE_LIMIT])
     claims = Claim.objects.for_list().in_bulk([review.claim_id for review in rows])
     for review in rows:
         review.claim = claims[review.claim_id]
@@ -714,7 +720,15 @@ def _queue(user, *, mine: bool = False, only: int | None = None) -> dict:
         )
         review.decidable = workflow.can_decide(review, user)
     total = Review.objects.pending().count()
-    return {"rows": rows, "mine": mine, "total": total, "more": max(total - len(rows), 0) if not mine else 0}
+    listed = reviews.count() if mine else total
+    return {
+        "rows": rows,
+        "mine": mine,
+        "total": total,
+        "page": page,
+        "earlier": offset,
+        "more": max(listed - offset - len(rows), 0),
+    }
 
 
 def _is_local(url: str | None) -> bool:

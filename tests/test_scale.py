@@ -108,3 +108,18 @@ def test_tag_and_status_filters_need_no_distinct():
     filters = ClaimFilter({"tag": "drones", "status": ["confirmed", "false"]}, queryset=Claim.objects.all())
     assert filters.is_valid()
     assert not filters.qs.query.distinct
+
+
+def test_the_queue_shows_a_page_at_a_time_most_urgent_first(editor_client, checker, monkeypatch):
+    monkeypatch.setattr(views, "QUEUE_LIMIT", 2)
+    reviews = [ReviewFactory(proposed_by=checker, proposed_status=Status.DISPUTED) for _ in range(5)]
+
+    first = editor_client.get(reverse("claims:queue"))
+    assert [row.pk for row in first.context["rows"]] == [review.pk for review in reviews[:2]]
+    assert "3 more after these" in first.content.decode()
+
+    last = editor_client.get(reverse("claims:queue"), {"page": 3})
+    assert [row.pk for row in last.context["rows"]] == [reviews[4].pk]
+    page = last.content.decode()
+    assert "more after these" not in page and "« More urgent" in page
+    assert "5 proposals waiting" in page
