@@ -700,8 +700,19 @@ class Review(models.Model):
             # The editors' queue: pending only, oldest first (priority comes from the claim).
             models.Index(fields=["proposed_at"], condition=Q(decision=Decision.PENDING), name="claims_review_queue"),
             models.Index(fields=["claim", "-decided_at"], name="claims_review_claim_history"),
+            # A week's verdicts; the claims they are about come from the index alone (weekly reports).
             models.Index(
-                fields=["decided_at"], condition=Q(decision=Decision.APPROVED), name="claims_review_approved_at"
+                fields=["decided_at"],
+                include=["claim"],
+                condition=Q(decision=Decision.APPROVED),
+                name="claims_review_approved_at",
+            ),
+            # A claim's status at any moment, the last approval before it, from the index alone.
+            models.Index(
+                fields=["claim", "decided_at", "id"],
+                include=["proposed_status"],
+                condition=Q(decision=Decision.APPROVED),
+                name="claims_review_approved_history",
             ),
             # The dashboard: recent proposals and decisions, and proposals returned to their author.
             models.Index(fields=["-proposed_at", "-id"], name="claims_review_newest"),
