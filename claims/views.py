@@ -59,6 +59,7 @@ CLAIMANT_SUGGESTIONS = 10
 LIBRARY_PER_PAGE = 100
 # Editors work the queue from the top; the rest wait on later pages.
 QUEUE_LIMIT = 50
+REPORT_PAGE_ROWS = 200
 # Counting a filtered list stops here: past it the page says "more than 1,000" instead of scanning up
 # to a million rows on every request. Unfiltered counts are exact (StatusCount).
 COUNT_CAP = 1_000
@@ -801,7 +802,10 @@ def report_current(request: HttpRequest) -> HttpResponse:
 @require_GET
 @desk_member_required
 def report_weekly(request: HttpRequest, week: str) -> HttpResponse:
-    return render(request, "claims/report_weekly.html", reports.page_context(_report_for(week)))
+    # A busy week has a hundred thousand verdicts: the page shows the first rows of each list and
+    # points to the CSV and JSON files, which hold them all.
+    context = reports.page_context(_report_for(week), limit=REPORT_PAGE_ROWS)
+    return render(request, "claims/report_weekly.html", context)
 
 
 @require_GET

@@ -286,6 +286,18 @@ def test_a_very_busy_week_lists_a_bounded_number_of_rows_in_the_pdf(settings):
     assert len(context["logged_rows"]) == 3 and context["logged_omitted"] == 2
 
 
+def test_the_web_page_of_a_busy_week_lists_the_first_rows_and_points_to_the_files(settings, editor_client, monkeypatch):
+    from claims import views
+
+    settings.TIME_ZONE = "Europe/Kyiv"
+    monkeypatch.setattr(views, "REPORT_PAGE_ROWS", 2)
+    for n in range(3):
+        decided_claim(f"Busy verdict {n}", logged=at(14, 9, n), decided=at(15, 10, n))
+    page = editor_client.get(reverse("claims:report", args=["2024-W20"])).content.decode()
+    assert "… and 1 more verdict: the CSV and JSON files list them all." in page
+    assert sum(f"Busy verdict {n}" in page for n in range(3)) == 2
+
+
 def test_claims_read_in_batches_are_the_same_claims(settings):
     settings.TIME_ZONE = "Europe/Kyiv"
     for n in range(5):
