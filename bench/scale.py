@@ -154,7 +154,9 @@ def parse_options() -> argparse.Namespace:
         help="claims in the small desk whose query counts are compared (default 100; 0: no small desk)",
     )
     parser.add_argument("--requests", type=int, default=30, help="timed requests per page (default 30)")
-    parser.add_argument("--warmup", type=int, default=3, help="untimed requests per page first (default 3)")
+    # Enough untimed requests that every gunicorn worker (3 by default) has served each page at least
+    # once: a process's first request fills caches of its own and would count as a slow outlier.
+    parser.add_argument("--warmup", type=int, default=10, help="untimed requests per page first (default 10)")
     parser.add_argument("--csv-requests", type=int, default=5, help="timed downloads of the weekly CSV (default 5)")
     parser.add_argument("--duration", type=int, default=20, help="seconds of wrk per page (default 20; 0: no wrk)")
     parser.add_argument("--connections", type=int, default=16, help="wrk's open connections (default 16)")
