@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass
+from functools import cache
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
@@ -131,10 +132,13 @@ def _person(user) -> str:
     return user.get_full_name() or user.get_username()
 
 
+# Models do not change while the process runs: work out their columns once, not for every change shown.
+@cache
 def _fields_by_column(model) -> dict[str, models.Field]:
     return {field.column: field for field in model._meta.concrete_fields}
 
 
+@cache
 def _relations(model_label: str) -> dict[str, type]:
     model = apps.get_model(model_label)
     return {field.column: field.related_model for field in model._meta.concrete_fields if field.is_relation}
