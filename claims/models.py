@@ -372,8 +372,11 @@ class ClaimQuerySet(models.QuerySet):
         The rows are picked bare (the indexes serve the filter, order and limit), then only they are
         annotated: aggregating evidence before the LIMIT would count it for every matching claim.
         """
-        ids = list(self.values_list("pk", flat=True)[:limit])
-        annotated = Claim.objects.for_list().in_bulk(ids)
+        return Claim.objects.listed(list(self.values_list("pk", flat=True)[:limit]))
+
+    def listed(self, ids: list[int]) -> list[Claim]:
+        """The claims with these ids, annotated for a list, in the order of `ids`."""
+        annotated = self.for_list().in_bulk(ids)
         return [annotated[pk] for pk in ids]
 
 

@@ -230,8 +230,7 @@ def claim_list(request: HtmxHttpRequest) -> HttpResponse:
         ids, is_first = rows[:CLAIMS_PER_PAGE], number == 1
         has_next = len(rows) > CLAIMS_PER_PAGE and number < MAX_SEARCH_PAGE
         next_query = _query(request, page=number + 1, after=None) if has_next else ""
-    annotated = Claim.objects.for_list().in_bulk(ids)
-    items = [annotated[pk] for pk in ids]
+    items = Claim.objects.listed(ids)
 
     # Counts per status for the other filters, so each status chip says what ticking it would show:
     # exact for the whole desk, counted up to COUNT_CAP under other filters.
