@@ -1,0 +1,164 @@
+"""Input that used to end in a server error: each is now refused on its own (an import item, a cursor,
+a week) or simply works (a host named www.www.…), and signed-in answers are kept out of caches."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from claims.imports import import_document
+from claims.models import Claim, Claimant, Evidence, Source
+
+pytestmark = pytest.mark.django_db
+
+# --- ClaimReview import ---------------------------------------------------------------------------------
+
+RAW = "__raw_json_number__"  # stands for a number json.dumps could not write (or would refuse to)
+
+
+def review(number: int, **extra) -> dict:
+    return {
+        "@type": "ClaimReview",
+        "claimReviewed": f"Claim number {number} was made",
+        "url": f"https://factcheck.example.org/reviews/{number}",
+        "name": f"Review {number}",
+        "itemReviewed": {"@type": "Claim", "author": {"@type": "Person", "name": "A spokesman"}},
+        "reviewRating": {"@type": "Rating", "ratingValue": 1, "worstRating": 1, "bestRating": 5},
+        **extra,
+    }
+
+
+def rating(value) -> dict:
+    return {"reviewRating": {"@type": "Rating", "ratingValue": value, "worstRating": 1, "bestRating": 5}}
+
+
+def document(bad: dict, raw: str = "") -> str:
+    """A file with a good review either side of the bad one (which is item #2)."""
+    text = json.dumps([review(1), bad, review(3)])
+    return text.replace(json.dumps(RAW), raw) if raw else text
+
+
+BAD_ITEMS = {
+    "@type an object": (review(2, **{"@type": {"@id": "ClaimReview"}}), "", "@type is not a name"),
+    "@type a list with an object": (review(2, **{"@type": ["ClaimReview", {"a": 1}]}), "", "@type is not a name"),
+    "@type a list with a list": (review(2, **{"@type": ["ClaimReview", ["x"]]}), "", "@type is not a name"),
+    "a 5,000-digit number": (review(2, **rating(RAW)), "7" * 5000, "reviewRating.ratingValue is not a number"),
+    "a 5,000-digit number elsewhere": (review(2, extra=RAW), "1" * 5000, "extra is not a number"),
+    "a rating too large for a float": (review(2, **rating(RAW)), "1" + "0" * 400, "reviewRating.ratingValue"),
+    "a float literal too large": (review(2, **rating(RAW)), "1e400", "reviewRating.ratingValue is not a number"),
+    "NaN": (review(2, **rating(RAW)), "NaN", "reviewRating.ratingValue is not a number this desk can read"),
+    "Infinity": (review(2, **rating(RAW)), "Infinity", "reviewRating.ratingValue is not a number"),
+    "-Infinity as the best rating": (
+        review(2, reviewRating={"ratingValue": 1, "bestRating": RAW}),
+        "-Infinity",
+        "reviewRating.bestRating is not a number",
+    ),
+    "a lone surrogate in the claim": (review(2, claimReviewed="Tanks \ud800 crossed"), "", "claimReviewed holds"),
+    "a lone surrogate in the claimant": (
+        review(2, itemReviewed={"author": {"name": "A \udfff spokesman"}}),
+        "",
+        "itemReviewed.author.name holds",
+    ),
+    "a lone surrogate in the title": (review(2, name="\udbff"), "", "name holds"),
+    "a lone surrogate in the rating's words": (
+        review(2, reviewRating={"ratingValue": 1, "alternateName": "Fa\ud800lse"}),
+        "",
+        "reviewRating.alternateName holds",
+    ),
+    "a lone surrogate in a key": (review(2, **{"note\ud800": "x"}), "", "holds a character"),
+    "a NUL byte in the claim": (review(2, claimReviewed="Tanks\x00 crossed"), "", "claimReviewed holds"),
+    "a NUL byte in the address": (review(2, url="https://factcheck.example.org/\x00"), "", "url holds"),
+    "claimReviewed an object": (review(2, claimReviewed={"text": "x"}), "", "claimReviewed is not text"),
+    "claimReviewed a number": (review(2, claimReviewed=12), "", "claimReviewed is not text"),
+    "url a list": (review(2, url=["https://factcheck.example.org/2"]), "", "url is not text"),
+    "itemReviewed a list": (review(2, itemReviewed=[{"author": "A spokesman"}]), "", "itemReviewed is not an object"),
+    "the claimant's name an object": (
+        review(2, itemReviewed={"author": {"name": {"first": "A"}}}),
+        "",
+        "itemReviewed.author.name is not text",
+    ),
+    "the author a number": (review(2, author=7), "", "author is not a name"),
+    "reviewRating a list": (review(2, reviewRating=[1, 5]), "", "reviewRating is not an object"),
+    "ratingValue an object": (review(2, **rating({"value": 1})), "", "reviewRating.ratingValue is not a number"),
+    "ratingValue true": (review(2, **rating(True)), "", "reviewRating.ratingValue is not a number"),
+    "the title a list": (review(2, name=["a", "b"]), "", "name is not text"),
+}
+
+
+@pytest.mark.parametrize(("bad", "raw", "reason"), BAD_ITEMS.values(), ids=BAD_ITEMS.keys())
+def test_an_odd_item_is_rejected_alone_on_the_upload_page(editor_client, bad, raw, reason):
+    upload = SimpleUploadedFile("reviews.json", document(bad, raw).encode(), content_type="application/ld+json")
+    response = editor_client.post(reverse("claims:import"), {"file": upload})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "2 created, 0 skipped, 1 rejected" in page, page
+    assert "reviews.json #2" in page and reason in page
+    assert sorted(Claim.objects.values_list("text", flat=True)) == [
+        "Claim number 1 was made",
+        "Claim number 3 was made",
+    ]
+    assert sorted(Source.objects.values_list("url", flat=True)) == [
+        "https://factcheck.example.org/reviews/1",
+        "https://factcheck.example.org/reviews/3",
+    ]
+
+
+def test_the_reason_for_an_unreadable_rating_is_a_sentence():
+    report = import_document(document(review(2, **rating(RAW)), "NaN"), name="f.json")
+    assert report.rejected == [("f.json #2", "reviewRating.ratingValue is not a number this desk can read")]
+
+
+def test_a_numeric_rating_written_as_text_too_large_for_a_float_is_context_not_an_error():
+    report = import_document(document(review(2, **rating("1e400"))), name="f.json")
+    assert not report.rejected and Evidence.objects.get(source__url__endswith="/2").stance == "context"
+
+
+def test_the_command_imports_the_good_items_around_an_odd_one(tmp_path, capsys):
+    path = tmp_path / "reviews.jsonld"
+    path.write_text(document(review(2, **rating(RAW)), "9" * 5000), encoding="utf-8")
+    with pytest.raises(CommandError, match="1 item"):
+        call_command("import_claimreview", str(path))
+    out = capsys.readouterr().out
+    assert "2 created, 0 skipped, 1 rejected." in out and "reviews.jsonld #2: reviewRating.ratingValue" in out
+
+
+def test_an_item_that_breaks_the_import_itself_is_rejected_alone(monkeypatch):
+    """The safety net: whatever goes wrong inside one item is that item's rejection, nothing more."""
+    from claims import imports
+
+    real = imports._import_one
+
+    def fails_on_the_second(item, *, user):
+        if item["url"].endswith("/2"):
+            Claimant.objects.create(name="half written")
+            raise ZeroDivisionError("a bug")
+        return real(item, user=user)
+
+    monkeypatch.setattr(imports, "_import_one", fails_on_the_second)
+    report = import_document(json.dumps([review(1), review(2), review(3)]), name="f.json")
+    assert len(report.created) == 2
+    assert report.rejected == [
+        ("f.json #2", "this item could not be imported (ZeroDivisionError); nothing of it was kept")
+    ]
+    assert not Claimant.objects.filter(name="half written").exists()
+
+
+def test_objects_with_an_empty_type_are_not_taken_for_reviews():
+    report = import_document(json.dumps({"@graph": [{"@type": None, "name": "x"}, review(1)]}), name="page.json")
+    assert len(report.created) == 1 and not report.rejected
+
+
+def test_graphs_nested_deeper_than_python_recurses_are_refused_not_a_500():
+    text = '{"@graph": ' * 5000 + "[]" + "}" * 5000
+    report = import_document(text, name="deep.json")
+    assert report.rejected and not Claim.objects.exists()
+
+
+def test_graphs_nested_just_under_the_parsers_limit_are_read():
+    text = '{"@graph": ' * 300 + json.dumps([review(1)]) + "}" * 300
+    report = import_document(text, name="deep.json")
+    assert len(report.created) == 1, report.rejected
