@@ -3,6 +3,7 @@ a week) or simply works (a host named www.www.…), and signed-in answers are ke
 
 from __future__ import annotations
 
+import base64
 import json
 
 import pytest
@@ -10,8 +11,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from claims.filters import SORTS
 from claims.imports import import_document
 from claims.models import Claim, Claimant, Evidence, Source
+from claims.paging import MAX_CURSOR_LENGTH, _decode, _encode
+from tests.factories import ClaimFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -162,3 +166,32 @@ def test_graphs_nested_just_under_the_parsers_limit_are_read():
     text = '{"@graph": ' * 300 + json.dumps([review(1)]) + "}" * 300
     report = import_document(text, name="deep.json")
     assert len(report.created) == 1, report.rejected
+
+
+# --- Keyset cursors -------------------------------------------------------------------------------------
+
+
+def cursor_of(text: str) -> str:
+    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+
+def test_a_cursor_of_deeply_nested_json_gives_page_one(checker_client):
+    ClaimFactory()
+    for depth in (100, 100_000):
+        response = checker_client.get(reverse("claims:list"), {"after": cursor_of("[" * depth + "]" * depth)})
+        assert response.status_code == 200
+
+
+def test_real_cursors_fit_well_within_the_length_limit_and_longer_ones_are_not_read():
+    claim = ClaimFactory(priority=3)
+    for ordering in SORTS.values():
+        assert len(_encode(claim, ordering)) < 200 < MAX_CURSOR_LENGTH
+    real = _encode(claim, SORTS["newest"])
+    assert _decode(real, Claim.objects.all(), SORTS["newest"]) is not None
+    padded = cursor_of(json.dumps([claim.created_at.isoformat(), claim.pk]) + " " * MAX_CURSOR_LENGTH)
+    assert _decode(padded, Claim.objects.all(), SORTS["newest"]) is None
+
+
+def test_a_nested_cursor_within_the_length_limit_decodes_to_nothing():
+    depth = MAX_CURSOR_LENGTH // 3
+    assert _decode(cursor_of("[" * depth + "]" * depth), Claim.objects.all(), SORTS["newest"]) is None
