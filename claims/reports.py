@@ -31,7 +31,14 @@ from claims import claimreview
 from claims.models import Claim, Decision, Review, Status
 
 STYLESHEET = Path(settings.BASE_DIR) / "static" / "css" / "newsdesk.css"
-WEEK_PATTERN = re.compile(r"(\d{4})-W(\d{2})")
+WEEK_PATTERN = re.compile(r"(\d{4})-W(\d{2})", re.ASCII)  # ASCII: \d would take ٢٠٢٤ too
+# The years whose weeks have reports. A week's report reaches a week either side of it (its links,
+# and its end, which is the next Monday) and moves its bounds between the newsroom's zone and UTC,
+# so in the years 1 and 9999 that arithmetic leaves Python's dates (year 1 to 9999). 1900 is well
+# before anything a desk checks and still far from that edge; 9998's last week ends on a date of
+# 9999. Every week in between, and its neighbours, is written with a four-digit year, which the
+# report URLs require.
+FIRST_YEAR, LAST_YEAR = 1900, 9998
 BACKLOG_ROWS = 50
 CLAIM_BATCH = 2000  # claims sent over the wire at a time when a report is written out
 TIMESTAMPTZ = postgres.types["timestamptz"].oid
@@ -49,6 +56,8 @@ class IsoWeek:
         if not match:
             raise ValueError(f"{text!r} is not a week like 2024-W20.")
         year, week = int(match[1]), int(match[2])
+        if not FIRST_YEAR <= year <= LAST_YEAR:
+            raise ValueError(f"The desk keeps reports for the years between {FIRST_YEAR} and {LAST_YEAR}, not {year}.")
         try:
             dt.date.fromisocalendar(year, week, 1)
         except ValueError as error:  # week 0, or a week 53 in a year of 52
@@ -61,7 +70,7 @@ class IsoWeek:
         return cls(year, week)
 
     def __str__(self) -> str:
-        return f"{self.year}-W{self.week:02d}"
+        return f"{self.year:04d}-W{self.week:02d}"
 
     @property
     def monday(self) -> dt.date:

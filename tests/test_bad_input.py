@@ -15,6 +15,7 @@ from claims.filters import SORTS
 from claims.imports import import_document
 from claims.models import Claim, Claimant, Evidence, Source
 from claims.paging import MAX_CURSOR_LENGTH, _decode, _encode
+from claims.reports import IsoWeek
 from tests.factories import ClaimFactory
 
 pytestmark = pytest.mark.django_db
@@ -195,3 +196,48 @@ def test_real_cursors_fit_well_within_the_length_limit_and_longer_ones_are_not_r
 def test_a_nested_cursor_within_the_length_limit_decodes_to_nothing():
     depth = MAX_CURSOR_LENGTH // 3
     assert _decode(cursor_of("[" * depth + "]" * depth), Claim.objects.all(), SORTS["newest"]) is None
+
+
+# --- Weeks ----------------------------------------------------------------------------------------------
+
+FORMATS = ("csv", "json", "jsonld", "pdf")
+OUT_OF_RANGE_WEEKS = ["0001-W01", "9999-W52", "0999-W10", "1899-W52", "9999-W01"]
+
+
+@pytest.mark.parametrize("week", OUT_OF_RANGE_WEEKS)
+def test_weeks_outside_the_desks_range_are_404_in_every_form(checker_client, week):
+    assert checker_client.get(f"/reports/weekly/{week}/").status_code == 404
+    for fmt in FORMATS:
+        assert checker_client.get(f"/reports/weekly/{week}.{fmt}").status_code == 404, fmt
+
+
+@pytest.mark.parametrize("week", OUT_OF_RANGE_WEEKS)
+def test_the_week_picker_explains_a_week_outside_the_range(checker_client, week):
+    response = checker_client.get(reverse("claims:report_current"), {"week": week}, follow=True)
+    assert response.status_code == 200
+    assert f"“{week}” is not a week" in response.content.decode()
+
+
+@pytest.mark.parametrize("week", ["1900-W01", "9998-W53"])
+def test_the_first_and_last_weeks_of_the_range_have_reports_in_every_form(checker_client, week):
+    ClaimFactory()
+    assert checker_client.get(f"/reports/weekly/{week}/").status_code == 200
+    for fmt in FORMATS:
+        response = checker_client.get(f"/reports/weekly/{week}.{fmt}")
+        assert response.status_code == 200, fmt
+        if response.streaming:
+            b"".join(response.streaming_content)
+
+
+def test_a_week_is_written_with_four_digit_years_and_ascii_digits_only():
+    assert str(IsoWeek(1900, 1)) == "1900-W01"
+    assert str(IsoWeek.parse("9998-W53").following) == "9999-W01"
+    assert str(IsoWeek.parse("1900-W01").previous) == "1899-W52"
+    for text in ["２０２４-W20", "٢٠٢٤-W20", "2024-W٢٠"]:
+        with pytest.raises(ValueError):
+            IsoWeek.parse(text)
+
+
+def test_a_week_out_of_range_is_refused_with_a_sentence():
+    with pytest.raises(ValueError, match="between 1900 and 9998"):
+        IsoWeek.parse("0999-W10")
