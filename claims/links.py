@@ -106,9 +106,17 @@ def normalize_url(url: str) -> str:
 
 
 def domain_of(url: str) -> str:
-    """The outlet domain of a URL: its host without a leading "www."."""
+    """The outlet domain of a URL: its host without leading "www." labels.
+
+    Every one goes, not only the first: an outlet domain never starts with "www." (the Outlet
+    table's CHECK constraint says so), and www.www.example.org is example.org's site. The last
+    label stays even if it is "www", so there is always a domain.
+    """
     _, host, _ = _host_of(url)
-    return host.removeprefix("www.")
+    labels = host.split(".")
+    while len(labels) > 1 and labels[0] == "www":
+        labels.pop(0)
+    return ".".join(labels)
 
 
 def parent_domains(domain: str) -> list[str]:

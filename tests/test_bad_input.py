@@ -13,7 +13,8 @@ from django.urls import reverse
 
 from claims.filters import SORTS
 from claims.imports import import_document
-from claims.models import Claim, Claimant, Evidence, Source
+from claims.links import domain_of
+from claims.models import Claim, Claimant, Evidence, Outlet, Source
 from claims.paging import MAX_CURSOR_LENGTH, _decode, _encode
 from claims.reports import IsoWeek
 from tests.factories import ClaimFactory
@@ -241,3 +242,34 @@ def test_a_week_is_written_with_four_digit_years_and_ascii_digits_only():
 def test_a_week_out_of_range_is_refused_with_a_sentence():
     with pytest.raises(ValueError, match="between 1900 and 9998"):
         IsoWeek.parse("0999-W10")
+
+
+# --- Hosts named www.www.… ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("url", "domain"),
+    [
+        ("https://www.www.example.org/a", "example.org"),
+        ("https://WWW.www.www.example.org/", "example.org"),
+        ("https://www.example.org/", "example.org"),
+        ("https://www2.example.org/", "www2.example.org"),
+        ("https://www.org/", "org"),
+        ("https://www.www/", "www"),
+        ("https://www/", "www"),
+    ],
+)
+def test_an_outlet_domain_never_starts_with_www(url, domain):
+    assert domain_of(url) == domain
+
+
+def test_evidence_on_a_www_www_host_is_added_to_its_outlet(checker_client):
+    claim = ClaimFactory()
+    response = checker_client.post(
+        reverse("claims:evidence_add", args=[claim.pk]),
+        {"url": "https://www.www.example.org/a", "kind": "article", "stance": "corroborates"},
+    )
+    assert response.status_code == 302
+    evidence = Evidence.objects.get(claim=claim)
+    assert evidence.source.url == "https://www.www.example.org/a"
+    assert evidence.source.outlet == Outlet.objects.get(domain="example.org")
