@@ -9,6 +9,7 @@ import json
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.test import Client
 from django.urls import reverse
 
 from claims.filters import SORTS
@@ -17,7 +18,7 @@ from claims.links import domain_of
 from claims.models import Claim, Claimant, Evidence, Outlet, Source
 from claims.paging import MAX_CURSOR_LENGTH, _decode, _encode
 from claims.reports import IsoWeek
-from tests.factories import ClaimFactory
+from tests.factories import ClaimFactory, EvidenceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -273,3 +274,31 @@ def test_evidence_on_a_www_www_host_is_added_to_its_outlet(checker_client):
     evidence = Evidence.objects.get(claim=claim)
     assert evidence.source.url == "https://www.www.example.org/a"
     assert evidence.source.outlet == Outlet.objects.get(domain="example.org")
+
+
+# --- Cache-Control --------------------------------------------------------------------------------------
+
+
+def test_every_signed_in_answer_is_private_and_not_stored(checker_client):
+    claim = ClaimFactory()
+    EvidenceFactory(claim=claim)
+    for url in [
+        reverse("claims:dashboard"),
+        reverse("claims:list"),
+        claim.get_absolute_url(),
+        reverse("claims:export"),
+        "/reports/weekly/2024-W20.csv",
+        "/reports/weekly/2024-W20.json",
+        "/reports/weekly/2024-W20/",
+        "/reports/weekly/1899-W52/",  # a refusal shows who asked, too
+    ]:
+        response = checker_client.get(url)
+        directives = {part.strip() for part in response.get("Cache-Control", "").split(",")}
+        assert {"private", "no-store"} <= directives, (url, response.get("Cache-Control"))
+
+
+def test_answers_to_anonymous_visitors_are_left_as_they_were():
+    visitor = Client()
+    redirect = visitor.get(reverse("claims:list"))
+    assert redirect.status_code == 302 and "Cache-Control" not in redirect
+    assert visitor.get(reverse("login")).status_code == 200
