@@ -1,10 +1,34 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from django.db.models import F
-from django.utils import timezone
 
-from claims.models import Affiliation, Claim, Claimant, ClaimTag, Evidence, Outlet, Review, Source, Tag
+from claims.models import (
+    Affiliation,
+    Appearance,
+    Claim,
+    Claimant,
+    ClaimTag,
+    Correction,
+    Evidence,
+    Outlet,
+    Review,
+    Source,
+    Tag,
+)
+
+
+class ShownNotWritten:
+    """Rows a verdict rests on are written through the desk's workflow (claims/workflow.py), where
+    roles, evidence gates, corrections and the second pair of eyes are enforced; the admin shows them."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Affiliation)
@@ -67,47 +91,31 @@ class SourceAdmin(RecordsWhoAddedMixin, admin.ModelAdmin):
     date_hierarchy = "added_at"
 
 
-class EvidenceInline(admin.TabularInline):
+class EvidenceInline(ShownNotWritten, admin.TabularInline):
     model = Evidence
     extra = 0
     autocomplete_fields = ["source"]
     raw_id_fields = ["added_by"]
 
 
-class ClaimTagInline(admin.TabularInline):
+class ClaimTagInline(ShownNotWritten, admin.TabularInline):
     model = ClaimTag
     extra = 0
     autocomplete_fields = ["tag"]
 
 
 @admin.register(Claim)
-class ClaimAdmin(RecordsWhoAddedMixin, admin.ModelAdmin):
+class ClaimAdmin(ShownNotWritten, admin.ModelAdmin):
     list_display = ["text", "claimant", "status", "priority", "assignee", "claimed_on", "created_at"]
     list_filter = ["status", "priority", "claimed_on", "claimant__affiliation", "tags"]
     list_select_related = ["claimant", "assignee"]
     search_fields = ["text", "quote", "claimant__name"]
-    autocomplete_fields = ["claimant"]
-    raw_id_fields = ["assignee"]
-    readonly_fields = ["status", "version", "created_by", "created_at", "updated_by", "updated_at"]
     date_hierarchy = "claimed_on"
     inlines = [ClaimTagInline, EvidenceInline]
 
-    def save_model(self, request, obj, form, change):
-        # Status is read-only here: it changes only through reviews. An admin edit is an edit like
-        # any other: it names its author and moves the version on, so optimistic locking sees it.
-        obj.updated_by = request.user
-        obj.updated_at = timezone.now()
-        if change:
-            obj.version = F("version") + 1
-        else:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
-        if change:
-            obj.refresh_from_db(fields=["version"])
-
 
 @admin.register(Evidence)
-class EvidenceAdmin(RecordsWhoAddedMixin, admin.ModelAdmin):
+class EvidenceAdmin(ShownNotWritten, admin.ModelAdmin):
     list_display = ["claim", "source", "stance", "repeats_claimant", "added_by", "added_at"]
     list_filter = ["stance", "repeats_claimant", "source__outlet"]
     list_select_related = ["claim", "source", "added_by"]
@@ -134,3 +142,19 @@ class ReviewAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Appearance)
+class AppearanceAdmin(ShownNotWritten, admin.ModelAdmin):
+    list_display = ["claim", "claimant", "appeared_on", "origin_url", "added_by", "added_at"]
+    list_select_related = ["claim", "claimant", "added_by"]
+    search_fields = ["claim__text", "claimant__name", "quote", "origin_url"]
+
+
+@admin.register(Correction)
+class CorrectionAdmin(ShownNotWritten, admin.ModelAdmin):
+    list_display = ["claim", "status", "reason", "made_by", "made_at"]
+    list_filter = ["status"]
+    list_select_related = ["claim", "made_by"]
+    search_fields = ["claim__text", "reason"]
+    date_hierarchy = "made_at"

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.utils.html import _json_script_escapes
@@ -39,6 +40,24 @@ RATING_VALUES = {
 PEOPLE = {ClaimantKind.OFFICIAL, ClaimantKind.PERSON}
 
 
+@dataclass(frozen=True)
+class Appeared:
+    """Another time the claim was made (an Appearance), as ClaimReview lists it."""
+
+    url: str
+    on: dt.date
+    claimant: str
+    claimant_kind: str
+
+    @classmethod
+    def of(cls, appearance) -> Appeared:
+        return cls(appearance.origin_url, appearance.appeared_on, appearance.claimant.name, appearance.claimant.kind)
+
+
+def _author(name: str, kind: str) -> dict:
+    return {"@type": "Person" if kind in PEOPLE else "Organization", "name": name}
+
+
 def claim_review(
     *,
     url: str,
@@ -50,18 +69,30 @@ def claim_review(
     claimant_kind: str,
     claimed_on: dt.date,
     origin_url: str,
+    appearances: list[Appeared] | tuple = (),
 ) -> dict | None:
-    """One ClaimReview object, or None for a claim without a verdict."""
+    """One ClaimReview object, or None for a claim without a verdict.
+
+    The claim's own origin and every recorded appearance with an address are its `appearance`s (one
+    object when there is one); the earliest of them is its `firstAppearance`.
+    """
     if status == Status.UNVERIFIED or status not in Status.values:
         return None
-    item = {
-        "@type": "Claim",
-        "author": {"@type": "Person" if claimant_kind in PEOPLE else "Organization", "name": claimant},
-        "datePublished": claimed_on.isoformat(),
-    }
-    if origin_url:
-        item["appearance"] = {"@type": "CreativeWork", "url": origin_url}
-        item["firstAppearance"] = {"@type": "CreativeWork", "url": origin_url}
+    item = {"@type": "Claim", "author": _author(claimant, claimant_kind), "datePublished": claimed_on.isoformat()}
+    works = [({"@type": "CreativeWork", "url": origin_url}, claimed_on)] if origin_url else []
+    for seen in appearances:
+        if seen.url:
+            work = {
+                "@type": "CreativeWork",
+                "url": seen.url,
+                "datePublished": seen.on.isoformat(),
+                "author": _author(seen.claimant, seen.claimant_kind),
+            }
+            works.append((work, seen.on))
+    if works:
+        item["appearance"] = works[0][0] if len(works) == 1 else [work for work, _ in works]
+        # The earliest by date; the claim's own origin first among equals.
+        item["firstAppearance"] = min(enumerate(works), key=lambda indexed: (indexed[1][1], indexed[0]))[1][0]
     rating = {"@type": "Rating", "alternateName": Status(status).label}
     if status in RATING_VALUES:
         rating.update(ratingValue=RATING_VALUES[status], bestRating=BEST, worstRating=WORST)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django import forms
 from django.core import validators
-from django.db import IntegrityError, transaction
 from django.urls import reverse_lazy
 from django.utils import timezone
 
@@ -14,16 +13,15 @@ from claims.models import (
     Claim,
     Claimant,
     ClaimantKind,
-    ClaimTag,
     Evidence,
     Outlet,
     Priority,
     SourceKind,
     Stance,
     Status,
-    Tag,
 )
 from claims.roles import desk_members, is_editor
+from claims.workflow import ClaimantChoice
 
 MAX_TAGS = 12
 # Free text the models leave unbounded gets a limit here: a 1 MB quote was stored, and one of many
@@ -32,6 +30,7 @@ MAX_QUOTE = 10_000
 MAX_DESCRIPTION = 5000
 MAX_AFFILIATION_DESCRIPTION = 1000  # one line on the outlets page
 MAX_NOTE = 5000  # an editor's note with a decision, as long as a rationale may be
+MAX_REASON = 2000  # why a decided claim was corrected, or two claims merged
 
 
 def _clean_words(value: str) -> str:
@@ -55,19 +54,6 @@ def _web_address(url: str) -> str:
         return normalize_url(url)
     except InvalidURL as error:
         raise forms.ValidationError(str(error)) from error
-
-
-def _get_or_create_by_name(model, name: str, **fields):
-    """The row with this name in any letter case, created if missing. Two people creating the same
-    name at once both end up with the one row (the unique index decides, the loser reads it)."""
-    found = model.objects.filter(name__iexact=name).first()
-    if found:
-        return found
-    try:
-        with transaction.atomic():
-            return model.objects.create(name=name, **fields)
-    except IntegrityError:
-        return model.objects.get(name__iexact=name)
 
 
 class ClaimForm(forms.ModelForm):
@@ -104,6 +90,13 @@ class ClaimForm(forms.ModelForm):
     # The tags as the form showed them: tags are not versioned with the claim row, so a conflict
     # compares these with the tags now.
     tags_seen = forms.CharField(widget=forms.HiddenInput, required=False)
+    correction_reason = forms.CharField(
+        label="Reason for the correction",
+        required=False,
+        max_length=MAX_REASON,
+        widget=forms.Textarea({"rows": 2}),
+        help_text="This claim has a verdict: a change to what it says is published as a correction, with this reason.",
+    )
 
     class Meta:
         model = Claim
@@ -118,8 +111,19 @@ class ClaimForm(forms.ModelForm):
         }
         labels = {"text": "Claim", "claimed_on": "Claimed on", "claimed_time": "at", "event_on": "Event date"}
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, has_verdict: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        self.has_verdict = has_verdict
+        if not has_verdict:
+            del self.fields["correction_reason"]
+        elif not is_editor(user):
+            # What a verdict is about changes only through an editor (claims/workflow.py): shown, not
+            # editable; the workflow refuses a changed value from a hand-made request all the same.
+            del self.fields["correction_reason"]
+            for name in ("claimant_name", *Claim.VERDICT_SUBJECT_FIELDS):
+                if name in self.fields:
+                    self.fields[name].widget.attrs.update({"readonly": True, "aria-readonly": "true"})
+            self.locked_subject = True
         if not is_editor(user):
             # Assignment is an editor's call (a fact-checker takes a claim from its page instead).
             del self.fields["assignee"]
@@ -152,6 +156,10 @@ class ClaimForm(forms.ModelForm):
     def clean_origin_url(self) -> str:
         return _web_address(self.cleaned_data["origin_url"])
 
+    def clean_quote(self) -> str:
+        # Browsers send a textarea's line breaks as CRLF: the same quote must read as unchanged.
+        return self.cleaned_data["quote"].replace("\r\n", "\n")
+
     def clean_claimant_name(self) -> str:
         name = _clean_words(self.cleaned_data["claimant_name"])
         if not name:
@@ -182,36 +190,21 @@ class ClaimForm(forms.ModelForm):
             )
         return cleaned
 
+    locked_subject = False
+
     def existing_claimant(self) -> Claimant | None:
         return Claimant.objects.filter(name__iexact=self.cleaned_data["claimant_name"]).first()
 
-    @transaction.atomic
-    def save(self, *, user) -> Claim:
-        """Write the claim (and a new claimant and tags if needed) in one transaction."""
-        claim = super().save(commit=False)
-        claim.claimant = self.existing_claimant() or self._new_claimant()
-        now = timezone.now()
-        if claim.pk is None:
-            claim.created_by, claim.created_at = user, now
-        else:
-            claim.version += 1
-        claim.updated_by, claim.updated_at = user, now
-        claim.save()
-        self._save_tags(claim)
-        return claim
+    def claim_values(self) -> dict:
+        """The claim's own columns as entered (the claimant and tags are passed on their own)."""
+        return {name: self.cleaned_data[name] for name in Claim.EDITABLE_FIELDS if name in self.fields}
 
-    def _new_claimant(self) -> Claimant:
-        name = self.cleaned_data["claimant_name"]
-        fields = {"kind": self.cleaned_data["new_claimant_kind"] or ClaimantKind.OTHER}
-        fields["affiliation"] = self.cleaned_data["new_claimant_affiliation"]
-        return _get_or_create_by_name(Claimant, name, **fields)
-
-    def _save_tags(self, claim: Claim) -> None:
-        wanted = [_get_or_create_by_name(Tag, name) for name in self.cleaned_data["tag_names"]]
-        # Only the links that changed are written, so the audit history shows real changes.
-        ClaimTag.objects.filter(claim=claim).exclude(tag__in=wanted).delete()
-        existing = set(ClaimTag.objects.filter(claim=claim).values_list("tag_id", flat=True))
-        ClaimTag.objects.bulk_create([ClaimTag(claim=claim, tag=tag) for tag in wanted if tag.pk not in existing])
+    def claimant_choice(self) -> ClaimantChoice:
+        return ClaimantChoice(
+            name=self.cleaned_data["claimant_name"],
+            kind=self.cleaned_data["new_claimant_kind"] or ClaimantKind.OTHER,
+            affiliation=self.cleaned_data["new_claimant_affiliation"],
+        )
 
 
 class EvidenceForm(forms.Form):
@@ -275,6 +268,15 @@ class ProposalForm(forms.Form):
         if status == self.claim.status:
             raise forms.ValidationError(f"The claim is already {self.claim.get_status_display().lower()}.")
         return status
+
+
+class MergeForm(forms.Form):
+    """An editor folds a duplicate into the claim it repeats."""
+
+    into = forms.IntegerField(label="Original claim #", min_value=1, max_value=2**31 - 1)
+    reason = forms.CharField(
+        label="Why they are the same claim", max_length=MAX_REASON, widget=forms.Textarea({"rows": 2})
+    )
 
 
 class NameSearchForm(forms.Form):

@@ -150,6 +150,26 @@ class Tag(models.Model):
         return self.name
 
 
+class CountOf(models.Subquery):
+    """The number of rows a subquery returns, as a column (correlated with OuterRef)."""
+
+    template = "(SELECT count(*) FROM (%(subquery)s) AS counted)"
+    output_field = models.IntegerField()
+
+
+class ClaimantQuerySet(models.QuerySet):
+    def with_track_record(self) -> ClaimantQuerySet:
+        """Claims made (merged duplicates left out), by verdict, and claims repeated (appearances)."""
+        on_desk = Q(claims__merged_into__isnull=True)
+        repeated = Appearance.objects.filter(claimant=OuterRef("pk"), claim__merged_into__isnull=True)
+        return self.annotate(
+            claim_count=Count("claims", filter=on_desk),
+            confirmed_count=Count("claims", filter=on_desk & Q(claims__status=Status.CONFIRMED)),
+            false_count=Count("claims", filter=on_desk & Q(claims__status__in=[Status.FALSE, Status.MISLEADING])),
+            repeated_count=CountOf(repeated.exclude(claim__claimant=OuterRef("pk")).values("claim").distinct()),
+        )
+
+
 @pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class Claimant(models.Model):
     """Who made a claim: a ministry, a spokesperson, an official, an outlet, an account."""
@@ -166,6 +186,8 @@ class Claimant(models.Model):
     )
     description = models.TextField(blank=True)
     url = WebURLField(blank=True)
+
+    objects = ClaimantQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -363,6 +385,15 @@ class ClaimQuerySet(models.QuerySet):
             similar.filter(similarity__gte=SIMILARITY_FLOOR).select_related("claimant").order_by("-similarity")[:limit]
         )
 
+    def on_desk(self) -> ClaimQuerySet:
+        """Claims the desk works on: everything but duplicates merged into another claim."""
+        return self.filter(merged_into__isnull=True)
+
+    def on_record_of(self, claimant: Claimant) -> ClaimQuerySet:
+        """A claimant's track record: the claims they made and those they repeated (appearances)."""
+        repeated = Appearance.objects.filter(claimant=claimant).values("claim_id")
+        return self.on_desk().filter(Q(claimant=claimant) | Q(pk__in=repeated))
+
     def for_list(self) -> ClaimQuerySet:
         return self.select_related("claimant__affiliation", "assignee").with_evidence_summary().with_review_state()
 
@@ -423,6 +454,16 @@ class Claim(models.Model):
     version = models.PositiveIntegerField(default=1, editable=False)
     # Filled by a database trigger from the text, the quote and the claimant's name.
     search_vector = SearchVectorField(null=True, editable=False)
+    # A duplicate an editor merged into the claim it repeats (docs/architecture.md, "Duplicates"):
+    # kept with its history, left out of lists and counts, its page redirects to the original.
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, editable=False, related_name="merged_duplicates"
+    )
+    merged_at = models.DateTimeField(null=True, blank=True, editable=False)
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, editable=False, related_name="+"
+    )
+    merge_reason = models.TextField(blank=True, default="", db_default="", editable=False)
 
     objects = ClaimQuerySet.as_manager()
 
@@ -435,6 +476,11 @@ class Claim(models.Model):
             models.CheckConstraint(condition=~Q(text=""), name="claims_claim_text_not_empty"),
             models.CheckConstraint(
                 condition=LessThanOrEqual(Length("text"), CLAIM_TEXT_MAX), name="claims_claim_text_one_sentence"
+            ),
+            models.CheckConstraint(
+                condition=(Q(merged_into__isnull=True) & Q(merged_at__isnull=True))
+                | (Q(merged_into__isnull=False) & Q(merged_at__isnull=False) & ~Q(merged_into=F("pk"))),
+                name="claims_claim_merge_complete",
             ),
         ]
         indexes = [
@@ -477,7 +523,9 @@ class Claim(models.Model):
                 operation=pgtrigger.Insert,
                 when=pgtrigger.After,
                 referencing=pgtrigger.Referencing(new="added"),
-                func=STATUS_COUNT_APPLY.format(changes="SELECT status, 1 AS delta FROM added"),
+                func=STATUS_COUNT_APPLY.format(
+                    changes="SELECT status, 1 AS delta FROM added WHERE merged_into_id IS NULL"
+                ),
             ),
             pgtrigger.Trigger(
                 name="status_count_update",
@@ -488,10 +536,12 @@ class Claim(models.Model):
                 func=STATUS_COUNT_APPLY.format(
                     changes="""
                         SELECT a.status, 1 AS delta FROM after_rows a JOIN before_rows b USING (id)
-                        WHERE a.status <> b.status
+                        WHERE a.merged_into_id IS NULL
+                        AND (a.status <> b.status OR b.merged_into_id IS NOT NULL)
                         UNION ALL
                         SELECT b.status, -1 FROM after_rows a JOIN before_rows b USING (id)
-                        WHERE a.status <> b.status
+                        WHERE b.merged_into_id IS NULL
+                        AND (a.status <> b.status OR a.merged_into_id IS NOT NULL)
                     """
                 ),
             ),
@@ -501,7 +551,9 @@ class Claim(models.Model):
                 operation=pgtrigger.Delete,
                 when=pgtrigger.After,
                 referencing=pgtrigger.Referencing(old="removed"),
-                func=STATUS_COUNT_APPLY.format(changes="SELECT status, -1 AS delta FROM removed"),
+                func=STATUS_COUNT_APPLY.format(
+                    changes="SELECT status, -1 AS delta FROM removed WHERE merged_into_id IS NULL"
+                ),
             ),
             pgtrigger.Trigger(
                 name="status_count_truncate",
@@ -517,6 +569,10 @@ class Claim(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("claims:detail", args=[self.pk])
+
+    # What a verdict is about: once a claim has an approved review these change only through an
+    # editor, with a reason, recorded as a correction (docs/architecture.md, "Verdicts do not drift").
+    VERDICT_SUBJECT_FIELDS = ("text", "claimant", "claimed_on", "claimed_time", "origin_url", "quote")
 
     # What a person edits on /claims/<id>/edit/; compared when two edits collide.
     EDITABLE_FIELDS = (
@@ -650,6 +706,63 @@ class Evidence(models.Model):
             and outlet_affiliation is not None
             and claimant_affiliation != outlet_affiliation
         )
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+class Appearance(models.Model):
+    """Another time the same claim was made: who said it, where, when and in what words.
+
+    The desk checks a claim once; its repetitions (the ministry's claim relayed by a news agency, a
+    Telegram repost) hang off the original and count in the repeaters' track records.
+    """
+
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="appearances")
+    claimant = models.ForeignKey(Claimant, on_delete=models.PROTECT, related_name="appearances")
+    origin_url = WebURLField(blank=True, help_text="Where it was said.")
+    appeared_on = models.DateField(help_text="The day it was said.")
+    quote = models.TextField(blank=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    added_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["appeared_on", "added_at", "id"]
+        constraints = [web_url_constraint("origin_url", blank_allowed=True)]
+        indexes = [
+            models.Index(fields=["claim", "appeared_on"], name="claims_appearance_claim"),
+            models.Index(fields=["claimant", "claim"], name="claims_appearance_claimant"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.claimant} on {self.appeared_on}: claim {self.claim_id}"
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+class Correction(models.Model):
+    """A change an editor made to what a decided claim says, and why; the next weekly report lists it."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="corrections")
+    reason = models.TextField()
+    # [{"field": "Claim", "before": "…", "after": "…"}, …], as a person reads the values.
+    changes = models.JSONField(default=list)
+    status = models.CharField(max_length=20, choices=Status.choices, help_text="The verdict it corrected.")
+    made_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    made_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["made_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(reason=""), name="claims_correction_reason_not_empty"),
+            choices_constraint("status", Status),
+        ]
+        indexes = [
+            models.Index(fields=["made_at"], name="claims_correction_made_at"),
+            models.Index(fields=["claim", "made_at"], name="claims_correction_claim"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Correction of claim {self.claim_id} at {self.made_at:%Y-%m-%d %H:%M}"
 
 
 class ReviewQuerySet(models.QuerySet):

@@ -28,7 +28,7 @@ from django.utils.safestring import mark_safe
 from psycopg import postgres, pq
 
 from claims import claimreview
-from claims.models import Claim, Decision, Review, Status
+from claims.models import Appearance, Claim, Correction, Decision, Review, Status
 
 STYLESHEET = Path(settings.BASE_DIR) / "static" / "css" / "newsdesk.css"
 WEEK_PATTERN = re.compile(r"(\d{4})-W(\d{2})", re.ASCII)  # ASCII: \d would take ٢٠٢٤ too
@@ -97,6 +97,11 @@ class IsoWeek:
     @property
     def following(self) -> IsoWeek:
         return IsoWeek.containing(self.monday + dt.timedelta(days=7))
+
+
+def on_desk_at(moment: dt.datetime) -> Q:
+    """Claims on the desk at `moment`: a duplicate merged later still counts in an earlier week."""
+    return Q(merged_into__isnull=True) | Q(merged_at__gte=moment)
 
 
 def status_at(moment: dt.datetime):
@@ -314,7 +319,7 @@ class WeeklyReport:
     def status_counts(self) -> list[tuple[str, str, int]]:
         """Claims logged before the week's end, by their status at the end."""
         counts = dict(
-            Claim.objects.filter(created_at__lt=self.end)
+            Claim.objects.filter(on_desk_at(self.end), created_at__lt=self.end)
             .annotate(status_at_end=status_at(self.end))
             .values_list("status_at_end")
             .annotate(count=Count("id"))
@@ -329,7 +334,7 @@ class WeeklyReport:
             Q(decided_at__isnull=True) | Q(decided_at__gte=self.end)
         )
         open_claims = (
-            Claim.objects.filter(created_at__lt=self.end)
+            Claim.objects.filter(on_desk_at(self.end), created_at__lt=self.end)
             .annotate(status_at_end=status_at(self.end), in_review=Subquery(waiting.values("proposed_status")[:1]))
             .filter(Q(status_at_end=Status.UNVERIFIED) | Q(in_review__isnull=False))
         )
@@ -349,6 +354,34 @@ class WeeklyReport:
             for claim in oldest
         ]
         return total, rows
+
+    @cached_property
+    def wording_corrections(self) -> list[Correction]:
+        """Changes an editor made this week to what a decided claim says, with the reason."""
+        corrections = Correction.objects.filter(made_at__gte=self.start, made_at__lt=self.end)
+        return list(corrections.select_related("made_by").order_by("made_at", "id"))
+
+    @property
+    def correction_count(self) -> int:
+        return len(self.corrections) + len(self.wording_corrections)
+
+    @cached_property
+    def appearances(self) -> dict[int, list[claimreview.Appeared]]:
+        """The appearances each claim of the week had at the week's end (claimants as named then)."""
+        ids = [claim.pk for claim in self.claims if claim.decision is not None or claim.pk in self._logged_ids]
+        rows = list(
+            Appearance.objects.filter(claim_id__in=ids, added_at__lt=self.end).order_by("appeared_on", "added_at", "id")
+        )
+        claimants = claimants_at({row.claimant_id for row in rows}, self.end)
+        found: dict[int, list[claimreview.Appeared]] = {}
+        for row in rows:
+            name, _, kind = claimants[row.claimant_id]
+            found.setdefault(row.claim_id, []).append(claimreview.Appeared(row.origin_url, row.appeared_on, name, kind))
+        return found
+
+    @cached_property
+    def _logged_ids(self) -> set[int]:
+        return {claim.pk for claim in self.logged}
 
     @property
     def by_claimant(self) -> list[tuple[str, int, int]]:

@@ -16,6 +16,7 @@ urlpatterns = [
     path("claims/<int:pk>/evidence/", views.evidence_add, name="evidence_add"),
     path("claims/<int:pk>/evidence/<int:evidence_pk>/remove/", views.evidence_remove, name="evidence_remove"),
     path("claims/<int:pk>/propose/", views.claim_propose, name="propose"),
+    path("claims/<int:pk>/merge/", views.claim_merge, name="merge"),
     path("claims/<int:pk>/history/", views.audit_history, {"kind": "claim"}, name="claim_history"),
     path("claims/assign/", views.claim_assign, name="assign"),
     path("review/", views.review_queue, name="queue"),

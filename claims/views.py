@@ -7,10 +7,10 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db import DatabaseError, IntegrityError, connection, transaction
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db import DatabaseError, connection
+from django.db.models import Count, Exists, OuterRef
 from django.db.models.functions import Lower
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,7 +21,7 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import trigger_client_event
 from django_htmx.middleware import HtmxDetails
 
-from claims import audit, claimreview, imports, reports, workflow
+from claims import audit, claimreview, duplicates, imports, reports, workflow
 from claims.filters import ClaimFilter, SourceFilter
 from claims.forms import (
     AffiliationForm,
@@ -30,6 +30,7 @@ from claims.forms import (
     ClaimForm,
     DecisionForm,
     EvidenceForm,
+    MergeForm,
     NameSearchForm,
     OutletForm,
     ProposalForm,
@@ -50,7 +51,7 @@ from claims.models import (
     Tag,
 )
 from claims.paging import keyset_page
-from claims.roles import EDITOR_PERMISSION, DeskRefusal, desk_member_required, desk_members, is_editor, require
+from claims.roles import EDITOR_PERMISSION, desk_member_required, desk_members, is_editor, require
 from claims.templatetags.desk import person
 
 CLAIMS_PER_PAGE = 50
@@ -120,9 +121,9 @@ def dashboard(request: HtmxHttpRequest) -> HttpResponse:
     if _wants_fragment(request):  # the counters refresh themselves every few seconds
         return render(request, "claims/_dashboard_numbers.html", _dashboard_counters())
     user = request.user
-    my_claims = Claim.objects.filter(assignee=user).order_by("-priority", "created_at", "id")
+    my_claims = Claim.objects.on_desk().filter(assignee=user).order_by("-priority", "created_at", "id")
     never_proposed = ~Exists(Review.objects.filter(claim=OuterRef("pk")))
-    waiting = Claim.objects.filter(never_proposed, status=Status.UNVERIFIED).order_by("created_at", "id")
+    waiting = Claim.objects.on_desk().filter(never_proposed, status=Status.UNVERIFIED).order_by("created_at", "id")
     returned = (
         Review.objects.filter(proposed_by=user, decision=Decision.RETURNED)
         # Shown until the fact-checker acts: a newer proposal on the same claim.
@@ -211,7 +212,7 @@ def _wants_fragment(request: HtmxHttpRequest) -> bool:
 def claim_list(request: HtmxHttpRequest) -> HttpResponse:
     # Filter, sort and page bare rows (the indexes serve that), then annotate only the page's rows:
     # aggregating evidence before the LIMIT would count it for every matching claim.
-    filters = ClaimFilter(request.GET, queryset=Claim.objects.all())
+    filters = ClaimFilter(request.GET, queryset=Claim.objects.on_desk())
     valid = filters.is_valid()  # an unknown value is explained beside the filters, with a 400
     claims = filters.qs if valid else Claim.objects.none()
 
@@ -236,7 +237,7 @@ def claim_list(request: HtmxHttpRequest) -> HttpResponse:
     # exact for the whole desk, counted up to COUNT_CAP under other filters.
     without_status = request.GET.copy()
     without_status.pop("status", None)
-    count_filters = ClaimFilter(without_status, queryset=Claim.objects.all())
+    count_filters = ClaimFilter(without_status, queryset=Claim.objects.on_desk())
     narrowed = count_filters.is_valid() and any(
         value not in (None, "", []) for name, value in count_filters.form.cleaned_data.items() if name != "sort"
     )
@@ -291,15 +292,24 @@ def _page_number(raw: str | None) -> int:
 @require_GET
 @desk_member_required
 def claim_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    merged = _merged_into(pk)
+    if merged:  # a duplicate folded into its original: bookmarks and report links land there
+        messages.info(request, f"Claim #{pk} was merged into #{merged} as a duplicate.")
+        return redirect("claims:detail", pk=merged)
     return render(request, "claims/claim_detail.html", _claim_page(request, pk))
+
+
+def _merged_into(pk: int) -> int | None:
+    return Claim.objects.filter(pk=pk).values_list("merged_into", flat=True).first()
 
 
 @require_POST
 @desk_member_required
 def evidence_add(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    require(request.user, "claims.add_evidence", "Your role cannot add evidence.")
+    workflow.ensure_allowed(request.user, "add_evidence")
     claim = get_object_or_404(Claim.objects.select_related("claimant"), pk=pk)
     form = EvidenceForm(request.POST, claim=claim)
+    status = 422
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -314,8 +324,8 @@ def evidence_add(request: HtmxHttpRequest, pk: int) -> HttpResponse:
                 excerpt=data["excerpt"],
                 note=data["note"],
             )
-        except IntegrityError:  # someone linked the same source a moment ago
-            form.add_error("url", "This source was just linked to the claim by someone else.")
+        except workflow.Refused as refusal:
+            status = _refusal_on_form(form, refusal)
         else:
             if not request.htmx:
                 messages.success(request, "Evidence added.")
@@ -323,15 +333,29 @@ def evidence_add(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             return _evidence_changed(request, pk)
     context = {**_claim_page(request, pk, evidence_form=form), "failed": True}
     template = "claims/_claim_updates.html" if request.htmx else "claims/claim_detail.html"
-    return render(request, template, context, status=422)
+    return render(request, template, context, status=status)
+
+
+def _refusal_on_form(form, refusal: workflow.Refused) -> int:
+    """Say a workflow refusal beside the field it names (or above the form); the status to answer with."""
+    field = refusal.field if refusal.field in form.fields else None
+    form.add_error(field, str(refusal))
+    return refusal.status_code
 
 
 @require_POST
 @desk_member_required
 def evidence_remove(request: HtmxHttpRequest, pk: int, evidence_pk: int) -> HttpResponse:
-    require(request.user, "claims.delete_evidence", "Your role cannot remove evidence.")
+    workflow.ensure_allowed(request.user, "remove_evidence")
     evidence = get_object_or_404(Evidence.objects.select_related("claim"), pk=evidence_pk, claim_id=pk)
-    workflow.evidence_remove(evidence=evidence, user=request.user)
+    try:
+        workflow.evidence_remove(evidence=evidence, user=request.user)
+    except workflow.NotAllowed:
+        raise
+    except workflow.Refused as refusal:  # said in the evidence section, where the person clicked
+        context = {**_claim_page(request, pk), "evidence_error": str(refusal), "failed": True}
+        template = "claims/_claim_updates.html" if request.htmx else "claims/claim_detail.html"
+        return render(request, template, context, status=refusal.status_code)
     if not request.htmx:
         messages.success(request, "Evidence removed; the history keeps it.")
         return redirect(evidence.claim)
@@ -341,9 +365,10 @@ def evidence_remove(request: HtmxHttpRequest, pk: int, evidence_pk: int) -> Http
 @require_POST
 @desk_member_required
 def claim_propose(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    require(request.user, "claims.add_review", "Your role cannot propose a status.")
+    workflow.ensure_allowed(request.user, "propose")
     claim = get_object_or_404(Claim, pk=pk)
     form = ProposalForm(request.POST, claim=claim)
+    status = 422
     if form.is_valid():
         try:
             workflow.review_propose(
@@ -352,12 +377,14 @@ def claim_propose(request: HtmxHttpRequest, pk: int) -> HttpResponse:
                 rationale=form.cleaned_data["rationale"],
                 user=request.user,
             )
+        except workflow.NotAllowed:
+            raise
         except workflow.Refused as refusal:
-            form.add_error(None, str(refusal))
+            status = _refusal_on_form(form, refusal)
         else:
             messages.success(request, "Proposal sent to the editors' queue.")
             return redirect(claim)
-    return render(request, "claims/claim_detail.html", _claim_page(request, pk, proposal_form=form), status=422)
+    return render(request, "claims/claim_detail.html", _claim_page(request, pk, proposal_form=form), status=status)
 
 
 def _evidence_changed(request: HttpRequest, pk: int) -> HttpResponse:
@@ -365,8 +392,10 @@ def _evidence_changed(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "claims/_claim_updates.html", _claim_page(request, pk))
 
 
-def _claim_page(request: HttpRequest, pk: int, *, evidence_form=None, proposal_form=None) -> dict:
+def _claim_page(request: HttpRequest, pk: int, *, evidence_form=None, proposal_form=None, merge_form=None) -> dict:
     claim = get_object_or_404(Claim.objects.for_list().select_related("created_by").prefetch_related("tags"), pk=pk)
+    appearances = list(claim.appearances.select_related("claimant", "added_by"))
+    corrections = list(claim.corrections.select_related("made_by").order_by("-made_at", "-id"))
     evidence = list(
         Evidence.objects.filter(claim=claim)
         .select_related("source__outlet__affiliation", "added_by")
@@ -377,16 +406,19 @@ def _claim_page(request: HttpRequest, pk: int, *, evidence_form=None, proposal_f
     reviews = list(claim.reviews.select_related("proposed_by", "decided_by").order_by("-proposed_at", "-id"))
     summary = workflow.EvidenceSummary.of(claim)
     verdicts = [review for review in reviews if review.decision == Decision.APPROVED]  # newest first
+    # A correction of what the claim says modifies the published review as a new verdict does.
+    modified = max([verdicts[0].decided_at, *(correction.made_at for correction in corrections)]) if verdicts else None
     structured = verdicts and claimreview.claim_review(
         url=settings.SITE_URL + claim.get_absolute_url(),
         text=claim.text,
         status=claim.status,
         first_decided_at=timezone.localtime(verdicts[-1].decided_at),
-        decided_at=timezone.localtime(verdicts[0].decided_at),
+        decided_at=timezone.localtime(modified),
         claimant=claim.claimant.name,
         claimant_kind=claim.claimant.kind,
         claimed_on=claim.claimed_on,
         origin_url=claim.origin_url,
+        appearances=[claimreview.Appeared.of(appearance) for appearance in appearances],
     )
     return {
         "claim": claim,
@@ -403,6 +435,14 @@ def _claim_page(request: HttpRequest, pk: int, *, evidence_form=None, proposal_f
         "proposal_form": proposal_form or ProposalForm(claim=claim),
         "can_remove_evidence": request.user.has_perm("claims.delete_evidence"),
         "assignable": _assignable(request.user),
+        "appearances": appearances,
+        "corrections": corrections,
+        "has_verdict": bool(verdicts),
+        "duplicates": duplicates.likely_duplicates(claim.text, exclude=claim.pk),
+        "merged_duplicates": list(
+            claim.merged_duplicates.select_related("claimant", "merged_by").order_by("merged_at")
+        ),
+        "merge_form": merge_form or (MergeForm() if is_editor(request.user) else None),
     }
 
 
@@ -414,60 +454,135 @@ def _assignable(user) -> list:
 @require_http_methods(["GET", "POST"])
 @desk_member_required
 def claim_create(request: HtmxHttpRequest) -> HttpResponse:
-    require(request.user, "claims.add_claim", "Your role cannot log claims.")
+    workflow.ensure_allowed(request.user, "log_claim")
     form = ClaimForm(request.POST or None, user=request.user)
-    if request.method == "POST":
-        if form.is_valid():
-            claim = form.save(user=request.user)
-            messages.success(request, f"Claim #{claim.pk} logged.")
-            return redirect(claim)
+    if request.method != "POST":
+        return _claim_form(request, form)
+    if not form.is_valid():
         return _claim_form(request, form, status=422)
-    return _claim_form(request, form)
+    # The desk checks a claim once: one that reads like a claim already on the desk is not logged
+    # until the person chooses (docs/architecture.md, "Duplicates"): another appearance of that
+    # claim, or a new claim after all.
+    choice = request.POST.get("duplicate", "")
+    try:
+        if choice.isdecimal() and len(choice) < 10:
+            original = get_object_or_404(Claim, pk=int(choice))
+            return _add_appearance(request, form, original)
+        if choice != "new":
+            matches = duplicates.likely_duplicates(form.cleaned_data["text"])
+            if matches:
+                return _claim_form(request, form, duplicates=matches)
+        claim = workflow.claim_log(
+            user=request.user,
+            values=form.claim_values(),
+            claimant=form.claimant_choice(),
+            tags=form.cleaned_data["tag_names"],
+        )
+    except workflow.NotAllowed:
+        raise
+    except workflow.Refused as refusal:
+        return _claim_form(request, form, status=_refusal_on_form(form, refusal))
+    messages.success(request, f"Claim #{claim.pk} logged.")
+    return redirect(claim)
+
+
+def _add_appearance(request: HtmxHttpRequest, form: ClaimForm, original: Claim) -> HttpResponse:
+    data = form.cleaned_data
+    appearance = workflow.appearance_add(
+        claim=original,
+        user=request.user,
+        claimant=form.claimant_choice(),
+        appeared_on=data["claimed_on"],
+        origin_url=data["origin_url"],
+        quote=data["quote"],
+    )
+    messages.success(
+        request,
+        f"Added as another appearance of claim #{original.pk} ({appearance.claimant.name}); nothing new logged.",
+    )
+    return redirect(original)
 
 
 @require_http_methods(["GET", "POST"])
 @desk_member_required
 def claim_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    require(request.user, "claims.change_claim", "Your role cannot edit claims.")
+    workflow.ensure_allowed(request.user, "edit_claim")
+    merged = _merged_into(pk)
+    if merged:
+        messages.info(request, f"Claim #{pk} was merged into #{merged}; edit that one.")
+        return redirect("claims:edit", pk=merged)
+    claim = get_object_or_404(Claim.objects.select_related("claimant"), pk=pk)
+    verdict = workflow.has_verdict(claim)
+    form = ClaimForm(request.POST or None, instance=claim, user=request.user, has_verdict=verdict)
     if request.method != "POST":
-        return _claim_form(
-            request,
-            ClaimForm(instance=get_object_or_404(Claim.objects.select_related("claimant"), pk=pk), user=request.user),
+        return _claim_form(request, form)
+    if not form.is_valid():
+        return _claim_form(request, form, status=422)
+    try:
+        workflow.claim_update(
+            claim=claim,
+            user=request.user,
+            version=form.cleaned_data["version"],
+            values=form.claim_values(),
+            claimant=form.claimant_choice(),
+            tags=form.cleaned_data["tag_names"],
+            reason=form.cleaned_data.get("correction_reason", ""),
         )
-    with transaction.atomic():
-        # Optimistic locking: the row is locked, the form is bound to it as it is now, and the save
-        # goes through only if nobody saved since this person opened the form.
-        current = get_object_or_404(Claim.objects.select_for_update(), pk=pk)
-        # Who saved last is read after the lock, not joined into the locking query: a row re-read
-        # after waiting for another transaction's lock does not bring fresh joined rows with it.
-        saved_by, version = current.updated_by, current.version
-        form = ClaimForm(request.POST, instance=current, user=request.user)
-        if not form.is_valid():
-            return _claim_form(request, form, status=422)
-        seen = form.cleaned_data["version"]
-        if seen == version:
-            form.save(user=request.user)
-            messages.success(request, "Changes saved.")
-            return redirect(current)
-    # Someone else saved first: show what they changed, keep this person's input, and let the
-    # next save (made knowingly) go through against the current version.
+    except workflow.Conflict as conflict:
+        return _edit_conflict(request, pk, conflict)
+    except workflow.Refused as refusal:  # said beside the field, with its 403 or 422
+        return _claim_form(request, form, status=_refusal_on_form(form, refusal))
+    messages.success(request, "Changes saved.")
+    return redirect(claim)
+
+
+def _edit_conflict(request: HtmxHttpRequest, pk: int, conflict: workflow.Conflict) -> HttpResponse:
+    """Someone else saved first: show what they changed, keep this person's input, and let the next
+    save (made knowingly) go through against the current version."""
     now = Claim.objects.get(pk=pk)
-    changes = now.changes_since(seen)
+    changes = list(conflict.changes)
     tags_seen, tags_now = request.POST.get("tags_seen", ""), now.tag_list()
     if tags_seen != tags_now:
         changes.append(("Tags", tags_seen or "—", tags_now or "—"))
-    conflict = {"changes": changes, "by": saved_by}
     data = request.POST.copy()
-    data["version"] = version
-    form = ClaimForm(data, instance=Claim.objects.get(pk=pk), user=request.user)
+    data["version"] = conflict.version
+    form = ClaimForm(data, instance=now, user=request.user, has_verdict=workflow.has_verdict(now))
     form.is_valid()  # binds this person's input to the form again
-    return _claim_form(request, form, status=409, conflict=conflict)
+    return _claim_form(request, form, status=409, conflict={"changes": changes, "by": conflict.saved_by})
 
 
-def _claim_form(request: HttpRequest, form: ClaimForm, *, status: int = 200, conflict=None) -> HttpResponse:
+def _claim_form(
+    request: HttpRequest, form: ClaimForm, *, status: int = 200, conflict=None, duplicates=None
+) -> HttpResponse:
     claim = form.instance if form.instance.pk else None
-    context = {"form": form, "claim": claim, "conflict": conflict, "similar": []}
+    context = {"form": form, "claim": claim, "conflict": conflict, "similar": [], "duplicates": duplicates or []}
     return render(request, "claims/claim_form.html", context, status=status)
+
+
+@require_POST
+@desk_member_required
+def claim_merge(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """An editor folds this claim, a duplicate, into the original it repeats."""
+    workflow.ensure_allowed(request.user, "merge")
+    duplicate = get_object_or_404(Claim, pk=pk)
+    form = MergeForm(request.POST)
+    status = 422
+    if form.is_valid():
+        try:
+            original = workflow.claim_merge(
+                duplicate=duplicate,
+                into=form.cleaned_data["into"],
+                user=request.user,
+                reason=form.cleaned_data["reason"],
+            )
+        except workflow.NotAllowed:
+            raise
+        except workflow.Refused as refusal:
+            status = _refusal_on_form(form, refusal)
+        else:
+            messages.success(request, f"Claim #{pk} merged into #{original.pk}; its evidence moved here.")
+            return redirect(original)
+    return render(request, "claims/claim_detail.html", _claim_page(request, pk, merge_form=form), status=status)
 
 
 @require_GET
@@ -475,7 +590,7 @@ def _claim_form(request: HttpRequest, form: ClaimForm, *, status: int = 200, con
 def claim_similar(request: HtmxHttpRequest) -> HttpResponse:
     """The duplicate guard: claims worded like the text being typed."""
     text = request.GET.get("text", "")
-    similar = Claim.objects.similar_to(text, exclude=_int_or_none(request.GET.get("exclude")))
+    similar = Claim.objects.on_desk().similar_to(text, exclude=_int_or_none(request.GET.get("exclude")))
     return render(request, "claims/claim_form.html#similar", {"similar": similar, "text": text})
 
 
@@ -500,15 +615,7 @@ def claimant_suggest(request: HtmxHttpRequest) -> HttpResponse:
 @require_GET
 @desk_member_required
 def claimant_list(request: HttpRequest) -> HttpResponse:
-    claimants = (
-        Claimant.objects.select_related("affiliation")
-        .annotate(
-            claim_count=Count("claims"),
-            confirmed_count=Count("claims", filter=Q(claims__status=Status.CONFIRMED)),
-            false_count=Count("claims", filter=Q(claims__status__in=[Status.FALSE, Status.MISLEADING])),
-        )
-        .order_by("-claim_count", "name")
-    )
+    claimants = Claimant.objects.select_related("affiliation").with_track_record().order_by("-claim_count", "name")
     search = NameSearchForm({"name": request.GET.get("q", "")})
     valid = search.is_valid()
     if not valid:  # said above the list, with a 400 like the claims list's filters
@@ -531,10 +638,10 @@ def claimant_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _claimant_page(request: HttpRequest, claimant: Claimant) -> dict:
-    record = _status_counts(claimant.claims.all())
+    record = _status_counts(Claim.objects.on_record_of(claimant))
     counts = {value: count for value, _, count in record}
     decided = sum(count for value, count in counts.items() if value != Status.UNVERIFIED)
-    claims = Claim.objects.filter(claimant=claimant).order_by("-claimed_on", "-id").first_for_list(CLAIMS_PER_PAGE)
+    claims = Claim.objects.on_record_of(claimant).order_by("-claimed_on", "-id").first_for_list(CLAIMS_PER_PAGE)
     can_edit = request.user.has_perm("claims.change_affiliation")
     return {
         "claimant": claimant,
@@ -580,12 +687,14 @@ def outlet_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 @desk_member_required
 def outlet_update(request: HttpRequest, pk: int) -> HttpResponse:
-    require(request.user, "claims.change_outlet", "Only editors change an outlet's name or affiliation.")
+    workflow.ensure_allowed(request.user, "change_outlet")
     outlet = get_object_or_404(Outlet, pk=pk)
     form = OutletForm(request.POST, instance=outlet)
     if not form.is_valid():
         return render(request, "claims/outlet_list.html", _outlet_page(failed=outlet, form=form), status=422)
-    form.save()
+    outlet = workflow.outlet_update(
+        outlet=outlet, user=request.user, name=form.cleaned_data["name"], affiliation=form.cleaned_data["affiliation"]
+    )
     messages.success(request, f"{outlet.name} saved.")
     return redirect("claims:outlets")
 
@@ -594,18 +703,27 @@ def outlet_update(request: HttpRequest, pk: int) -> HttpResponse:
 @desk_member_required
 def affiliation_save(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     """Editors add an affiliation (no pk) or rename and describe one."""
-    if pk is None:
-        require(request.user, "claims.add_affiliation", "Only editors add affiliations.")
-        affiliation = None
-    else:
-        require(request.user, "claims.change_affiliation", "Only editors change affiliations.")
-        affiliation = get_object_or_404(Affiliation, pk=pk)
+    workflow.ensure_allowed(request.user, "add_affiliation" if pk is None else "change_affiliation")
+    affiliation = None if pk is None else get_object_or_404(Affiliation, pk=pk)
     form = AffiliationForm(request.POST, instance=affiliation)
-    if not form.is_valid():
-        return render(request, "claims/outlet_list.html", _outlet_page(affiliation_form=form), status=422)
-    affiliation = form.save()
-    messages.success(request, f"Affiliation “{affiliation.name}” saved.")
-    return redirect("claims:outlets")
+    if form.is_valid():
+        try:
+            affiliation = workflow.affiliation_save(
+                affiliation=affiliation,
+                user=request.user,
+                name=form.cleaned_data["name"],
+                description=form.cleaned_data["description"],
+            )
+        except workflow.NotAllowed:
+            raise
+        except workflow.Refused as refusal:  # the same name saved by another editor a moment ago
+            status = _refusal_on_form(form, refusal)
+        else:
+            messages.success(request, f"Affiliation “{affiliation.name}” saved.")
+            return redirect("claims:outlets")
+    else:
+        status = 422
+    return render(request, "claims/outlet_list.html", _outlet_page(affiliation_form=form), status=status)
 
 
 def _outlet_page(**extra) -> dict:
@@ -672,16 +790,16 @@ def review_decide(request: HtmxHttpRequest, pk: int, decision: str) -> HttpRespo
             workflow.review_return(review=review, user=request.user, note=note)
         else:
             workflow.review_withdraw(review=review, user=request.user)
-    except workflow.NotAllowed as refusal:
-        raise DeskRefusal(str(refusal)) from refusal
+    except workflow.NotAllowed:
+        raise
     except workflow.Refused as refusal:
-        return _decision_refused(request, review, str(refusal))
+        return _decision_refused(request, review, str(refusal), status=refusal.status_code)
     done = {"approve": "Approved", "return": "Returned", "withdraw": "Withdrawn"}[decision]
     if request.htmx:
         response = render(request, "claims/_queue_done.html", {"review": review, "done": done})
         return trigger_client_event(response, "queueChanged")
     messages.success(request, f"{done}: claim #{review.claim_id}.")
-    return redirect(request.POST.get("next") if _is_local(request.POST.get("next")) else "claims:queue")
+    return HttpResponseRedirect(_back(request, reverse("claims:queue")))
 
 
 def _decision_refused(request: HtmxHttpRequest, review: Review, message: str, status: int = 409) -> HttpResponse:
@@ -719,6 +837,14 @@ def _queue(user, *, mine: bool = False, only: int | None = None, page: int = 1) 
             review.proposed_status, workflow.EvidenceSummary.of(review.claim), review.rationale
         )
         review.decidable = workflow.can_decide(review, user)
+    # A likely duplicate that stands at another status than the one proposed: decided twice, differently.
+    found = duplicates.duplicates_by_claim([review.claim for review in rows])
+    for review in rows:
+        review.duplicate_flags = [
+            (other, Status(status).label)
+            for other, status in found.get(review.claim_id, [])
+            if status != review.proposed_status
+        ]
     total = Review.objects.pending().count()
     listed = reviews.count() if mine else total
     return {
@@ -731,8 +857,20 @@ def _queue(user, *, mine: bool = False, only: int | None = None, page: int = 1) 
     }
 
 
-def _is_local(url: str | None) -> bool:
-    return bool(url) and url_has_allowed_host_and_scheme(url, allowed_hosts=None)
+def _back(request: HttpRequest, default: str) -> str:
+    """Where a form asked to go afterwards (`next`): a path on this site, else `default`.
+
+    Only a path is taken, never a view name or another site: redirect() would read "abc" as a view
+    name and fail after the write was committed, and a control character cannot go in a header.
+    """
+    target = request.POST.get("next", "")
+    if (
+        target.startswith("/")
+        and target.isprintable()
+        and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=False)
+    ):
+        return target
+    return default
 
 
 # --- Assignment ---------------------------------------------------------------------------------------
@@ -742,39 +880,41 @@ def _is_local(url: str | None) -> bool:
 @desk_member_required
 def claim_assign(request: HtmxHttpRequest) -> HttpResponse:
     """Assign one claim (claim page) or several (the list's selection) to a desk member or nobody."""
-    require(request.user, "claims.change_claim", "Your role cannot assign claims.")
+    workflow.ensure_allowed(request.user, "assign")
     form = AssignForm(request.POST)
-    back = request.POST.get("next") if _is_local(request.POST.get("next")) else reverse("claims:list")
+    back = _back(request, reverse("claims:list"))
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, error)
-        return redirect(back)
+        return HttpResponseRedirect(back)
     try:
         count = workflow.claims_assign(
             claim_ids=[claim.pk for claim in form.cleaned_data["claims"]],
             assignee=form.cleaned_data["assignee"],
             user=request.user,
         )
-    except workflow.NotAllowed as refusal:
-        raise DeskRefusal(str(refusal)) from refusal
+    except workflow.NotAllowed:
+        raise
     except workflow.Refused as refusal:
         messages.error(request, str(refusal))
-        return redirect(back)
+        return HttpResponseRedirect(back)
     who = form.cleaned_data["assignee"]
     messages.success(request, f"{count} claim{'s' if count != 1 else ''} assigned to {person(who, 'nobody')}.")
-    return redirect(back)
+    return HttpResponseRedirect(back)
 
 
 @require_POST
 @desk_member_required
 def claimant_update(request: HttpRequest, pk: int) -> HttpResponse:
     """Editors correct a claimant's kind and affiliation (the affiliation decides independence)."""
-    require(request.user, "claims.change_affiliation", "Only editors change whose side a claimant is on.")
+    workflow.ensure_allowed(request.user, "change_claimant")
     claimant = get_object_or_404(Claimant, pk=pk)
     form = ClaimantForm(request.POST, instance=claimant)
     if form.is_valid():
-        form.save()
+        workflow.claimant_update(
+            claimant=claimant, user=request.user, **{name: form.cleaned_data[name] for name in ClaimantForm.Meta.fields}
+        )
         messages.success(request, f"{claimant.name} saved.")
         return redirect("claims:claimant", pk=pk)
     return render(
@@ -851,7 +991,7 @@ def _report_for(week: str) -> reports.WeeklyReport:
 @desk_member_required
 def claim_export(request: HttpRequest) -> HttpResponse:
     """The claims list under its current filters, as CSV (streamed; formula cells defused)."""
-    filters = ClaimFilter(request.GET, queryset=Claim.objects.all())
+    filters = ClaimFilter(request.GET, queryset=Claim.objects.on_desk())
     if not filters.is_valid():
         return HttpResponse(
             "Unknown filter values: " + "; ".join(filters.errors), status=400, content_type="text/plain"
@@ -873,7 +1013,7 @@ MAX_IMPORT_BYTES = 5 * 1024 * 1024
 @desk_member_required
 def claimreview_import(request: HttpRequest) -> HttpResponse:
     """Editors upload ClaimReview JSON-LD from other fact-checkers; the page lists what happened."""
-    require(request.user, "claims.change_outlet", "Only editors import other fact-checkers' reviews.")
+    workflow.ensure_allowed(request.user, "import")
     context, status = {}, 200
     if request.method == "POST":
         upload = request.FILES.get("file")

@@ -1,21 +1,45 @@
-"""The desk's rule book (DESIGN §3) and the writes that span several models, in one place:
-evidence gates; proposing, approving, returning and withdrawing a status change; assignment;
-linking and unlinking evidence. Every rule is enforced here, on the server, whatever the page shows.
+"""The one door for writes to desk rows (docs/architecture.md, "One door for writes").
+
+Forms validate input; views call a function here; the function checks the person's role, the claim's
+state and the evidence gates under row locks, writes, and records the audit trail. A step the rules do
+not allow raises a Refused with a sentence for the person and the HTTP status it answers with: 403 for
+a role (NotAllowed), 409 for a state that changed (Refused, Conflict), 422 for what the request lacks
+(Invalid: an unmet gate, a missing reason). Views put the sentence beside the field it names;
+claims.middleware answers any refusal a view does not handle, in one place.
 """
 
 from __future__ import annotations
 
+import copy
+import datetime as dt
 import logging
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.utils import timezone
 
 from claims.links import domain_of
-from claims.models import Claim, Decision, Evidence, Outlet, Review, Source, Stance, Status
-from claims.roles import is_editor
+from claims.models import (
+    Affiliation,
+    Appearance,
+    Claim,
+    Claimant,
+    ClaimantKind,
+    ClaimTag,
+    Correction,
+    Decision,
+    Evidence,
+    Outlet,
+    Review,
+    Source,
+    Stance,
+    Status,
+    Tag,
+    _shown,
+)
+from claims.roles import DeskRefusal, is_editor
 
 log = logging.getLogger("newsdesk.decisions")
 
@@ -66,11 +90,77 @@ def unmet_gate(status: str, evidence: EvidenceSummary, rationale: str) -> str:
 
 
 class Refused(Exception):
-    """A step the rules do not allow now; the message says why, for the person who tried."""
+    """A step the rules do not allow now; the message says why, for the person who tried.
+
+    `field` names the form field the sentence belongs beside (None: above the form).
+    """
+
+    status_code = 409
+
+    def __init__(self, message: str, *, field: str | None = None):
+        super().__init__(message)
+        self.field = field
 
 
-class NotAllowed(Refused):
-    """A step this person may never take (their role, or their own proposal)."""
+class NotAllowed(Refused, DeskRefusal):
+    """A step this person may never take (their role, or their own proposal): a 403 with the reason."""
+
+    status_code = 403
+
+
+class Invalid(Refused):
+    """The request lacks what the rules need (an evidence gate, a reason): a 422, nothing written."""
+
+    status_code = 422
+
+
+class Conflict(Refused):
+    """Someone else saved the claim since this person opened it: what they changed, and who."""
+
+    def __init__(self, message: str, *, changes: list[tuple[str, str, str]], saved_by, version: int):
+        super().__init__(message)
+        self.changes, self.saved_by, self.version = changes, saved_by, version
+
+
+# Who may take each step: the permission a role's group grants (claims/roles.py), and the sentence
+# for someone without it. Views ask here too, before reading a form, so a forbidden request is a 403
+# whatever it holds.
+PERMISSIONS = {
+    "log_claim": ("claims.add_claim", "Your role cannot log claims."),
+    "edit_claim": ("claims.change_claim", "Your role cannot edit claims."),
+    "assign": ("claims.change_claim", "Your role cannot assign claims."),
+    "add_evidence": ("claims.add_evidence", "Your role cannot add evidence."),
+    "remove_evidence": ("claims.delete_evidence", "Your role cannot remove evidence."),
+    "propose": ("claims.add_review", "Your role cannot propose a status."),
+    "decide": ("claims.decide_review", "Only editors approve or return proposals."),
+    "merge": ("claims.decide_review", "Only editors merge claims."),
+    "add_affiliation": ("claims.add_affiliation", "Only editors add affiliations."),
+    "change_affiliation": ("claims.change_affiliation", "Only editors change affiliations."),
+    "change_outlet": ("claims.change_outlet", "Only editors change an outlet's name or affiliation."),
+    "change_claimant": ("claims.change_affiliation", "Only editors change whose side a claimant is on."),
+    "import": ("claims.change_outlet", "Only editors import other fact-checkers' reviews."),
+}
+
+
+def ensure_allowed(user, action: str) -> None:
+    """The role check of every write; NotAllowed (a 403 with the reason) when the role lacks it."""
+    permission, message = PERMISSIONS[action]
+    if not (user.is_authenticated and user.has_perm(permission)):
+        raise NotAllowed(message)
+
+
+def _on_desk(claim: Claim) -> None:
+    if claim.merged_into_id:
+        raise Refused(f"Claim #{claim.pk} was merged into #{claim.merged_into_id}; work on that claim instead.")
+
+
+def summary_of(claim_id: int) -> EvidenceSummary:
+    return EvidenceSummary.of(Claim.objects.with_evidence_summary().get(pk=claim_id))
+
+
+def has_verdict(claim: Claim) -> bool:
+    """Whether an editor has approved a status for the claim (then what it says does not drift)."""
+    return claim.reviews.filter(decision=Decision.APPROVED).exists()
 
 
 @transaction.atomic
@@ -80,13 +170,24 @@ def review_propose(*, claim: Claim, status: str, rationale: str, user) -> Review
     The claim row is locked so two proposals for one claim cannot both be made; the database's
     one-pending-review constraint is the last line of defence.
     """
+    ensure_allowed(user, "propose")
     claim = Claim.objects.select_for_update().get(pk=claim.pk)
+    _on_desk(claim)
     pending = claim.reviews.filter(decision=Decision.PENDING).select_related("proposed_by").first()
     if pending:
         raise Refused(
             f"{person_name(pending.proposed_by)} already proposed “{pending.get_proposed_status_display()}”;"
             " an editor has to decide that first."
         )
+    if status not in Status.values:
+        raise Invalid("Choose a status from the scale.", field="status")
+    if status == claim.status:
+        raise Invalid(f"The claim is already {claim.get_status_display().lower()}.", field="status")
+    # The queue holds only proposals an editor can approve: an unmet gate is refused now, with the
+    # sentence the form shows beside the status.
+    missing = unmet_gate(status, summary_of(claim.pk), rationale)
+    if missing:
+        raise Invalid(missing, field="rationale" if not rationale.strip() else "status")
     review = Review.objects.create(
         claim=claim, previous_status=claim.status, proposed_status=status, rationale=rationale, proposed_by=user
     )
@@ -108,9 +209,8 @@ def review_approve(*, review: Review, user, note: str = "") -> Review:
     waits for the lock, then finds the review decided and is told by whom.
     """
     review, claim = _lock_pending(review, user)
-    evidence = EvidenceSummary.of(Claim.objects.with_evidence_summary().get(pk=claim.pk))
-    missing = unmet_gate(review.proposed_status, evidence, review.rationale)
-    if missing:
+    missing = unmet_gate(review.proposed_status, summary_of(claim.pk), review.rationale)
+    if missing:  # the evidence changed since the proposal was made: a state, not the request, says no
         raise Refused(f"Not approved: {missing}")
     review.evidence_snapshot = evidence_snapshot(claim)
     _decide(review, Decision.APPROVED, user, note, extra_fields=["evidence_snapshot"])
@@ -125,7 +225,7 @@ def review_return(*, review: Review, user, note: str) -> Review:
     """Send a proposal back to its author with a note saying what is needed."""
     review, claim = _lock_pending(review, user)
     if not note.strip():
-        raise Refused("Say what is missing: the fact-checker sees this note.")
+        raise Invalid("Say what is missing: the fact-checker sees this note.", field="note")
     _decide(review, Decision.RETURNED, user, note.strip())
     _touch(claim, user)
     return review
@@ -144,8 +244,7 @@ def review_withdraw(*, review: Review, user) -> Review:
 
 
 def _lock_pending(review: Review, user) -> tuple[Review, Claim]:
-    if not is_editor(user):
-        raise NotAllowed("Only editors approve or return proposals.")
+    ensure_allowed(user, "decide")
     review = Review.objects.select_for_update().get(pk=review.pk)
     _still_pending(review)
     if not can_decide(review, user):
@@ -189,7 +288,7 @@ def _log_after_commit(event: str, review: Review, user) -> None:
 def evidence_snapshot(claim: Claim) -> dict:
     """The claim's evidence as a report quotes it: the counts, and the sources with independent
     corroborations first, then other corroborations, contradictions and context."""
-    summary = EvidenceSummary.of(Claim.objects.with_evidence_summary().get(pk=claim.pk))
+    summary = summary_of(claim.pk)
     claim = Claim.objects.select_related("claimant").get(pk=claim.pk)
     items = list(Evidence.objects.filter(claim=claim).select_related("source__outlet__affiliation"))
     order = {Stance.CORROBORATES: 1, Stance.CONTRADICTS: 2, Stance.CONTEXT: 3}
@@ -224,6 +323,7 @@ def claims_assign(*, claim_ids: list[int], assignee, user) -> int:
     version moves on, so an edit form opened before the assignment sees it as a change rather than
     silently undoing it.
     """
+    ensure_allowed(user, "assign")
     claims = Claim.objects.filter(pk__in=claim_ids)
     if not is_editor(user):
         if assignee != user or len(claim_ids) != 1:
@@ -243,8 +343,15 @@ def evidence_add(*, claim: Claim, user, url: str, title: str, kind: str, **link)
     An unknown domain becomes a new outlet with an unknown affiliation, so it counts as
     independent only once an editor has said whose it is.
     """
+    ensure_allowed(user, "add_evidence")
+    claim = Claim.objects.select_for_update().get(pk=claim.pk)
+    _on_desk(claim)
     source = source_for_url(url, title=title, kind=kind, user=user)
-    evidence = Evidence.objects.create(claim=claim, source=source, added_by=user, **link)
+    try:
+        with transaction.atomic():
+            evidence = Evidence.objects.create(claim=claim, source=source, added_by=user, **link)
+    except IntegrityError as error:  # the same source linked a moment ago: one link per claim and source
+        raise Refused("This source was just linked to the claim by someone else.", field="url") from error
     _touch(claim, user)
     return evidence
 
@@ -259,7 +366,11 @@ def source_for_url(url: str, *, title: str, kind: str, user) -> Source:
             Outlet.objects.for_url(url)
             or Outlet.objects.get_or_create(domain=domain, defaults={"name": domain[:200]})[0]
         )
-        return Source.objects.create(url=url, title=title, outlet=outlet, kind=kind, added_by=user)
+        try:
+            with transaction.atomic():
+                return Source.objects.create(url=url, title=title, outlet=outlet, kind=kind, added_by=user)
+        except IntegrityError:  # someone added the same address a moment ago: use theirs
+            source = Source.objects.get(url=url)
     if title and not source.title:
         source.title = title
         source.save(update_fields=["title"])
@@ -268,10 +379,268 @@ def source_for_url(url: str, *, title: str, kind: str, user) -> Source:
 
 @transaction.atomic
 def evidence_remove(*, evidence: Evidence, user) -> None:
-    """Unlink a source from a claim; the audit history keeps the link and who removed it."""
-    claim = evidence.claim
+    """Unlink a source from a claim; the audit history keeps the link and who removed it.
+
+    A verdict stands on its evidence: a removal that would leave the claim's status below its gate
+    is refused (the status changes first, through a review).
+    """
+    ensure_allowed(user, "remove_evidence")
+    claim = Claim.objects.select_for_update().get(pk=evidence.claim_id)
     evidence.delete()
+    if claim.status != Status.UNVERIFIED:
+        missing = unmet_gate(claim.status, summary_of(claim.pk), "given")
+        if missing:
+            raise Invalid(
+                f"Not removed: the claim is {claim.get_status_display()}, and without this source it would"
+                f" not meet that status's gate: {missing} Propose a new status first."
+            )
     _touch(claim, user)
+
+
+# --- Claims, appearances, merges ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ClaimantChoice:
+    """Who made a claim, as typed: an existing claimant's name, or a new one with its kind and side."""
+
+    name: str
+    kind: str = ClaimantKind.OTHER
+    affiliation: Affiliation | None = None
+
+
+def claimant_for(choice: ClaimantChoice) -> Claimant:
+    return _get_or_create_by_name(
+        Claimant, choice.name, kind=choice.kind or ClaimantKind.OTHER, affiliation=choice.affiliation
+    )
+
+
+def _get_or_create_by_name(model, name: str, **fields):
+    """The row with this name in any letter case, created if missing. Two people creating the same
+    name at once both end up with the one row (the unique index decides, the loser reads it)."""
+    found = model.objects.filter(name__iexact=name).first()
+    if found:
+        return found
+    try:
+        with transaction.atomic():
+            return model.objects.create(name=name, **fields)
+    except IntegrityError:
+        return model.objects.get(name__iexact=name)
+
+
+@transaction.atomic
+def claim_log(*, user, values: dict, claimant: ClaimantChoice, tags: list[str]) -> Claim:
+    """Log a new claim (its claimant and tags created as needed), unverified."""
+    ensure_allowed(user, "log_claim")
+    if values.get("assignee") is not None and not is_editor(user):
+        raise NotAllowed("Only editors assign claims to others.", field="assignee")
+    now = timezone.now()
+    claim = Claim(**values, claimant=claimant_for(claimant), created_by=user, created_at=now)
+    claim.updated_by, claim.updated_at = user, now
+    claim.save()
+    _set_tags(claim, tags)
+    return claim
+
+
+@transaction.atomic
+def claim_update(
+    *, claim: Claim, user, version: int, values: dict, claimant: ClaimantChoice, tags: list[str], reason: str = ""
+) -> Claim:
+    """Save an edit made on a form opened at `version`.
+
+    Optimistic locking: the row is locked and the save goes through only if nobody saved since the
+    form was opened (else Conflict, with what they changed). On a claim with a verdict, what the
+    verdict is about changes only by an editor's hand with a reason, recorded as a correction.
+    """
+    ensure_allowed(user, "edit_claim")
+    current = Claim.objects.select_for_update().get(pk=claim.pk)
+    _on_desk(current)
+    if current.version != version:
+        # Who saved last is read after the lock, not joined into the locking query: a row re-read
+        # after waiting for another transaction's lock does not bring fresh joined rows with it.
+        raise Conflict(
+            "Someone else saved this claim while you were editing.",
+            changes=current.changes_since(version),
+            saved_by=current.updated_by,
+            version=current.version,
+        )
+    edited = copy.copy(current)
+    for name, value in values.items():
+        setattr(edited, name, value)
+    edited.claimant = claimant_for(claimant)
+    changed = Claim.edited_fields(current, edited)
+    if any(field.name == "assignee" for field in changed) and not is_editor(user):
+        raise NotAllowed("Only editors assign claims to others.", field="assignee")
+    subject = [field for field in changed if field.name in Claim.VERDICT_SUBJECT_FIELDS]
+    if subject and has_verdict(current):
+        _correct(current, edited, subject, user=user, reason=reason)
+    edited.version = current.version + 1
+    edited.updated_by, edited.updated_at = user, timezone.now()
+    edited.save()
+    _set_tags(edited, tags)
+    return edited
+
+
+def _correct(before: Claim, after: Claim, fields: list[models.Field], *, user, reason: str) -> Correction:
+    """Record a change to what a decided claim says: editors only, with the reason published."""
+    status = before.get_status_display()
+    if not is_editor(user):
+        raise NotAllowed(
+            f"This claim has a verdict ({status}): what it says, who said it, the quote, the date and the"
+            " origin change only through an editor, as a published correction. Propose a new status, or"
+            " ask an editor to correct it.",
+            field=_form_field(fields[0]),
+        )
+    if not reason.strip():
+        raise Invalid(
+            f"Say why: this claim has a verdict ({status}), so the change is published as a correction.",
+            field="correction_reason",
+        )
+    changes = [
+        {"field": str(field.verbose_name).capitalize(), "before": _shown(before, field), "after": _shown(after, field)}
+        for field in fields
+    ]
+    return Correction.objects.create(
+        claim=before, reason=reason.strip(), changes=changes, status=before.status, made_by=user
+    )
+
+
+def _form_field(field: models.Field) -> str:
+    return "claimant_name" if field.name == "claimant" else field.name
+
+
+def _set_tags(claim: Claim, names: list[str]) -> None:
+    wanted = [_get_or_create_by_name(Tag, name) for name in names]
+    # Only the links that changed are written, so the audit history shows real changes.
+    ClaimTag.objects.filter(claim=claim).exclude(tag__in=wanted).delete()
+    existing = set(ClaimTag.objects.filter(claim=claim).values_list("tag_id", flat=True))
+    ClaimTag.objects.bulk_create([ClaimTag(claim=claim, tag=tag) for tag in wanted if tag.pk not in existing])
+
+
+@transaction.atomic
+def appearance_add(
+    *, claim: Claim, user, claimant: ClaimantChoice, appeared_on: dt.date, origin_url: str = "", quote: str = ""
+) -> Appearance:
+    """Record another time a claim on the desk was made, instead of logging it again."""
+    ensure_allowed(user, "log_claim")
+    claim = Claim.objects.select_for_update().get(pk=claim.pk)
+    _on_desk(claim)
+    appearance = Appearance.objects.create(
+        claim=claim,
+        claimant=claimant_for(claimant),
+        appeared_on=appeared_on,
+        origin_url=origin_url,
+        quote=quote,
+        added_by=user,
+    )
+    _touch(claim, user)
+    return appearance
+
+
+@transaction.atomic
+def claim_merge(*, duplicate: Claim, into: int, user, reason: str) -> Claim:
+    """Fold a duplicate into the claim it repeats. Nothing is deleted: the duplicate keeps its
+    reviews and history and becomes an appearance of the original; its evidence moves over (a
+    source both already have stays where it is); its page redirects to the original."""
+    ensure_allowed(user, "merge")
+    if not reason.strip():
+        raise Invalid("Say why these are the same claim; the history keeps the reason.", field="reason")
+    if into == duplicate.pk:
+        raise Invalid("A claim cannot be merged into itself.", field="into")
+    # Both rows locked, lower id first, so two merges of the same pair cannot deadlock.
+    locked = {claim.pk: claim for claim in Claim.objects.select_for_update().filter(pk__in=[duplicate.pk, into])}
+    locked = {pk: locked[pk] for pk in sorted(locked)}
+    if into not in locked:
+        raise Invalid(f"There is no claim #{into}.", field="into")
+    duplicate, original = locked[duplicate.pk], locked[into]
+    if duplicate.merged_into_id:
+        raise Refused(f"Claim #{duplicate.pk} was already merged into #{duplicate.merged_into_id}.")
+    if original.merged_into_id:
+        raise Invalid(
+            f"Claim #{original.pk} was itself merged into #{original.merged_into_id}; merge into that one.",
+            field="into",
+        )
+    if duplicate.reviews.filter(decision=Decision.PENDING).exists():
+        raise Refused(f"A proposal on #{duplicate.pk} waits for an editor: decide it before merging.")
+    now = timezone.now()
+    on_original = Evidence.objects.filter(claim=original).values("source_id")
+    Evidence.objects.filter(claim=duplicate).exclude(source_id__in=on_original).update(claim=original)
+    # The duplicate's own appearances are copied, not moved: a past week's report of the original
+    # lists the appearances it had then.
+    repeats = [
+        Appearance(
+            claim=original,
+            claimant_id=duplicate.claimant_id,
+            origin_url=duplicate.origin_url,
+            appeared_on=duplicate.claimed_on,
+            quote=duplicate.quote,
+            added_by=user,
+            added_at=now,
+        )
+    ]
+    for earlier in duplicate.appearances.all():
+        repeats.append(
+            Appearance(
+                claim=original,
+                claimant_id=earlier.claimant_id,
+                origin_url=earlier.origin_url,
+                appeared_on=earlier.appeared_on,
+                quote=earlier.quote,
+                added_by=user,
+                added_at=now,
+            )
+        )
+    Appearance.objects.bulk_create(repeats)
+    duplicate.merged_into, duplicate.merged_at, duplicate.merged_by = original, now, user
+    duplicate.merge_reason = reason.strip()
+    duplicate.version += 1
+    duplicate.updated_by, duplicate.updated_at = user, now
+    duplicate.save(
+        update_fields=["merged_into", "merged_at", "merged_by", "merge_reason", "version", "updated_by", "updated_at"]
+    )
+    _touch(original, user)
+    return original
+
+
+# --- The desk's registers: affiliations, outlets, claimants -------------------------------------------
+
+
+@transaction.atomic
+def affiliation_save(*, affiliation: Affiliation | None, user, name: str, description: str) -> Affiliation:
+    """Add an affiliation (None) or rename and describe one; editors only."""
+    if affiliation is None:
+        ensure_allowed(user, "add_affiliation")
+        affiliation = Affiliation()
+    else:
+        ensure_allowed(user, "change_affiliation")
+    affiliation.name, affiliation.description = name, description
+    try:
+        with transaction.atomic():
+            affiliation.save()
+    except IntegrityError as error:  # another editor saved the same name a moment ago
+        raise Refused(f"An affiliation named “{name}” was just added by someone else.", field="name") from error
+    return affiliation
+
+
+@transaction.atomic
+def outlet_update(*, outlet: Outlet, user, name: str, affiliation: Affiliation | None) -> Outlet:
+    """Rename an outlet or say whose it is (which decides what counts as independent); editors only."""
+    ensure_allowed(user, "change_outlet")
+    outlet = Outlet.objects.select_for_update().get(pk=outlet.pk)
+    outlet.name, outlet.affiliation = name, affiliation
+    outlet.save(update_fields=["name", "affiliation"])
+    return outlet
+
+
+@transaction.atomic
+def claimant_update(*, claimant: Claimant, user, **values) -> Claimant:
+    """Correct a claimant's kind, affiliation, description or address; editors only."""
+    ensure_allowed(user, "change_claimant")
+    claimant = Claimant.objects.select_for_update().get(pk=claimant.pk)
+    for name, value in values.items():
+        setattr(claimant, name, value)
+    claimant.save(update_fields=list(values))
+    return claimant
 
 
 def _touch(claim: Claim, user) -> None:

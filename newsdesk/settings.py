@@ -101,6 +101,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Workflow refusals a view does not answer itself: one place gives them their status and page.
+    "claims.middleware.WorkflowRefusalMiddleware",
     # Attaches the user and URL of each request to the audit history rows it writes.
     "pghistory.middleware.HistoryMiddleware",
     "csp.middleware.CSPMiddleware",

@@ -134,7 +134,8 @@ def test_a_second_proposal_while_one_is_pending_is_refused_clearly(checker_clien
     response = checker_client.post(
         reverse("claims:propose", args=[claim.pk]), {"status": "false", "rationale": "Contradicted."}
     )
-    assert response.status_code == 422
+    assert response.status_code == 409  # the claim's state says no: an editor decides the first one
+    assert "already proposed" in response.content.decode()
     assert Review.objects.count() == 1
 
 

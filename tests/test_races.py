@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 
 from claims import workflow
-from claims.models import Claim, Decision, Review, ReviewEvent, Status
+from claims.models import Claim, Decision, Review, ReviewEvent, Stance, Status
 from tests.factories import ClaimFactory, EvidenceFactory, ReviewFactory, editor, fact_checker
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -68,6 +68,9 @@ def test_two_proposals_for_one_claim_at_once_only_one_is_made():
     olena, petro = fact_checker(username="olena"), fact_checker(username="petro")
     for _ in range(ROUNDS):
         claim = ClaimFactory()
+        # Evidence on both sides, so both proposals meet their gates and only the race decides.
+        EvidenceFactory(claim=claim, stance=Stance.CORROBORATES)
+        EvidenceFactory(claim=claim, stance=Stance.CONTRADICTS)
         outcomes = run_together(
             lambda claim=claim: workflow.review_propose(claim=claim, status="false", rationale="a", user=olena),
             lambda claim=claim: workflow.review_propose(claim=claim, status="disputed", rationale="b", user=petro),

@@ -48,7 +48,7 @@ def test_an_editor_returns_with_a_note(editor_client, proposal):
 
 def test_returning_needs_a_note(editor_client, proposal):
     response = editor_client.post(reverse("claims:return", args=[proposal.pk]), {"note": "  "})
-    assert response.status_code == 409
+    assert response.status_code == 422  # the request lacks the note
     assert "Say what is missing" in response.content.decode()
     assert Review.objects.get(pk=proposal.pk).decision == Decision.PENDING
 

@@ -19,10 +19,17 @@ document.addEventListener("keydown", (event) => {
   const row = event.target.closest ? event.target.closest("[data-review-row]") : null;
   if (!row || event.target !== row || event.altKey || event.ctrlKey || event.metaKey) return;
   if (event.key === "a") {
-    const approve = row.querySelector("[data-approve]:not([disabled])");
-    if (approve) {
+    const approve = row.querySelector("[data-approve]");
+    const note = row.querySelector("[data-key-note]");
+    if (approve && !approve.disabled) {
       event.preventDefault();
       approve.form.requestSubmit();
+    } else if (note) {
+      // A blocked proposal says why instead of doing nothing.
+      event.preventDefault();
+      note.textContent = approve
+        ? `Cannot approve: ${approve.title}`
+        : "You cannot approve this proposal: another editor decides it.";
     }
   } else if (event.key === "r") {
     const box = row.querySelector("[data-return]");

@@ -66,7 +66,8 @@ def test_propose_confirmed_meet_the_gate_approve_and_return(live_server, page, e
     )
     other = ClaimFactory(text="Seventeen drones were shot down over Belgorod", claimant=ministry)
 
-    # The fact-checker proposes "confirmed" with one independent source and sees the gate unmet.
+    # The fact-checker proposes "confirmed" with one independent source: the gate is unmet, so the
+    # proposal is refused with the sentence the form shows, and nothing reaches the queue.
     sign_in(page, live_server, "olena")
     page.goto(f"{live_server.url}{claim.get_absolute_url()}")
     proposal = page.locator("#proposal")
@@ -75,12 +76,19 @@ def test_propose_confirmed_meet_the_gate_approve_and_return(live_server, page, e
     confirmed.click()
     page.get_by_label("Rationale").fill("Reuters and AP both report the interception independently.")
     page.get_by_role("button", name="Send to an editor").click()
-    expect(proposal).to_contain_text("it waits for an editor")
-    # …then adds the second independent source the gate asks for.
+    expect(proposal.locator(".field-error")).to_have_text(
+        "Confirmed needs 2 independent corroborations (from different outlets, not repeating the claimant); there is 1."
+    )
+    assert not Review.objects.filter(claim=claim).exists()
+    # …adds the second independent source the gate asks for, and proposes again.
     page.get_by_label("Source address").fill("https://apnews.com/article/crimea-missiles")
     page.get_by_label("Corroborates").check()
     page.get_by_role("button", name="Add evidence").click()
     expect(page.locator("#claim-summary")).to_have_text("2 corroborating (2 independent) · 0 contradicting")
+    proposal.locator("label.gate", has_text="Confirmed").click()
+    expect(page.get_by_label("Rationale")).to_have_value("Reuters and AP both report the interception independently.")
+    page.get_by_role("button", name="Send to an editor").click()
+    expect(proposal).to_contain_text("it waits for an editor")
 
     # A second proposal, which the editor will return.
     page.goto(f"{live_server.url}{other.get_absolute_url()}")

@@ -335,6 +335,11 @@ def desk_actions(desk) -> dict[str, Action]:
             {"name": "Independent media", "description": "No side."},
         ),
         "import reviews": Action("editor", reverse("claims:import"), {"file": claimreview_file()}),
+        "merge a duplicate": Action(
+            "editor",
+            reverse("claims:merge", args=[desk.open_claim.pk]),
+            {"into": desk.claim.pk, "reason": "The same claim, logged twice."},
+        ),
     }
 
 
@@ -349,6 +354,7 @@ EDITOR_ONLY_ACTIONS = [
     "add an affiliation",
     "rename an affiliation",
     "import reviews",
+    "merge a duplicate",
 ]
 ACTIONS = [
     "log a claim",
