@@ -98,6 +98,14 @@ class IsoWeek:
     def following(self) -> IsoWeek:
         return IsoWeek.containing(self.monday + dt.timedelta(days=7))
 
+    @property
+    def has_previous(self) -> bool:
+        return self.previous.year >= FIRST_YEAR
+
+    @property
+    def has_following(self) -> bool:
+        return self.following.year <= LAST_YEAR
+
 
 def on_desk_at(moment: dt.datetime) -> Q:
     """Claims on the desk at `moment`: a duplicate merged later still counts in an earlier week."""
@@ -368,7 +376,7 @@ class WeeklyReport:
     @cached_property
     def appearances(self) -> dict[int, list[claimreview.Appeared]]:
         """The appearances each claim of the week had at the week's end (claimants as named then)."""
-        ids = [claim.pk for claim in self.claims if claim.decision is not None or claim.pk in self._logged_ids]
+        ids = [claim.pk for claim in self.claims]
         rows = list(
             Appearance.objects.filter(claim_id__in=ids, added_at__lt=self.end).order_by("appeared_on", "added_at", "id")
         )
@@ -378,10 +386,6 @@ class WeeklyReport:
             name, _, kind = claimants[row.claimant_id]
             found.setdefault(row.claim_id, []).append(claimreview.Appeared(row.origin_url, row.appeared_on, name, kind))
         return found
-
-    @cached_property
-    def _logged_ids(self) -> set[int]:
-        return {claim.pk for claim in self.logged}
 
     @property
     def by_claimant(self) -> list[tuple[str, int, int]]:
@@ -485,6 +489,10 @@ def as_json(report: WeeklyReport, site: str) -> dict:
                 "logged_at": claim.logged_at.astimezone(zone).isoformat(),
                 "status_at_week_end": claim.status,
                 "previous_status": claim.previous_status,
+                "appearances": [
+                    {"claimant": seen.claimant, "date": seen.on.isoformat(), "url": seen.url}
+                    for seen in report.appearances.get(claim.pk, [])
+                ],
             }
             for claim in report.claims
         ],
@@ -501,6 +509,18 @@ def as_json(report: WeeklyReport, site: str) -> dict:
                 "evidence": review.evidence_snapshot,
             }
             for review, _ in report.verdict_rows()
+        ],
+        "corrections": [
+            {
+                "claim_id": correction.claim_id,
+                "url": site + reverse("claims:detail", args=[correction.claim_id]),
+                "made_at": correction.made_at.astimezone(zone).isoformat(),
+                "made_by": _person(correction.made_by),
+                "reason": correction.reason,
+                "verdict": correction.status,
+                "changes": correction.changes,
+            }
+            for correction in report.wording_corrections
         ],
         "status_counts_at_week_end": {value: count for value, _, count in report.status_counts},
         "backlog": {"open": total, "oldest": backlog},
@@ -575,6 +595,7 @@ def page_context(report: WeeklyReport, *, limit: int | None = None, document: bo
         "logged_rows": logged[:limit],
         "logged_omitted": max(len(logged) - limit, 0) if limit else 0,
         "correction_rows": corrections[:limit],
+        "wording_correction_rows": report.wording_corrections[:limit],
         "corrections_omitted": max(len(corrections) - limit, 0) if limit else 0,
         "claimant_rows": by_claimant[:limit],
         "claimants_omitted": max(len(by_claimant) - limit, 0) if limit else 0,
@@ -683,6 +704,7 @@ def claim_reviews(report: WeeklyReport, site: str) -> list[dict]:
             claimant_kind=claim.claimant_kind,
             claimed_on=claim.claimed_on,
             origin_url=claim.origin_url,
+            appearances=report.appearances.get(claim.pk, []),
         )
         if review:
             reviews.append(review)

@@ -932,8 +932,11 @@ def report_current(request: HttpRequest) -> HttpResponse:
     picked = request.GET.get("week", "")
     try:
         week = reports.IsoWeek.parse(picked) if picked else reports.IsoWeek.containing(timezone.localdate())
-    except ValueError:
-        messages.error(request, f"“{picked[:20]}” is not a week; pick one like 2024-W20.")
+    except ValueError as error:
+        well_formed = reports.WEEK_PATTERN.fullmatch(picked)  # a real week the desk keeps no report for
+        messages.error(
+            request, str(error) if well_formed else f"“{picked[:20]}” is not a week; pick one like 2024-W20."
+        )
         week = reports.IsoWeek.containing(timezone.localdate())
     return redirect("claims:report", week=str(week))
 

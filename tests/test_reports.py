@@ -147,6 +147,7 @@ def test_json_has_the_documented_shape(settings, editor_client):
         "ends_at",
         "claims",
         "verdicts",
+        "corrections",
         "status_counts_at_week_end",
         "backlog",
         "by_claimant",
@@ -159,6 +160,7 @@ def test_json_has_the_documented_shape(settings, editor_client):
         "logged_at",
         "status_at_week_end",
         "previous_status",
+        "appearances",
     }
     verdict = data["verdicts"][0]
     assert (verdict["from"], verdict["to"], verdict["correction"]) == ("unverified", "corroborated", False)
@@ -323,3 +325,40 @@ def test_a_week_pattern_allows_nothing_around_it():
     for text in ["2024-W20\n", " 2024-W20", "2024-W20x"]:
         with pytest.raises(ValueError):
             IsoWeek.parse(text)
+
+
+def test_a_correction_and_a_merge_after_the_week_leave_it_identical_in_every_format(settings, editor_client):
+    settings.TIME_ZONE = "Europe/Kyiv"
+    original = decided_claim("Robotyne was taken by Russian forces", logged=at(15, 10), decided=at(16, 9))
+    duplicate = ClaimFactory(
+        text="Russian forces took Robotyne", claimant=original.claimant, created_at=at(17, 8), updated_at=at(17, 8)
+    )
+    EvidenceFactory(claim=duplicate, stance=Stance.CONTEXT)
+    before = render_all(editor_client)
+    assert "Russian forces took Robotyne" in before[0]
+
+    # Later (now): an editor corrects the decided claim's wording with a reason, and merges the
+    # duplicate into it (its evidence moves, it becomes an appearance of the original).
+    boss = editor(username="anna")
+    workflow.claim_update(
+        claim=original,
+        user=boss,
+        version=Claim.objects.get(pk=original.pk).version,
+        values={"text": "Russian forces entered Robotyne"},
+        claimant=workflow.ClaimantChoice(name=original.claimant.name),
+        tags=[],
+        reason="The ministry said entered, not took.",
+    )
+    workflow.claim_merge(duplicate=duplicate, into=original.pk, user=boss, reason="The same claim.")
+
+    assert render_all(editor_client) == before
+    report = json.loads(before[2])
+    assert report["corrections"] == []
+    assert [claim["appearances"] for claim in report["claims"]] == [[], []]
+    # The week they happened in lists the correction.
+    now_week = WeeklyReport(IsoWeek.containing(dt.date.today()))
+    [correction] = now_week.wording_corrections
+    assert correction.reason == "The ministry said entered, not took."
+    assert correction.changes == [
+        {"field": "Text", "before": "Robotyne was taken by Russian forces", "after": "Russian forces entered Robotyne"}
+    ]

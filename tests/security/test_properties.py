@@ -8,8 +8,10 @@ shape, keyset cursors of any text or JSON, and weeks of any spelling.
 - Any text is either refused by IsoWeek.parse with ValueError or is a week whose neighbours and
   bounds can be computed and whose name reads back as itself; the week picker and the report
   page answer anything without a server error.
+- Any text as `next` after a decision or an assignment: the write is made and the browser is sent
+  to a path on this site.
 
-Cases: one per hypothesis example (five tests).
+Cases: one per hypothesis example (six tests).
 """
 
 from __future__ import annotations
@@ -24,7 +26,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from claims.imports import import_document
+from claims.models import Status
 from claims.reports import FIRST_YEAR, LAST_YEAR, WEEK_PATTERN, IsoWeek
+from tests.factories import ClaimFactory, ReviewFactory
 from tests.security.battery import BATTERY, count_case, table_counts
 
 pytestmark = pytest.mark.django_db
@@ -237,3 +241,28 @@ def test_any_week_in_the_picker_or_the_address_is_never_a_server_error(desk, tex
     if re.fullmatch(r"\d{4}-W\d{2}", text):  # what the report URLs take, Unicode digits included
         response = browser.get(f"/reports/weekly/{text}/")
         assert response.status_code in (200, 404)
+
+
+NEXT_VALUES = st.one_of(
+    QUERY_TEXT,
+    st.sampled_from(["-1", "abc", "claims:list", "//evil.example/", "https://evil.example/", "/\r\nSet-Cookie: x=1"]),
+    st.builds(lambda path: "/" + path, st.text(max_size=40)),
+)
+
+
+@given(value=NEXT_VALUES)
+@BATTERY
+def test_any_next_after_a_decision_or_an_assignment_is_never_a_server_error(desk, value):
+    """`next` names where a form goes back to: anything else than a path here falls back to the
+    form's own page, after the write, and never ends in a server error."""
+    count_case()
+    review = ReviewFactory(claim=ClaimFactory(), proposed_by=desk.checker, proposed_status=Status.UNVERIFIABLE)
+    decided = desk.client("editor").post(reverse("claims:approve", args=[review.pk]), {"next": value})
+    assert decided.status_code == 302
+    assert decided["Location"].startswith("/") and not decided["Location"].startswith("//")
+    review.refresh_from_db()
+    assert review.decision == "approved"
+    assigned = desk.client("editor").post(
+        reverse("claims:assign"), {"claims": desk.open_claim.pk, "assignee": "", "next": value}
+    )
+    assert assigned.status_code == 302 and assigned["Location"].startswith("/")
