@@ -6,10 +6,11 @@ import threading
 
 import pytest
 from django.db import connection
+from django.urls import reverse
 
 from claims import workflow
-from claims.models import Claim, Decision, Review, ReviewEvent, Stance, Status
-from tests.factories import ClaimFactory, EvidenceFactory, ReviewFactory, editor, fact_checker
+from claims.models import Affiliation, Claim, Decision, Review, ReviewEvent, Stance, Status
+from tests.factories import AffiliationFactory, ClaimFactory, EvidenceFactory, ReviewFactory, editor, fact_checker
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -94,3 +95,36 @@ def test_two_fact_checkers_taking_one_claim_at_once_only_one_gets_it():
         assert "already taken" in str(refusal)
         claim.refresh_from_db()
         assert claim.assignee in (olena, petro) and claim.version == 2
+
+
+def test_two_editors_adding_the_same_affiliation_at_once_get_one_row_and_a_sentence():
+    anna, ben = editor(username="anna"), editor(username="ben")
+    for round_number in range(ROUNDS):
+        name = f"Moldovan government {round_number}"
+        outcomes = run_together(
+            lambda name=name: workflow.affiliation_save(
+                affiliation=None, user=anna, name=name, description="Chisinau."
+            ),
+            lambda name=name: workflow.affiliation_save(affiliation=None, user=ben, name=name, description="Chișinău."),
+        )
+        assert sum(isinstance(outcome, Affiliation) for outcome in outcomes) == 1, outcomes
+        refusal = next(outcome for outcome in outcomes if isinstance(outcome, workflow.Refused))
+        assert (str(refusal), refusal.field) == (
+            f"An affiliation named “{name}” was just added by someone else.",
+            "name",
+        )
+        assert Affiliation.objects.filter(name=name).count() == 1
+
+
+def test_the_affiliation_form_says_so_when_the_name_was_taken_after_it_was_checked(editor_client, monkeypatch):
+    """The window between the form's uniqueness check and the insert: a 409 beside the name, no row."""
+    from claims.forms import AffiliationForm
+
+    AffiliationFactory(name="Belarusian government")
+    monkeypatch.setattr(AffiliationForm, "validate_unique", lambda form: None)
+    response = editor_client.post(
+        reverse("claims:affiliation_create"), {"name": "Belarusian government", "description": "Minsk."}
+    )
+    assert response.status_code == 409
+    assert "was just added by someone else" in response.content.decode()
+    assert Affiliation.objects.filter(name="Belarusian government").count() == 1
