@@ -1,4 +1,4 @@
-"""The desk's domain model (DESIGN §2).
+"""The desk's domain model (docs/architecture.md, "The model").
 
 Hard rules live in the database as constraints, so no code path (forms, admin, bulk writes, raw
 SQL) can break them. Every table is audited by django-pghistory triggers.
@@ -319,7 +319,7 @@ class Source(models.Model):
 
 
 def independent_corroboration(evidence: str = "") -> Q:
-    """Evidence rows that count as independent corroboration of their claim (DESIGN §2).
+    """Evidence rows that count as independent corroboration of their claim (docs/architecture.md, "Independence").
 
     Corroborating, not a mere relay of the claimant, and the outlet's affiliation and the
     claimant's are both known and differ. Count it over the outlet with distinct=True so several
@@ -503,7 +503,7 @@ class Claim(models.Model):
                 operation=pgtrigger.Insert | pgtrigger.Update,
                 when=pgtrigger.Before,
                 # English stemming finds "captured" for "capture"; the `simple` configuration keeps
-                # names and Cyrillic words as typed (DESIGN §6).
+                # names and Cyrillic words as typed (docs/architecture.md, "Search").
                 func="""
                     NEW.search_vector :=
                         setweight(to_tsvector('english', coalesce(NEW.text, '')), 'A')

@@ -1,4 +1,4 @@
-"""The weekly report (DESIGN §5): what the desk established in one ISO week.
+"""The weekly report (docs/report-format.md): what the desk established in one ISO week.
 
 A past week's report must read the same whenever it is generated, because partners quote it. So
 nothing here reads a claim's current status: the status at any moment is rebuilt from the reviews

@@ -197,7 +197,7 @@ def review_propose(*, claim: Claim, status: str, rationale: str, user) -> Review
 
 
 def can_decide(review: Review, user) -> bool:
-    """Editors decide, and not on their own proposals unless the desk allows it (DESIGN §3)."""
+    """Editors decide, and not on their own proposals unless the desk allows it (docs/architecture.md, "Four eyes")."""
     return is_editor(user) and (review.proposed_by_id != user.pk or settings.ALLOW_SELF_APPROVAL)
 
 

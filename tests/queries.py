@@ -14,7 +14,7 @@ def query_count(client, url: str) -> int:
 
 
 def assert_query_count_stays_flat(client, url: str, add_rows: Callable[[], object]) -> None:
-    """The page costs the same number of queries before and after `add_rows` (DESIGN §6)."""
+    """The page costs the same number of queries before and after `add_rows` (docs/architecture.md)."""
     few = query_count(client, url)
     add_rows()
     many = query_count(client, url)
