@@ -19,8 +19,8 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from claims.links import InvalidURL, normalize_url
-from claims.models import CLAIM_TEXT_MAX, Claim, Claimant, ClaimantKind, Evidence, SourceKind, Stance
-from claims.workflow import source_for_url
+from claims.models import CLAIM_TEXT_MAX, ClaimantKind, Stance
+from claims.workflow import ClaimantChoice, OutsideReview, claimreview_record
 
 logger = logging.getLogger(__name__)
 
@@ -273,33 +273,17 @@ def _import_one(review: dict, *, user) -> str:
     claimed_on = _date(item.get("datePublished")) or _date(review.get("datePublished")) or timezone.localdate()
     origin = _web_url(_url_of(item.get("firstAppearance")) or _url_of(item.get("appearance")), "appearance")
 
-    # Already imported from this article? (Found even after the desk reworded the claim.)
-    earlier = Evidence.objects.filter(source__url=article).select_related("claim").first()
-    if earlier:
-        return f"already imported (claim #{earlier.claim_id})"
-    claimant = Claimant.objects.filter(name__iexact=claimant_name).first()
-    claimant = claimant or Claimant.objects.create(name=claimant_name, kind=_kind(item.get("author")))
-    claim = Claim.objects.filter(claimant=claimant, text=text).first()
-    created_claim = claim is None
-    if created_claim:
-        claim = Claim.objects.create(
-            text=text,
-            claimant=claimant,
-            claimed_on=claimed_on,
-            origin_url=origin or "",
-            created_by=user,
-            updated_by=user,
-        )
-    title = str(review.get("name") or review.get("headline") or "")[:500]
-    source = source_for_url(article, title=title, kind=SourceKind.ARTICLE, user=user)
-    _, linked = Evidence.objects.get_or_create(
-        claim=claim,
-        source=source,
-        defaults={"stance": _stance(review.get("reviewRating")), "excerpt": _rating_words(review), "added_by": user},
+    outside = OutsideReview(
+        text=text,
+        claimant=ClaimantChoice(name=claimant_name, kind=_kind(item.get("author"))),
+        claimed_on=claimed_on,
+        origin_url=origin or "",
+        article_url=article,
+        title=str(review.get("name") or review.get("headline") or "")[:500],
+        stance=_stance(review.get("reviewRating")),
+        excerpt=_rating_words(review),
     )
-    if created_claim:
-        return f"created claim #{claim.pk}"
-    return f"created evidence on claim #{claim.pk}" if linked else f"already imported (claim #{claim.pk})"
+    return claimreview_record(review=outside, user=user)
 
 
 def _web_url(value, field_name: str) -> str:

@@ -34,6 +34,7 @@ from claims.models import (
     Outlet,
     Review,
     Source,
+    SourceKind,
     Stance,
     Status,
     Tag,
@@ -600,6 +601,57 @@ def claim_merge(*, duplicate: Claim, into: int, user, reason: str) -> Claim:
     )
     _touch(original, user)
     return original
+
+
+@dataclass(frozen=True)
+class OutsideReview:
+    """Another fact-checker's ClaimReview, read and checked by claims/imports.py."""
+
+    text: str
+    claimant: ClaimantChoice
+    claimed_on: dt.date
+    origin_url: str
+    article_url: str
+    title: str
+    stance: str
+    excerpt: str
+
+
+@transaction.atomic
+def claimreview_record(*, review: OutsideReview, user) -> str:
+    """Bring in an outside review as evidence: the claim found (by claimant and wording) or logged
+    unverified, the other fact-checker's article linked with the stance their rating gives. The
+    desk's own status is not touched. Importing the same article again changes nothing.
+
+    `user` is None for the command line, which acts for the desk itself.
+    """
+    if user is not None:
+        ensure_allowed(user, "import")
+    # Already imported from this article? (Found even after the desk reworded the claim.)
+    earlier = Evidence.objects.filter(source__url=review.article_url).first()
+    if earlier:
+        return f"already imported (claim #{earlier.claim_id})"
+    claimant = claimant_for(review.claimant)
+    claim = Claim.objects.filter(claimant=claimant, text=review.text).order_by("pk").first()
+    if claim is not None and claim.merged_into_id:
+        claim = Claim.objects.get(pk=claim.merged_into_id)  # merged once; an original is never merged
+    created_claim = claim is None
+    if created_claim:
+        claim = Claim.objects.create(
+            text=review.text,
+            claimant=claimant,
+            claimed_on=review.claimed_on,
+            origin_url=review.origin_url,
+            created_by=user,
+            updated_by=user,
+        )
+    source = source_for_url(review.article_url, title=review.title, kind=SourceKind.ARTICLE, user=user)
+    _, linked = Evidence.objects.get_or_create(
+        claim=claim, source=source, defaults={"stance": review.stance, "excerpt": review.excerpt, "added_by": user}
+    )
+    if created_claim:
+        return f"created claim #{claim.pk}"
+    return f"created evidence on claim #{claim.pk}" if linked else f"already imported (claim #{claim.pk})"
 
 
 # --- The desk's registers: affiliations, outlets, claimants -------------------------------------------
