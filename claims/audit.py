@@ -20,6 +20,7 @@ from django.core.paginator import Page, Paginator
 from django.db import models
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.text import capfirst
 from pghistory.models import Events
 
 PER_PAGE = 100
@@ -105,7 +106,7 @@ def _entry(event, names) -> AuditEntry:
 
 def _change(model, column: str, before, after, names) -> Change:
     field = _fields_by_column(model).get(column)
-    label = str(field.verbose_name).capitalize() if field else column
+    label = capfirst(field.verbose_name) if field else column
     return Change(label, _shown(field, before, names), _shown(field, after, names))
 
 

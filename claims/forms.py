@@ -109,7 +109,13 @@ class ClaimForm(forms.ModelForm):
             "claimed_time": forms.TimeInput({"type": "time"}, format="%H:%M"),
             "event_on": forms.DateInput({"type": "date"}, format="%Y-%m-%d"),
         }
-        labels = {"text": "Claim", "claimed_on": "Claimed on", "claimed_time": "at", "event_on": "Event date"}
+        labels = {
+            "text": "Claim",
+            "claimed_on": "Claimed on",
+            "claimed_time": "at",
+            "event_on": "Event date",
+            "origin_url": "Origin (where it was said)",
+        }
 
     def __init__(self, *args, user, has_verdict: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -120,9 +126,11 @@ class ClaimForm(forms.ModelForm):
             # What a verdict is about changes only through an editor (claims/workflow.py): shown, not
             # editable; the workflow refuses a changed value from a hand-made request all the same.
             del self.fields["correction_reason"]
-            for name in ("claimant_name", *Claim.VERDICT_SUBJECT_FIELDS):
-                if name in self.fields:
-                    self.fields[name].widget.attrs.update({"readonly": True, "aria-readonly": "true"})
+            for name in self.locked_fields():
+                self.fields[name].widget.attrs.update({"readonly": True, "aria-readonly": "true"})
+            self.fields["claimant_name"].help_text = ""
+            for name in ("hx-get", "hx-trigger", "hx-target", "hx-sync", "list"):
+                self.fields["claimant_name"].widget.attrs.pop(name, None)
             self.locked_subject = True
         if not is_editor(user):
             # Assignment is an editor's call (a fact-checker takes a claim from its page instead).
@@ -191,6 +199,10 @@ class ClaimForm(forms.ModelForm):
         return cleaned
 
     locked_subject = False
+
+    def locked_fields(self) -> list[str]:
+        """The form fields holding what a verdict is about."""
+        return [name for name in ("claimant_name", *Claim.VERDICT_SUBJECT_FIELDS) if name in self.fields]
 
     def existing_claimant(self) -> Claimant | None:
         return Claimant.objects.filter(name__iexact=self.cleaned_data["claimant_name"]).first()

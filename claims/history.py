@@ -7,6 +7,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
+from django.utils.text import capfirst
 
 from claims.models import Claim, Review
 
@@ -21,11 +22,36 @@ class TimelineEntry:
     who: object = field(default=None)
 
 
-def claim_timeline(claim: Claim, reviews: list[Review]) -> list[TimelineEntry]:
-    """Everything that happened to the claim, newest first."""
+def claim_timeline(
+    claim: Claim, reviews: list[Review], *, appearances=(), corrections=(), merged=()
+) -> list[TimelineEntry]:
+    """Everything that happened to the claim, newest first. Appearances, corrections and merged
+    duplicates are the lists the claim page has already read."""
     entries = [TimelineEntry(review.proposed_at, "review", review.proposed_by_id, review=review) for review in reviews]
     entries += _edits(claim)
     entries += _evidence_changes(claim)
+    entries += [
+        TimelineEntry(
+            seen.added_at,
+            "appearance",
+            seen.added_by_id,
+            f"Appearance added: {seen.claimant.name}, {seen.appeared_on:%d %b %Y}".replace(" 0", " ", 1),
+        )
+        for seen in appearances
+    ]
+    entries += [
+        TimelineEntry(correction.made_at, "corrected", correction.made_by_id, f"Corrected: {correction.reason}")
+        for correction in corrections
+    ]
+    entries += [
+        TimelineEntry(
+            other.merged_at,
+            "merged",
+            other.merged_by_id,
+            f"Merged in #{other.pk} ({other.claimant.name}) as a duplicate: {other.merge_reason}",
+        )
+        for other in merged
+    ]
     people = get_user_model().objects.in_bulk({entry.who_id for entry in entries if entry.who_id})
     for entry in entries:
         entry.who = people.get(entry.who_id)
@@ -38,7 +64,7 @@ def _edits(claim: Claim) -> list[TimelineEntry]:
         if previous is None:
             entries.append(TimelineEntry(event.created_at, "logged", event.created_by_id, "Logged"))
         else:
-            changed = [str(field.verbose_name).capitalize() for field in Claim.edited_fields(previous, event)]
+            changed = [capfirst(field.verbose_name) for field in Claim.edited_fields(previous, event)]
             # Updates that only record activity (evidence added, a proposal) are shown as such.
             if changed:
                 entries.append(TimelineEntry(event.pgh_created_at, "edited", event.updated_by_id, ", ".join(changed)))

@@ -21,6 +21,7 @@ from django.db.models.functions import Length, Lower
 from django.db.models.lookups import LessThanOrEqual
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import capfirst
 
 from claims.links import ALLOWED_SCHEMES, MAX_URL_LENGTH, InvalidURL, domain_of, normalize_url, parent_domains
 
@@ -389,10 +390,28 @@ class ClaimQuerySet(models.QuerySet):
         """Claims the desk works on: everything but duplicates merged into another claim."""
         return self.filter(merged_into__isnull=True)
 
-    def on_record_of(self, claimant: Claimant) -> ClaimQuerySet:
-        """A claimant's track record: the claims they made and those they repeated (appearances)."""
+    def repeated_by(self, claimant: Claimant) -> ClaimQuerySet:
+        """Claims on the desk that `claimant` repeated (appearances) but did not make."""
         repeated = Appearance.objects.filter(claimant=claimant).values("claim_id")
-        return self.on_desk().filter(Q(claimant=claimant) | Q(pk__in=repeated))
+        return self.on_desk().filter(pk__in=repeated).exclude(claimant=claimant)
+
+    def track_record(self, claimant: Claimant) -> dict[str, int]:
+        """How many of the claims a claimant made or repeated stand at each status: two grouped
+        counts, the claims made read from the (claimant, status) index alone."""
+        made = self.on_desk().filter(claimant=claimant).order_by().values_list("status").annotate(n=Count("*"))
+        repeated = self.repeated_by(claimant).order_by().values_list("status").annotate(n=Count("*"))
+        counts: dict[str, int] = {}
+        for status, count in [*made, *repeated]:
+            counts[status] = counts.get(status, 0) + count
+        return counts
+
+    def newest_on_record_of(self, claimant: Claimant, limit: int) -> list[int]:
+        """Ids of the `limit` claims a claimant made or repeated, latest claimed first: the first
+        rows of each kind from its own index, merged."""
+        order = ("-claimed_on", "-id")
+        made = self.on_desk().filter(claimant=claimant).order_by(*order).values_list("claimed_on", "pk")[:limit]
+        repeated = self.repeated_by(claimant).order_by(*order).values_list("claimed_on", "pk")[:limit]
+        return [pk for _, pk in sorted([*made, *repeated], reverse=True)[:limit]]
 
     def for_list(self) -> ClaimQuerySet:
         return self.select_related("claimant__affiliation", "assignee").with_evidence_summary().with_review_state()
@@ -434,7 +453,7 @@ class Claim(models.Model):
     )
     event_on = models.DateField(null=True, blank=True, help_text="When the event it describes happened.")
     event_place = models.CharField(max_length=200, blank=True)
-    origin_url = WebURLField(blank=True, help_text="Where the claim was made.")
+    origin_url = WebURLField("origin URL", blank=True, help_text="Where the claim was made.")
     quote = models.TextField(blank=True, help_text="The claimant's words, verbatim.")
     tags = models.ManyToManyField(Tag, blank=True, related_name="claims", through="ClaimTag")
     priority = models.PositiveSmallIntegerField(choices=Priority.choices, default=Priority.NORMAL)
@@ -492,8 +511,12 @@ class Claim(models.Model):
             # "Assigned to me" on the dashboard, most urgent and then oldest first.
             models.Index(fields=["assignee", "-priority", "created_at", "id"], name="claims_claim_assignee_queue"),
             models.Index(fields=["claimant", "-claimed_on"], name="claims_claim_claimant"),
-            # A claimant's track record counts statuses from the index alone.
-            models.Index(fields=["claimant", "status"], name="claims_claim_claimant_status"),
+            # A claimant's track record counts statuses from the index alone (merged duplicates left out).
+            models.Index(
+                fields=["claimant", "status"],
+                condition=Q(merged_into__isnull=True),
+                name="claims_claim_claimant_status",
+            ),
             models.Index(fields=["claimed_on"], name="claims_claim_claimed_on"),
             GinIndex(fields=["search_vector"], name="claims_claim_search"),
         ]
@@ -600,7 +623,7 @@ class Claim(models.Model):
         if then is None:
             return []
         return [
-            (str(field.verbose_name).capitalize(), _shown(then, field), _shown(self, field))
+            (capfirst(field.verbose_name), _shown(then, field), _shown(self, field))
             for field in self.edited_fields(then, self)
         ]
 
@@ -718,7 +741,7 @@ class Appearance(models.Model):
 
     claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="appearances")
     claimant = models.ForeignKey(Claimant, on_delete=models.PROTECT, related_name="appearances")
-    origin_url = WebURLField(blank=True, help_text="Where it was said.")
+    origin_url = WebURLField("origin URL", blank=True, help_text="Where it was said.")
     appeared_on = models.DateField(help_text="The day it was said.")
     quote = models.TextField(blank=True)
     added_by = models.ForeignKey(

@@ -89,16 +89,12 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok", "database": "ok"})
 
 
-def _status_counts(claims=None) -> list[tuple[str, str, int]]:
-    """(status, label, count) for every status on the scale, in scale order, in one query.
+def _status_counts(counts: dict[str, int] | None = None) -> list[tuple[str, str, int]]:
+    """(status, label, count) for every status on the scale, in scale order.
 
-    All claims: read from StatusCount, which triggers keep exact. A subset (one claimant's): counted.
+    By default the whole desk's, read from StatusCount, which triggers keep exact.
     """
-    if claims is None:
-        counts = StatusCount.by_status()
-    else:
-        # COUNT(*), not COUNT(id): the (claimant, status) index then answers without reading the table.
-        counts = dict(claims.order_by().values_list("status").annotate(n=Count("*")))
+    counts = StatusCount.by_status() if counts is None else counts
     return [(value, label, counts.get(value, 0)) for value, label in Status.choices]
 
 
@@ -396,6 +392,7 @@ def _claim_page(request: HttpRequest, pk: int, *, evidence_form=None, proposal_f
     claim = get_object_or_404(Claim.objects.for_list().select_related("created_by").prefetch_related("tags"), pk=pk)
     appearances = list(claim.appearances.select_related("claimant", "added_by"))
     corrections = list(claim.corrections.select_related("made_by").order_by("-made_at", "-id"))
+    merged_duplicates = list(claim.merged_duplicates.select_related("claimant", "merged_by").order_by("merged_at"))
     evidence = list(
         Evidence.objects.filter(claim=claim)
         .select_related("source__outlet__affiliation", "added_by")
@@ -425,7 +422,9 @@ def _claim_page(request: HttpRequest, pk: int, *, evidence_form=None, proposal_f
         "claimreview_script": claimreview.as_script(structured) if structured else "",
         "evidence_groups": [(stance, [item for item in evidence if item.stance == stance]) for stance in Stance],
         "pending_review": next((review for review in reviews if review.decision == Decision.PENDING), None),
-        "timeline": claim_timeline(claim, reviews),
+        "timeline": claim_timeline(
+            claim, reviews, appearances=appearances, corrections=corrections, merged=merged_duplicates
+        ),
         "gates": [
             (value, label, workflow.unmet_gate(value, summary, "given"))
             for value, label in Status.choices
@@ -439,9 +438,7 @@ def _claim_page(request: HttpRequest, pk: int, *, evidence_form=None, proposal_f
         "corrections": corrections,
         "has_verdict": bool(verdicts),
         "duplicates": duplicates.likely_duplicates(claim.text, exclude=claim.pk),
-        "merged_duplicates": list(
-            claim.merged_duplicates.select_related("claimant", "merged_by").order_by("merged_at")
-        ),
+        "merged_duplicates": merged_duplicates,
         "merge_form": merge_form or (MergeForm() if is_editor(request.user) else None),
     }
 
@@ -531,8 +528,15 @@ def claim_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     except workflow.Conflict as conflict:
         return _edit_conflict(request, pk, conflict)
     except workflow.Refused as refusal:  # said beside the field, with its 403 or 422
+        if form.locked_subject:  # read-only fields show what is stored, not the refused wording
+            data = request.POST.copy()
+            for name in form.locked_fields():
+                data[name] = form[name].initial if form[name].initial is not None else ""
+            form = ClaimForm(data, instance=claim, user=request.user, has_verdict=verdict)
+            form.is_valid()
         return _claim_form(request, form, status=_refusal_on_form(form, refusal))
-    messages.success(request, "Changes saved.")
+    corrected = verdict and any(name in form.changed_data for name in form.locked_fields())
+    messages.success(request, "Correction recorded; the weekly report lists it." if corrected else "Changes saved.")
     return redirect(claim)
 
 
@@ -580,7 +584,12 @@ def claim_merge(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         except workflow.Refused as refusal:
             status = _refusal_on_form(form, refusal)
         else:
-            messages.success(request, f"Claim #{pk} merged into #{original.pk}; its evidence moved here.")
+            moved = original.moved_evidence
+            messages.success(
+                request,
+                f"Claim #{pk} merged into #{original.pk} as another appearance;"
+                f" {moved} source{'s' if moved != 1 else ''} moved here.",
+            )
             return redirect(original)
     return render(request, "claims/claim_detail.html", _claim_page(request, pk, merge_form=form), status=status)
 
@@ -590,7 +599,9 @@ def claim_merge(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 def claim_similar(request: HtmxHttpRequest) -> HttpResponse:
     """The duplicate guard: claims worded like the text being typed."""
     text = request.GET.get("text", "")
-    similar = Claim.objects.on_desk().similar_to(text, exclude=_int_or_none(request.GET.get("exclude")))
+    similar = list(Claim.objects.on_desk().similar_to(text, exclude=_int_or_none(request.GET.get("exclude"))))
+    for other in similar:  # logging one of these asks first (add as an appearance, or log new)
+        other.likely_duplicate = duplicates.is_likely_duplicate(text, other.text)
     return render(request, "claims/claim_form.html#similar", {"similar": similar, "text": text})
 
 
@@ -638,10 +649,10 @@ def claimant_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _claimant_page(request: HttpRequest, claimant: Claimant) -> dict:
-    record = _status_counts(Claim.objects.on_record_of(claimant))
+    record = _status_counts(Claim.objects.track_record(claimant))
     counts = {value: count for value, _, count in record}
     decided = sum(count for value, count in counts.items() if value != Status.UNVERIFIED)
-    claims = Claim.objects.on_record_of(claimant).order_by("-claimed_on", "-id").first_for_list(CLAIMS_PER_PAGE)
+    claims = Claim.objects.listed(Claim.objects.newest_on_record_of(claimant, CLAIMS_PER_PAGE))
     can_edit = request.user.has_perm("claims.change_affiliation")
     return {
         "claimant": claimant,

@@ -19,6 +19,7 @@ from django.conf import settings
 from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.text import capfirst
 
 from claims.links import domain_of
 from claims.models import (
@@ -498,7 +499,7 @@ def _correct(before: Claim, after: Claim, fields: list[models.Field], *, user, r
             field="correction_reason",
         )
     changes = [
-        {"field": str(field.verbose_name).capitalize(), "before": _shown(before, field), "after": _shown(after, field)}
+        {"field": capfirst(field.verbose_name), "before": _shown(before, field), "after": _shown(after, field)}
         for field in fields
     ]
     return Correction.objects.create(
@@ -563,9 +564,16 @@ def claim_merge(*, duplicate: Claim, into: int, user, reason: str) -> Claim:
         )
     if duplicate.reviews.filter(decision=Decision.PENDING).exists():
         raise Refused(f"A proposal on #{duplicate.pk} waits for an editor: decide it before merging.")
+    # A verdict never disappears into a claim without one: the decided claim is the original.
+    if has_verdict(duplicate) and not has_verdict(original):
+        raise Invalid(
+            f"Claim #{duplicate.pk} has a verdict ({duplicate.get_status_display()}) and #{original.pk} has none:"
+            f" merge #{original.pk} into #{duplicate.pk} instead.",
+            field="into",
+        )
     now = timezone.now()
     on_original = Evidence.objects.filter(claim=original).values("source_id")
-    Evidence.objects.filter(claim=duplicate).exclude(source_id__in=on_original).update(claim=original)
+    moved = Evidence.objects.filter(claim=duplicate).exclude(source_id__in=on_original).update(claim=original)
     # The duplicate's own appearances are copied, not moved: a past week's report of the original
     # lists the appearances it had then.
     repeats = [
@@ -600,6 +608,7 @@ def claim_merge(*, duplicate: Claim, into: int, user, reason: str) -> Claim:
         update_fields=["merged_into", "merged_at", "merged_by", "merge_reason", "version", "updated_by", "updated_at"]
     )
     _touch(original, user)
+    original.moved_evidence = moved  # for the message: how many sources came over
     return original
 
 

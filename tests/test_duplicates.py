@@ -259,3 +259,42 @@ def test_the_claim_page_lists_likely_duplicates_with_a_different_status(editor_c
     page = editor_client.get(duplicate.get_absolute_url()).content.decode()
     assert f"#{original.pk}" in page and "Different status" in page
     assert "Merge into the original" in page
+
+
+def test_the_guard_marks_a_likely_duplicate_while_typing(checker_client, original):
+    ClaimFactory(text="Russian forces shelled a village near Robotyne.")
+    page = checker_client.get(
+        reverse("claims:similar"), {"text": "Russian forces have recaptured Robotyne village in Zaporizhzhia"}
+    ).content.decode()
+    assert page.count("Likely the same claim") == 1
+    assert f"#{original.pk}" in page
+
+
+def test_a_verdict_is_never_merged_away_into_a_claim_without_one(editor_client, original):
+    newer = ClaimFactory(text="Russian forces have recaptured Robotyne village in Zaporizhzhia")
+    response = merge(editor_client, original, newer.pk)
+    assert response.status_code == 422
+    assert (
+        f"Claim #{original.pk} has a verdict (Corroborated) and #{newer.pk} has none: merge #{newer.pk} into"
+        f" #{original.pk} instead." in response.content.decode()
+    )
+    original.refresh_from_db()
+    assert original.merged_into is None
+    assert merge(editor_client, newer, original.pk).status_code == 302
+
+
+def test_appearances_and_merges_are_in_the_claims_history(editor_client, original, duplicate):
+    workflow.appearance_add(
+        claim=original,
+        user=fact_checker(username="petro"),
+        claimant=workflow.ClaimantChoice(name="TASS"),
+        appeared_on=dt.date(2024, 5, 16),
+    )
+    merge(editor_client, duplicate, original.pk, reason="Logged twice from the same briefing.")
+    history = editor_client.get(original.get_absolute_url()).context["timeline"]
+    summaries = [entry.summary for entry in history]
+    assert "Appearance added: TASS, 16 May 2024" in summaries
+    assert (
+        f"Merged in #{duplicate.pk} (Russian Ministry of Defence) as a duplicate: Logged twice from the same briefing."
+        in summaries
+    )

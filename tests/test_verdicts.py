@@ -88,6 +88,12 @@ def test_a_fact_checker_cannot_reword_a_decided_claim(checker_client, decided, f
     assert not Correction.objects.exists()
 
 
+def test_after_a_refused_rewording_the_read_only_fields_show_what_is_stored(checker_client, decided):
+    page = edit(checker_client, decided, text="Ukrainian forces held Robotyne.").content.decode()
+    assert "Ukrainian forces held Robotyne." not in page
+    assert decided.text in page
+
+
 def test_a_fact_checker_sees_why_the_wording_of_a_decided_claim_is_read_only(checker_client, decided):
     page = checker_client.get(reverse("claims:edit", args=[decided.pk])).content.decode()
     assert "This claim has a verdict." in page and "propose a new status" in page
@@ -130,7 +136,12 @@ def test_an_editor_corrects_a_decided_claim_only_with_a_reason(editor_client, an
     ]
     # In the audit history, on the claim page and in its ClaimReview (modified today).
     assert CorrectionEvent.objects.filter(pgh_obj_id=correction.pk, pgh_label="insert").exists()
-    page = editor_client.get(decided.get_absolute_url()).content.decode()
+    landed = editor_client.get(decided.get_absolute_url())
+    page = landed.content.decode()
+    assert "Correction recorded; the weekly report lists it." in page
+    assert "Corrected: The ministry said entered, not recaptured." in [
+        entry.summary for entry in landed.context["timeline"]
+    ]
     assert "The ministry said entered, not recaptured." in page
     structured = json.loads(page.split('<script type="application/ld+json">')[1].split("</script>")[0])
     assert structured["claimReviewed"] == "Russian forces entered Robotyne."
