@@ -64,7 +64,7 @@ def test_logging_a_claim_already_on_the_desk_adds_an_appearance_instead(live_ser
     page.get_by_label("Claim", exact=True).fill("Russian forces have recaptured Robotyne in Zaporizhzhia region")
     page.get_by_label("Claimant").fill("TASS")
     page.get_by_label("Claimed on").fill("2024-05-16")
-    page.get_by_label("Origin url").fill("https://tass.com/defense/1789")
+    page.get_by_label("Origin (where it was said)").fill("https://tass.com/defense/1789")
     page.get_by_label("Quote").fill("Units of the Dnepr group liberated Rabotino.")
     page.get_by_role("button", name="Log claim").click()
 
@@ -144,7 +144,9 @@ def test_an_editor_merges_a_duplicate_into_the_original(live_server, page):
     expect(page.locator("#evidence")).to_contain_text("Kyiv Independent on the fighting near Robotyne")
     expect(page.locator("#claim-summary")).to_have_text("2 corroborating (2 independent) · 0 contradicting")
     expect(page.locator("#appearances li", has_text="Rybar")).to_contain_text("16 May 2024")
-    expect(page.locator("#duplicates")).to_contain_text(f"#{duplicate.pk} (Rybar), by Daniel Weber on")
+    expect(page.locator("#duplicates")).to_contain_text(
+        f"#{duplicate.pk} “{duplicate.text}” (Rybar), by Daniel Weber on"
+    )
     expect(page.locator("#duplicates")).to_contain_text("Rybar repeats the ministry's claim a day later.")
 
     # The duplicate's old address (a bookmark, a link in last week's report) lands on the original.
