@@ -576,29 +576,20 @@ def claim_merge(*, duplicate: Claim, into: int, user, reason: str) -> Claim:
     moved = Evidence.objects.filter(claim=duplicate).exclude(source_id__in=on_original).update(claim=original)
     # The duplicate's own appearances are copied, not moved: a past week's report of the original
     # lists the appearances it had then.
+    said = [(duplicate.claimant_id, duplicate.origin_url, duplicate.claimed_on, duplicate.quote)]
+    said += duplicate.appearances.values_list("claimant_id", "origin_url", "appeared_on", "quote")
     repeats = [
         Appearance(
             claim=original,
-            claimant_id=duplicate.claimant_id,
-            origin_url=duplicate.origin_url,
-            appeared_on=duplicate.claimed_on,
-            quote=duplicate.quote,
+            claimant_id=claimant_id,
+            origin_url=origin_url,
+            appeared_on=appeared_on,
+            quote=quote,
             added_by=user,
             added_at=now,
         )
+        for claimant_id, origin_url, appeared_on, quote in said
     ]
-    for earlier in duplicate.appearances.all():
-        repeats.append(
-            Appearance(
-                claim=original,
-                claimant_id=earlier.claimant_id,
-                origin_url=earlier.origin_url,
-                appeared_on=earlier.appeared_on,
-                quote=earlier.quote,
-                added_by=user,
-                added_at=now,
-            )
-        )
     Appearance.objects.bulk_create(repeats)
     duplicate.merged_into, duplicate.merged_at, duplicate.merged_by = original, now, user
     duplicate.merge_reason = reason.strip()
