@@ -8,70 +8,17 @@ Robotyne" and "Russian forces have recaptured the village of Robotyne" are one c
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
-from django.db import connection
+from django.db.models import Q
 
-from claims.models import Claim
+from claims.models import Claim, LikelyDuplicate
+from claims.wording import claim_words
 
 # Shared words over the larger set of words: at or above this, two claims read as one.
 LIKENESS = 0.7
 MIN_SHARED_WORDS = 3
 CANDIDATES = 5
-# Words that carry no claim of their own.
-FILLER = frozenset(
-    [
-        "the",
-        "and",
-        "for",
-        "has",
-        "have",
-        "had",
-        "was",
-        "were",
-        "are",
-        "that",
-        "this",
-        "with",
-        "from",
-        "its",
-        "his",
-        "her",
-        "their",
-        "been",
-        "not",
-        "will",
-        "said",
-        "says",
-        "per",
-        "than",
-        "into",
-        "over",
-        "about",
-        "after",
-        "before",
-        "also",
-        "they",
-        "them",
-        "there",
-        "who",
-        "which",
-        "while",
-    ]
-)
-# Words of three or more letters, and numbers of any length.
-WORD = re.compile(r"\d+|[^\W\d_]{3,}")
-
-
-def claim_words(text: str) -> set[str]:
-    """The words that carry a claim, lower-cased, a plural's "s" dropped."""
-    words = set()
-    for word in WORD.findall(text.lower()):
-        if word in FILLER:
-            continue
-        words.add(word[:-1] if len(word) > 4 and word.endswith("s") else word)
-    return words
 
 
 def is_likely_duplicate(text: str, other: str) -> bool:
@@ -88,35 +35,33 @@ def likely_duplicates(text: str, *, exclude: int | None = None) -> list[Claim]:
     return [claim for claim in candidates if is_likely_duplicate(text, claim.text)]
 
 
-# For each claim of a page, the best-ranked claims that share its words: one statement whatever the
-# number of rows. The claim's own words (three letters or more) make an OR query, as similar_to does.
-CANDIDATES_SQL = """
-SELECT claim.id, candidate.id, candidate.text, candidate.status
-FROM claims_claim AS claim
-CROSS JOIN LATERAL (
-    SELECT (SELECT string_agg(quote_literal(lexeme), ' | ') FROM unnest(to_tsvector('simple', claim.text))
-            WHERE length(lexeme) >= 3)::tsquery AS words
-) AS query
-CROSS JOIN LATERAL (
-    SELECT other.id, other.text, other.status FROM claims_claim AS other
-    WHERE other.search_vector @@ query.words AND other.id <> claim.id AND other.merged_into_id IS NULL
-    ORDER BY ts_rank_cd(other.search_vector, query.words, 32) DESC, other.id
-    LIMIT %(candidates)s
-) AS candidate
-WHERE claim.id = ANY(%(ids)s) AND query.words IS NOT NULL
-"""
+def record_for(claim: Claim, found: list[Claim] | None = None) -> list[Claim]:
+    """Store the claim's likely duplicates (both ways), replacing what was stored for it before.
+
+    Called by the workflow when a claim is logged or reworded; `found` passes on a search already
+    made in the same request. A search over a large desk takes a while, so it is done once per
+    write rather than on every view of the claim page or the queue.
+    """
+    found = likely_duplicates(claim.text, exclude=claim.pk) if found is None else found
+    LikelyDuplicate.objects.filter(Q(claim=claim) | Q(other=claim)).delete()
+    links = [LikelyDuplicate(claim=claim, other=other) for other in found if other.pk != claim.pk]
+    links += [LikelyDuplicate(claim=other, other=claim) for other in found if other.pk != claim.pk]
+    LikelyDuplicate.objects.bulk_create(links, ignore_conflicts=True)
+    return found
+
+
+def stored_for(claim: Claim) -> list[Claim]:
+    """The claim's stored likely duplicates still on the desk, newest first."""
+    linked = LikelyDuplicate.objects.filter(claim=claim).values("other_id")
+    return list(Claim.objects.on_desk().filter(pk__in=linked).select_related("claimant").order_by("-id"))
 
 
 def duplicates_by_claim(claims: Iterable[Claim]) -> dict[int, list[tuple[int, str]]]:
-    """{claim id: [(duplicate id, its status), …]} for claims already in memory, in one query."""
-    texts = {claim.pk: claim.text for claim in claims}
-    if not texts:
-        return {}
-    with connection.cursor() as cursor:
-        cursor.execute(CANDIDATES_SQL, {"ids": list(texts), "candidates": CANDIDATES})
-        rows = cursor.fetchall()
+    """{claim id: [(duplicate id, its status now), …]} for the claims of a page, in one query."""
+    links = LikelyDuplicate.objects.filter(
+        claim_id__in=[claim.pk for claim in claims], other__merged_into__isnull=True
+    ).order_by("claim_id", "-other_id")
     found: dict[int, list[tuple[int, str]]] = {}
-    for claim_id, other_id, other_text, other_status in rows:
-        if is_likely_duplicate(texts[claim_id], other_text):
-            found.setdefault(claim_id, []).append((other_id, other_status))
+    for claim_id, other_id, status in links.values_list("claim_id", "other_id", "other__status"):
+        found.setdefault(claim_id, []).append((other_id, status))
     return found

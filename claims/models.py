@@ -6,8 +6,6 @@ SQL) can break them. Every table is audited by django-pghistory triggers.
 
 from __future__ import annotations
 
-import re
-
 import pghistory
 import pgtrigger
 from django.conf import settings
@@ -24,6 +22,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 
 from claims.links import ALLOWED_SCHEMES, MAX_URL_LENGTH, InvalidURL, domain_of, normalize_url, parent_domains
+from claims.wording import claim_words
 
 # Database-side form of "http or https only": the same rule as claims.links, kept in SQL so that
 # bulk writes and the admin cannot store a javascript: or data: address.
@@ -31,6 +30,7 @@ WEB_URL_REGEX = r"^https?://[^\s/?#]+"
 # The duplicate guard looks at the first words of the text and shows claims above this rank.
 SIMILAR_WORDS = 24
 SIMILARITY_FLOOR = 0.05
+SIMILAR_CANDIDATES = 1000
 # A claim is one checkable sentence; longer text belongs in the quote.
 CLAIM_TEXT_MAX = 1000
 CANONICAL_URL_REGEX = r"^https?://[a-z0-9.-]+(:[0-9]+)?/[^\s]*$"
@@ -370,18 +370,21 @@ class ClaimQuerySet(models.QuerySet):
     def similar_to(self, text: str, *, exclude: int | None = None, limit: int = 5) -> ClaimQuerySet:
         """Claims that share the most words with `text`, best first: the duplicate guard.
 
-        Any shared word matches (an OR query of the text's words), and ranking by cover density
-        puts claims that share many words, close together, on top.
+        Any shared word that carries the claim matches (an OR query), and ranking by cover density
+        puts claims that share many words, close together, on top. Only the newest SIMILAR_CANDIDATES
+        matches are ranked: a common word matches a hundred thousand claims at scale, and ranking
+        them all took seconds; a claim is mostly logged again while it is news.
         """
-        words = list(dict.fromkeys(word.lower() for word in re.findall(r"\w{3,}", text)))[:SIMILAR_WORDS]
+        words = sorted(claim_words(text))[:SIMILAR_WORDS]
         if len(words) < 2:
             return self.none()
-        raw = " | ".join(f"'{word}'" for word in words)
+        raw = " | ".join(f"'{word}'" for word in words)  # letters and digits only: nothing to escape
         query = SearchQuery(raw, search_type="raw", config="english") | SearchQuery(
             raw, search_type="raw", config="simple"
         )
+        newest = self.filter(search_vector=query).exclude(pk=exclude).order_by("-id").values("pk")
         rank = SearchRank(F("search_vector"), query, cover_density=True, normalization=Value(32))
-        similar = self.filter(search_vector=query).exclude(pk=exclude).annotate(similarity=rank)
+        similar = self.filter(pk__in=newest[:SIMILAR_CANDIDATES]).annotate(similarity=rank)
         return (
             similar.filter(similarity__gte=SIMILARITY_FLOOR).select_related("claimant").order_by("-similarity")[:limit]
         )
@@ -649,6 +652,28 @@ def _shown(row, field) -> str:
         return str(dict(field.flatchoices).get(getattr(row, field.attname), ""))
     value = getattr(row, field.name) if field.is_relation else getattr(row, field.attname)
     return "—" if value in (None, "") else str(value)
+
+
+class LikelyDuplicate(models.Model):
+    """Claim `claim` reads like claim `other` (claims/duplicates.py), found when either was logged or
+    reworded; stored both ways. The claim page and the review queue read these rows instead of
+    searching a million claims on every view.
+
+    Derived data, recomputed from the claims' wording, so it has no audit history (like StatusCount).
+    """
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="duplicate_links")
+    other = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="+")
+    found_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["claim", "other"], name="claims_likelyduplicate_once"),
+            models.CheckConstraint(condition=~Q(claim=F("other")), name="claims_likelyduplicate_not_itself"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.claim_id} ~ {self.other_id}"
 
 
 class StatusCount(models.Model):

@@ -437,7 +437,7 @@ def _claim_page(request: HttpRequest, pk: int, *, evidence_form=None, proposal_f
         "appearances": appearances,
         "corrections": corrections,
         "has_verdict": bool(verdicts),
-        "duplicates": duplicates.likely_duplicates(claim.text, exclude=claim.pk),
+        "duplicates": duplicates.stored_for(claim),
         "merged_duplicates": merged_duplicates,
         "merge_form": merge_form or (MergeForm() if is_editor(request.user) else None),
     }
@@ -465,15 +465,15 @@ def claim_create(request: HtmxHttpRequest) -> HttpResponse:
         if choice.isdecimal() and len(choice) < 10:
             original = get_object_or_404(Claim, pk=int(choice))
             return _add_appearance(request, form, original)
-        if choice != "new":
-            matches = duplicates.likely_duplicates(form.cleaned_data["text"])
-            if matches:
-                return _claim_form(request, form, duplicates=matches)
+        matches = duplicates.likely_duplicates(form.cleaned_data["text"])
+        if matches and choice != "new":
+            return _claim_form(request, form, duplicates=matches)
         claim = workflow.claim_log(
             user=request.user,
             values=form.claim_values(),
             claimant=form.claimant_choice(),
             tags=form.cleaned_data["tag_names"],
+            likely_duplicates=matches,
         )
     except workflow.NotAllowed:
         raise
@@ -849,7 +849,7 @@ def _queue(user, *, mine: bool = False, only: int | None = None, page: int = 1) 
         )
         review.decidable = workflow.can_decide(review, user)
     # A likely duplicate that stands at another status than the one proposed: decided twice, differently.
-    found = duplicates.duplicates_by_claim([review.claim for review in rows])
+    found = duplicates.duplicates_by_claim(review.claim for review in rows)
     for review in rows:
         review.duplicate_flags = [
             (other, Status(status).label)

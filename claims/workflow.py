@@ -21,6 +21,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.text import capfirst
 
+from claims import duplicates
 from claims.links import domain_of
 from claims.models import (
     Affiliation,
@@ -431,8 +432,11 @@ def _get_or_create_by_name(model, name: str, **fields):
 
 
 @transaction.atomic
-def claim_log(*, user, values: dict, claimant: ClaimantChoice, tags: list[str]) -> Claim:
-    """Log a new claim (its claimant and tags created as needed), unverified."""
+def claim_log(
+    *, user, values: dict, claimant: ClaimantChoice, tags: list[str], likely_duplicates: list[Claim] | None = None
+) -> Claim:
+    """Log a new claim (its claimant and tags created as needed), unverified, and remember which
+    claims it reads like (`likely_duplicates`, when the caller has searched already)."""
     ensure_allowed(user, "log_claim")
     if values.get("assignee") is not None and not is_editor(user):
         raise NotAllowed("Only editors assign claims to others.", field="assignee")
@@ -441,6 +445,7 @@ def claim_log(*, user, values: dict, claimant: ClaimantChoice, tags: list[str]) 
     claim.updated_by, claim.updated_at = user, now
     claim.save()
     _set_tags(claim, tags)
+    duplicates.record_for(claim, likely_duplicates)
     return claim
 
 
@@ -480,6 +485,8 @@ def claim_update(
     edited.updated_by, edited.updated_at = user, timezone.now()
     edited.save()
     _set_tags(edited, tags)
+    if edited.text != current.text:
+        duplicates.record_for(edited)
     return edited
 
 
@@ -645,6 +652,7 @@ def claimreview_record(*, review: OutsideReview, user) -> str:
             created_by=user,
             updated_by=user,
         )
+        duplicates.record_for(claim)
     source = source_for_url(review.article_url, title=review.title, kind=SourceKind.ARTICLE, user=user)
     _, linked = Evidence.objects.get_or_create(
         claim=claim, source=source, defaults={"stance": review.stance, "excerpt": review.excerpt, "added_by": user}

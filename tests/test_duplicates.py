@@ -6,14 +6,15 @@ differently."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 
 import pytest
 from django.urls import reverse
 
-from claims import workflow
+from claims import duplicates, workflow
 from claims.duplicates import is_likely_duplicate
-from claims.models import Appearance, Claim, Claimant, Evidence, Review, Stance, Status, StatusCount
+from claims.models import Appearance, Claim, Claimant, Evidence, LikelyDuplicate, Review, Stance, Status, StatusCount
 from tests.factories import (
     AffiliationFactory,
     ClaimantFactory,
@@ -142,6 +143,7 @@ def duplicate(db, original):
     )
     EvidenceFactory(claim=claim, stance=Stance.CONTEXT)
     EvidenceFactory(claim=claim, source=Evidence.objects.get(claim=original).source)  # both have this one
+    duplicates.record_for(claim)  # as the workflow does when a claim is logged
     return claim
 
 
@@ -298,3 +300,32 @@ def test_appearances_and_merges_are_in_the_claims_history(editor_client, origina
         f"Merged in #{duplicate.pk} (Russian Ministry of Defence) as a duplicate: Logged twice from the same briefing."
         in summaries
     )
+
+
+def test_logging_and_rewording_note_likely_duplicates_both_ways(checker_client, original):
+    log(checker_client, claimant_name="TASS", duplicate="new")
+    copy = Claim.objects.exclude(pk=original.pk).get()
+    links = set(LikelyDuplicate.objects.values_list("claim_id", "other_id"))
+    assert links == {(copy.pk, original.pk), (original.pk, copy.pk)}
+    # Reworded into another claim, it no longer reads like the original.
+    workflow.claim_update(
+        claim=copy,
+        user=fact_checker(username="petro"),
+        version=copy.version,
+        values={"text": "Ukraine will receive $2 billion in new military financing."},
+        claimant=workflow.ClaimantChoice(name="TASS"),
+        tags=[],
+    )
+    assert not LikelyDuplicate.objects.exists()
+
+
+def test_find_duplicates_notes_them_for_claims_logged_before(original):
+    from django.core.management import call_command
+
+    copy = ClaimFactory(text="Russian forces have recaptured Robotyne village in Zaporizhzhia")
+    ClaimFactory(text="Ukraine will receive $2 billion in new military financing.")
+    call_command("find_duplicates", stdout=io.StringIO())
+    assert set(LikelyDuplicate.objects.values_list("claim_id", "other_id")) == {
+        (copy.pk, original.pk),
+        (original.pk, copy.pk),
+    }

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from playwright.sync_api import expect
 
+from claims import duplicates
 from claims.models import Appearance, Claim, Correction, Decision, Evidence, Review
 from tests.factories import (
     AffiliationFactory,
@@ -122,6 +123,7 @@ def test_an_editor_merges_a_duplicate_into_the_original(live_server, page):
             outlet=OutletFactory(domain="kyivindependent.com", name="Kyiv Independent", affiliation=independent),
         ),
     )
+    duplicates.record_for(duplicate)  # as the workflow notes it when a claim is logged
     sign_in(page, live_server, "daniel")
     page.goto(f"{live_server.url}{duplicate.get_absolute_url()}")
 
@@ -238,6 +240,7 @@ def test_pressing_a_on_a_blocked_queue_card_says_why(live_server, page):
     )
     # The same claim, logged twice and already decided otherwise.
     twin = decided("Ukrainian drones struck an oil refinery in Novoshakhtinsk overnight", status="false")
+    duplicates.record_for(twin)
     sign_in(page, live_server, "daniel")
     page.goto(f"{live_server.url}/review/")
 

@@ -18,6 +18,7 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from claims import duplicates
 from claims.models import (
     Affiliation,
     Claim,
@@ -586,6 +587,9 @@ class Command(BaseCommand):
                 for name, kind, affiliation, description in CLAIMANTS
             }
             created = sum(self._claim(spec, users, outlets, claimants) for spec in CLAIMS)
+            # Which demo claims read like each other, as the workflow notes it when a claim is logged.
+            for claim in Claim.objects.on_desk():
+                duplicates.record_for(claim)
 
         self.stdout.write(f"Demo desk ready: {created} claims added, {len(CLAIMS) - created} already there.")
         self.stdout.write("Sign in at http://127.0.0.1:8000/accounts/login/ with:")
