@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
 
-from claims.models import Claim, Decision, Evidence, Review, Source, Status, StatusCount, Tag
+from claims.models import Claim, Decision, Evidence, LikelyDuplicate, Review, Source, Status, StatusCount, Tag
 from tests.factories import (
     AffiliationFactory,
     ClaimantFactory,
@@ -30,11 +30,12 @@ from tests.test_import import review as claimreview_item
 
 pytestmark = pytest.mark.django_db
 
-# StatusCount is derived from the claims by triggers and rebuilt from them; it has no history of its own.
+# StatusCount and LikelyDuplicate are derived from the claims and rebuilt from them; they have no
+# history of their own.
 TRACKED = [
     model
     for model in apps.get_app_config("claims").get_models()
-    if not model.__name__.endswith("Event") and model is not StatusCount
+    if not model.__name__.endswith("Event") and model not in (StatusCount, LikelyDuplicate)
 ]
 
 
