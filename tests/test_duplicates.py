@@ -124,7 +124,7 @@ def test_an_appearance_counts_in_the_repeaters_track_record(checker_client, orig
     )
     page = checker_client.get(reverse("claims:claimant", args=[tass.pk])).content.decode()
     assert "1 claim made or repeated, 1 assessed." in page
-    assert ORIGINAL in page
+    assert ORIGINAL in page and "Repeated by TASS" in page
     listing = checker_client.get(reverse("claims:claimants"))
     row = next(claimant for claimant in listing.context["page"].object_list if claimant.pk == tass.pk)
     assert (row.claim_count, row.repeated_count) == (0, 1)
