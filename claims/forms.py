@@ -164,6 +164,11 @@ class ClaimForm(forms.ModelForm):
     def clean_origin_url(self) -> str:
         return _web_address(self.cleaned_data["origin_url"])
 
+    def clean_claimed_time(self):
+        # The desk keeps the time a claim was made to the minute, as the form shows it.
+        time = self.cleaned_data["claimed_time"]
+        return time.replace(second=0, microsecond=0) if time else time
+
     def clean_quote(self) -> str:
         # Browsers send a textarea's line breaks as CRLF: the same quote must read as unchanged.
         return self.cleaned_data["quote"].replace("\r\n", "\n")
@@ -332,7 +337,7 @@ class AffiliationForm(forms.ModelForm):
 
 class AssignForm(forms.Form):
     claims = forms.ModelMultipleChoiceField(
-        queryset=Claim.objects.all(), error_messages={"required": "Select at least one claim to assign."}
+        queryset=Claim.objects.on_desk(), error_messages={"required": "Select at least one claim to assign."}
     )
     assignee = forms.ModelChoiceField(queryset=desk_members(), to_field_name="username", required=False)
 

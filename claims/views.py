@@ -68,6 +68,9 @@ COUNT_CAP = 1_000
 # claims, and ranking them all would cost every search. The page says so when it happens, and
 # sorting by newest pages through every match.
 SEARCH_CANDIDATES = 200
+# A path to return to is a page of the desk: longer ones are not followed (a Location header of tens
+# of kilobytes is refused by proxies after the write was made).
+MAX_NEXT_LENGTH = 1000
 DASHBOARD_ROWS = 8
 ACTIVITY_ROWS = 15
 
@@ -461,11 +464,15 @@ def claim_create(request: HtmxHttpRequest) -> HttpResponse:
     # until the person chooses (docs/architecture.md, "Duplicates"): another appearance of that
     # claim, or a new claim after all.
     choice = request.POST.get("duplicate", "")
+    matches = duplicates.likely_duplicates(form.cleaned_data["text"])
     try:
-        if choice.isdecimal() and len(choice) < 10:
-            original = get_object_or_404(Claim, pk=int(choice))
+        if choice.isascii() and choice.isdigit():
+            # Only a claim the desk offered: an appearance changes a published review's appearances.
+            original = next((match for match in matches if str(match.pk) == choice.lstrip("0")), None)
+            if original is None:
+                form.add_error(None, f"Claim #{choice[:12]} does not read like this one; choose from the claims below.")
+                return _claim_form(request, form, status=409, duplicates=matches)
             return _add_appearance(request, form, original)
-        matches = duplicates.likely_duplicates(form.cleaned_data["text"])
         if matches and choice != "new":
             return _claim_form(request, form, duplicates=matches)
         claim = workflow.claim_log(
@@ -876,7 +883,8 @@ def _back(request: HttpRequest, default: str) -> str:
     """
     target = request.POST.get("next", "")
     if (
-        target.startswith("/")
+        len(target) <= MAX_NEXT_LENGTH
+        and target.startswith("/")
         and target.isprintable()
         and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=False)
     ):

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 
 from claims import duplicates
-from claims.links import domain_of
+from claims.links import InvalidURL, domain_of, normalize_url
 from claims.models import (
     Affiliation,
     Appearance,
@@ -327,7 +327,7 @@ def claims_assign(*, claim_ids: list[int], assignee, user) -> int:
     silently undoing it.
     """
     ensure_allowed(user, "assign")
-    claims = Claim.objects.filter(pk__in=claim_ids)
+    claims = Claim.objects.on_desk().filter(pk__in=claim_ids)  # a merged duplicate takes no more work
     if not is_editor(user):
         if assignee != user or len(claim_ids) != 1:
             raise NotAllowed("Only editors assign claims to others.")
@@ -389,6 +389,7 @@ def evidence_remove(*, evidence: Evidence, user) -> None:
     """
     ensure_allowed(user, "remove_evidence")
     claim = Claim.objects.select_for_update().get(pk=evidence.claim_id)
+    _on_desk(claim)
     evidence.delete()
     if claim.status != Status.UNVERIFIED:
         missing = unmet_gate(claim.status, summary_of(claim.pk), "given")
@@ -473,8 +474,12 @@ def claim_update(
         )
     edited = copy.copy(current)
     for name, value in values.items():
-        setattr(edited, name, value)
-    edited.claimant = claimant_for(claimant)
+        # A value that only differs from the stored one in its spelling (spacing, line breaks, a
+        # tracking parameter, seconds the form does not show) is the stored value: saving a form
+        # unchanged must not count as rewording a decided claim.
+        setattr(edited, name, getattr(current, name) if _same_value(name, getattr(current, name), value) else value)
+    same_claimant = _words(claimant.name).lower() == _words(current.claimant.name).lower()
+    edited.claimant = current.claimant if same_claimant else claimant_for(claimant)
     changed = Claim.edited_fields(current, edited)
     if any(field.name == "assignee" for field in changed) and not is_editor(user):
         raise NotAllowed("Only editors assign claims to others.", field="assignee")
@@ -488,6 +493,28 @@ def claim_update(
     if edited.text != current.text:
         duplicates.record_for(edited)
     return edited
+
+
+def _words(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _same_value(name: str, stored, entered) -> bool:
+    """Whether an entered value says what the stored one says, as the claim form would write it."""
+    if stored == entered:
+        return True
+    if name == "text":
+        return _words(stored) == _words(entered)
+    if name == "quote":
+        return stored.replace("\r\n", "\n").strip() == entered.replace("\r\n", "\n").strip()
+    if name == "origin_url" and stored and entered:
+        try:
+            return normalize_url(stored) == normalize_url(entered)
+        except InvalidURL:
+            return False
+    if name == "claimed_time" and stored and entered:
+        return stored.replace(second=0, microsecond=0) == entered.replace(second=0, microsecond=0)
+    return False
 
 
 def _correct(before: Claim, after: Claim, fields: list[models.Field], *, user, reason: str) -> Correction:
@@ -598,6 +625,9 @@ def claim_merge(*, duplicate: Claim, into: int, user, reason: str) -> Claim:
         for claimant_id, origin_url, appeared_on, quote in said
     ]
     Appearance.objects.bulk_create(repeats)
+    # An original is never itself merged: duplicates folded into this one now point at the new original,
+    # so every old address redirects in one step.
+    Claim.objects.filter(merged_into=duplicate).update(merged_into=original)
     duplicate.merged_into, duplicate.merged_at, duplicate.merged_by = original, now, user
     duplicate.merge_reason = reason.strip()
     duplicate.version += 1

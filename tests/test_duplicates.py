@@ -130,10 +130,18 @@ def test_an_appearance_counts_in_the_repeaters_track_record(checker_client, orig
     assert (row.claim_count, row.repeated_count) == (0, 1)
 
 
-def test_an_appearance_of_a_claim_id_that_does_not_exist_is_a_404(checker_client, original):
-    response = log(checker_client, claimant_name="TASS", duplicate="999999")
-    assert response.status_code == 404
-    assert not Appearance.objects.exists() and Claim.objects.count() == 1
+@pytest.mark.parametrize("choice", ["999999", "OTHER", "٣", "00", "1.0"])
+def test_an_appearance_goes_only_under_a_claim_the_desk_offered(checker_client, original, choice):
+    """A decided claim's published appearances change only by a choice the guard offered."""
+    unrelated = ClaimFactory(text="Ukraine will receive $2 billion in new military financing.")
+    choice = str(unrelated.pk) if choice == "OTHER" else choice
+    response = log(checker_client, claimant_name="Some blogger", duplicate=choice)
+    assert response.status_code in (200, 409)
+    page = response.content.decode()
+    assert "This claim may already be on the desk" in page
+    if response.status_code == 409:
+        assert "does not read like this one" in page
+    assert not Appearance.objects.exists() and Claim.objects.count() == 2
 
 
 @pytest.fixture
@@ -329,3 +337,27 @@ def test_find_duplicates_notes_them_for_claims_logged_before(original):
         (copy.pk, original.pk),
         (original.pk, copy.pk),
     }
+
+
+def test_merging_a_claim_that_has_duplicates_points_them_at_the_new_original(editor_client, original, duplicate):
+    third = ClaimFactory(text="Russian troops recaptured Robotyne village in Zaporizhzhia", claimant=original.claimant)
+    assert merge(editor_client, third, duplicate.pk).status_code == 302
+    workflow.review_approve(
+        review=ReviewFactory(claim=duplicate, proposed_by=fact_checker(username="p"), proposed_status="unverifiable"),
+        user=editor(username="anna"),
+    )
+    assert merge(editor_client, duplicate, original.pk).status_code == 302
+    third.refresh_from_db()
+    assert third.merged_into == original  # one step from every old address
+    assert editor_client.get(third.get_absolute_url())["Location"] == original.get_absolute_url()
+
+
+def test_a_merged_duplicate_is_not_assigned_and_keeps_its_evidence(editor_client, checker, original, duplicate):
+    workflow.claim_merge(duplicate=duplicate, into=original.pk, user=editor(username="anna"), reason="Same.")
+    kept = Evidence.objects.get(claim=duplicate)  # the source both had stays on the duplicate
+    editor_client.post(reverse("claims:assign"), {"claims": duplicate.pk, "assignee": checker.username})
+    duplicate.refresh_from_db()
+    assert duplicate.assignee is None
+    with pytest.raises(workflow.Refused, match="was merged into"):
+        workflow.evidence_remove(evidence=kept, user=checker)
+    assert Evidence.objects.filter(pk=kept.pk).exists()

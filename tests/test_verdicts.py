@@ -274,3 +274,35 @@ def test_a_next_path_here_is_followed(editor_client):
     target = review.claim.get_absolute_url()
     response = editor_client.post(reverse("claims:approve", args=[review.pk]), {"next": target})
     assert (response.status_code, response["Location"]) == (302, target)
+
+
+def test_saving_a_decided_claim_unchanged_is_not_a_rewording(checker_client, decided):
+    """Spellings the form writes differently (spacing, CRLF, a tracking parameter, seconds the form
+    does not show) are the stored value, not a change that needs an editor."""
+    Claim.objects.filter(pk=decided.pk).update(
+        text="Russian  forces recaptured Robotyne. ",
+        quote="We took it.\nAll of it.",
+        origin_url="https://mil.ru/news/1?utm_source=tg",
+        claimed_time=dt.time(10, 30, 15, 123456),
+    )
+    decided.refresh_from_db()
+    response = edit(
+        checker_client,
+        decided,
+        text="Russian forces recaptured Robotyne.",
+        quote="We took it.\r\nAll of it.",
+        origin_url="https://mil.ru/news/1",
+        claimed_time="10:30",
+        claimant_name=decided.claimant.name.upper(),
+        priority="3",
+    )
+    assert response.status_code == 302
+    after = Claim.objects.get(pk=decided.pk)
+    assert (after.priority, after.text, after.claimant_id) == (3, decided.text, decided.claimant_id)
+    assert not Correction.objects.exists()
+
+
+def test_a_claimed_time_is_kept_to_the_minute(checker_client):
+    claim = ClaimFactory()
+    edit(checker_client, claim, claimed_time="10:30:15.123456")
+    assert Claim.objects.get(pk=claim.pk).claimed_time == dt.time(10, 30)
