@@ -395,6 +395,7 @@ def _claim_page(request: HttpRequest, pk: int, *, evidence_form=None, proposal_f
     claim = get_object_or_404(Claim.objects.for_list().select_related("created_by").prefetch_related("tags"), pk=pk)
     appearances = list(claim.appearances.select_related("claimant", "added_by"))
     corrections = list(claim.corrections.select_related("made_by").order_by("-made_at", "-id"))
+    likely = duplicates.stored_for(claim)
     merged_duplicates = list(claim.merged_duplicates.select_related("claimant", "merged_by").order_by("merged_at"))
     evidence = list(
         Evidence.objects.filter(claim=claim)
@@ -440,9 +441,11 @@ def _claim_page(request: HttpRequest, pk: int, *, evidence_form=None, proposal_f
         "appearances": appearances,
         "corrections": corrections,
         "has_verdict": bool(verdicts),
-        "duplicates": duplicates.stored_for(claim),
+        "duplicates": likely,
         "merged_duplicates": merged_duplicates,
-        "merge_form": merge_form or (MergeForm() if is_editor(request.user) else None),
+        # The likeliest duplicate is offered as the original: the editor checks it rather than types it.
+        "merge_form": merge_form
+        or (MergeForm(initial={"into": likely[0].pk} if likely else None) if is_editor(request.user) else None),
     }
 
 

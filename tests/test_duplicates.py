@@ -269,6 +269,7 @@ def test_the_claim_page_lists_likely_duplicates_with_a_different_status(editor_c
     page = editor_client.get(duplicate.get_absolute_url()).content.decode()
     assert f"#{original.pk}" in page and "Different status" in page
     assert "Merge into the original" in page
+    assert f'name="into" value="{original.pk}"' in page  # the likeliest original, filled in
 
 
 def test_the_guard_marks_a_likely_duplicate_while_typing(checker_client, original):
