@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django_htmx.http import reswap, retarget
 
-from claims.workflow import NotAllowed, Refused
+from claims.workflow import Refused
 
 
 class WorkflowRefusalMiddleware:
@@ -18,7 +18,7 @@ class WorkflowRefusalMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        if not isinstance(exception, Refused) or isinstance(exception, NotAllowed):
+        if not isinstance(exception, Refused):
             return None  # NotAllowed is a PermissionDenied: Django's 403 page shows its sentence
         context = {"refusal": str(exception), "status_code": exception.status_code}
         if getattr(request, "htmx", False):

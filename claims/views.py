@@ -335,7 +335,7 @@ def evidence_add(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     return render(request, template, context, status=status)
 
 
-def _refusal_on_form(form, refusal: workflow.Refused) -> int:
+def _refusal_on_form(form, refusal: workflow.Refusal) -> int:
     """Say a workflow refusal beside the field it names (or above the form); the status to answer with."""
     field = refusal.field if refusal.field in form.fields else None
     form.add_error(field, str(refusal))
@@ -349,8 +349,6 @@ def evidence_remove(request: HtmxHttpRequest, pk: int, evidence_pk: int) -> Http
     evidence = get_object_or_404(Evidence.objects.select_related("claim"), pk=evidence_pk, claim_id=pk)
     try:
         workflow.evidence_remove(evidence=evidence, user=request.user)
-    except workflow.NotAllowed:
-        raise
     except workflow.Refused as refusal:  # said in the evidence section, where the person clicked
         context = {**_claim_page(request, pk), "evidence_error": str(refusal), "failed": True}
         template = "claims/_claim_updates.html" if request.htmx else "claims/claim_detail.html"
@@ -376,8 +374,6 @@ def claim_propose(request: HtmxHttpRequest, pk: int) -> HttpResponse:
                 rationale=form.cleaned_data["rationale"],
                 user=request.user,
             )
-        except workflow.NotAllowed:
-            raise
         except workflow.Refused as refusal:
             status = _refusal_on_form(form, refusal)
         else:
@@ -485,8 +481,6 @@ def claim_create(request: HtmxHttpRequest) -> HttpResponse:
             tags=form.cleaned_data["tag_names"],
             likely_duplicates=matches,
         )
-    except workflow.NotAllowed:
-        raise
     except workflow.Refused as refusal:
         return _claim_form(request, form, status=_refusal_on_form(form, refusal))
     messages.success(request, f"Claim #{claim.pk} logged.")
@@ -537,7 +531,7 @@ def claim_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         )
     except workflow.Conflict as conflict:
         return _edit_conflict(request, pk, conflict)
-    except workflow.Refused as refusal:  # said beside the field, with its 403 or 422
+    except workflow.Refusal as refusal:  # said beside the field, with its 403 or 422
         if form.locked_subject:  # read-only fields show what is stored, not the refused wording
             data = request.POST.copy()
             for name in form.locked_fields():
@@ -589,8 +583,6 @@ def claim_merge(request: HtmxHttpRequest, pk: int) -> HttpResponse:
                 user=request.user,
                 reason=form.cleaned_data["reason"],
             )
-        except workflow.NotAllowed:
-            raise
         except workflow.Refused as refusal:
             status = _refusal_on_form(form, refusal)
         else:
@@ -735,8 +727,6 @@ def affiliation_save(request: HttpRequest, pk: int | None = None) -> HttpRespons
                 name=form.cleaned_data["name"],
                 description=form.cleaned_data["description"],
             )
-        except workflow.NotAllowed:
-            raise
         except workflow.Refused as refusal:  # the same name saved by another editor a moment ago
             status = _refusal_on_form(form, refusal)
         else:
@@ -811,8 +801,6 @@ def review_decide(request: HtmxHttpRequest, pk: int, decision: str) -> HttpRespo
             workflow.review_return(review=review, user=request.user, note=note)
         else:
             workflow.review_withdraw(review=review, user=request.user)
-    except workflow.NotAllowed:
-        raise
     except workflow.Refused as refusal:
         return _decision_refused(request, review, str(refusal), status=refusal.status_code)
     done = {"approve": "Approved", "return": "Returned", "withdraw": "Withdrawn"}[decision]
@@ -916,8 +904,6 @@ def claim_assign(request: HtmxHttpRequest) -> HttpResponse:
             assignee=form.cleaned_data["assignee"],
             user=request.user,
         )
-    except workflow.NotAllowed:
-        raise
     except workflow.Refused as refusal:
         messages.error(request, str(refusal))
         return HttpResponseRedirect(back)

@@ -2,7 +2,7 @@
 
 Forms validate input; views call a function here; the function checks the person's role, the claim's
 state and the evidence gates under row locks, writes, and records the audit trail. A step the rules do
-not allow raises a Refused with a sentence for the person and the HTTP status it answers with: 403 for
+not allow raises a Refusal with a sentence for the person and the HTTP status it answers with: 403 for
 a role (NotAllowed), 409 for a state that changed (Refused, Conflict), 422 for what the request lacks
 (Invalid: an unmet gate, a missing reason). Views put the sentence beside the field it names;
 claims.middleware answers any refusal a view does not handle, in one place.
@@ -92,8 +92,8 @@ def unmet_gate(status: str, evidence: EvidenceSummary, rationale: str) -> str:
     return ""
 
 
-class Refused(Exception):
-    """A step the rules do not allow now; the message says why, for the person who tried.
+class Refusal(Exception):
+    """A step the rules do not allow; the message says why, for the person who tried.
 
     `field` names the form field the sentence belongs beside (None: above the form).
     """
@@ -105,8 +105,15 @@ class Refused(Exception):
         self.field = field
 
 
-class NotAllowed(Refused, DeskRefusal):
-    """A step this person may never take (their role, or their own proposal): a 403 with the reason."""
+class Refused(Refusal):
+    """Not now: the state of the desk does not allow it (409), or the request lacks something (Invalid)."""
+
+
+class NotAllowed(Refusal, DeskRefusal):
+    """A step this person may never take (their role, or their own proposal): a 403 with the reason.
+
+    Not a Refused, so a view that answers refusals beside its form lets this one through to the 403 page.
+    """
 
     status_code = 403
 
