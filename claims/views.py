@@ -520,7 +520,7 @@ def claim_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _claim_form(request, form, status=422)
     try:
-        workflow.claim_update(
+        edited = workflow.claim_update(
             claim=claim,
             user=request.user,
             version=form.cleaned_data["version"],
@@ -539,8 +539,9 @@ def claim_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             form = ClaimForm(data, instance=claim, user=request.user, has_verdict=verdict)
             form.is_valid()
         return _claim_form(request, form, status=_refusal_on_form(form, refusal))
-    corrected = verdict and any(name in form.changed_data for name in form.locked_fields())
-    messages.success(request, "Correction recorded; the weekly report lists it." if corrected else "Changes saved.")
+    messages.success(
+        request, "Correction recorded; the weekly report lists it." if edited.correction else "Changes saved."
+    )
     return redirect(claim)
 
 
@@ -577,7 +578,7 @@ def claim_merge(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     status = 422
     if form.is_valid():
         try:
-            original = workflow.claim_merge(
+            merged = workflow.claim_merge(
                 duplicate=duplicate,
                 into=form.cleaned_data["into"],
                 user=request.user,
@@ -586,13 +587,13 @@ def claim_merge(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         except workflow.Refused as refusal:
             status = _refusal_on_form(form, refusal)
         else:
-            moved = original.moved_evidence
+            moved = merged.moved_evidence
             messages.success(
                 request,
-                f"Claim #{pk} merged into #{original.pk} as another appearance;"
+                f"Claim #{pk} merged into #{merged.original.pk} as another appearance;"
                 f" {moved} source{'s' if moved != 1 else ''} moved here.",
             )
-            return redirect(original)
+            return redirect(merged.original)
     return render(request, "claims/claim_detail.html", _claim_page(request, pk, merge_form=form), status=status)
 
 

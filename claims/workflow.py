@@ -457,10 +457,16 @@ def claim_log(
     return claim
 
 
+@dataclass(frozen=True)
+class Edited:
+    claim: Claim
+    correction: Correction | None  # when the edit changed what a verdict is about
+
+
 @transaction.atomic
 def claim_update(
     *, claim: Claim, user, version: int, values: dict, claimant: ClaimantChoice, tags: list[str], reason: str = ""
-) -> Claim:
+) -> Edited:
     """Save an edit made on a form opened at `version`.
 
     Optimistic locking: the row is locked and the save goes through only if nobody saved since the
@@ -491,15 +497,16 @@ def claim_update(
     if any(field.name == "assignee" for field in changed) and not is_editor(user):
         raise NotAllowed("Only editors assign claims to others.", field="assignee")
     subject = [field for field in changed if field.name in Claim.VERDICT_SUBJECT_FIELDS]
-    if subject and has_verdict(current):
-        _correct(current, edited, subject, user=user, reason=reason)
+    correction = (
+        _correct(current, edited, subject, user=user, reason=reason) if subject and has_verdict(current) else None
+    )
     edited.version = current.version + 1
     edited.updated_by, edited.updated_at = user, timezone.now()
     edited.save()
     _set_tags(edited, tags)
     if edited.text != current.text:
         duplicates.record_for(edited)
-    return edited
+    return Edited(edited, correction)
 
 
 def _words(text: str) -> str:
@@ -580,8 +587,14 @@ def appearance_add(
     return appearance
 
 
+@dataclass(frozen=True)
+class Merged:
+    original: Claim
+    moved_evidence: int  # sources that came over (one both claims had stays on the duplicate)
+
+
 @transaction.atomic
-def claim_merge(*, duplicate: Claim, into: int, user, reason: str) -> Claim:
+def claim_merge(*, duplicate: Claim, into: int, user, reason: str) -> Merged:
     """Fold a duplicate into the claim it repeats. Nothing is deleted: the duplicate keeps its
     reviews and history and becomes an appearance of the original; its evidence moves over (a
     source both already have stays where it is); its page redirects to the original."""
@@ -591,8 +604,8 @@ def claim_merge(*, duplicate: Claim, into: int, user, reason: str) -> Claim:
     if into == duplicate.pk:
         raise Invalid("A claim cannot be merged into itself.", field="into")
     # Both rows locked, lower id first, so two merges of the same pair cannot deadlock.
-    locked = {claim.pk: claim for claim in Claim.objects.select_for_update().filter(pk__in=[duplicate.pk, into])}
-    locked = {pk: locked[pk] for pk in sorted(locked)}
+    both = Claim.objects.select_for_update().filter(pk__in=[duplicate.pk, into]).order_by("pk")
+    locked = {claim.pk: claim for claim in both}
     if into not in locked:
         raise Invalid(f"There is no claim #{into}.", field="into")
     duplicate, original = locked[duplicate.pk], locked[into]
@@ -643,8 +656,7 @@ def claim_merge(*, duplicate: Claim, into: int, user, reason: str) -> Claim:
         update_fields=["merged_into", "merged_at", "merged_by", "merge_reason", "version", "updated_by", "updated_at"]
     )
     _touch(original, user)
-    original.moved_evidence = moved  # for the message: how many sources came over
-    return original
+    return Merged(original, moved)
 
 
 @dataclass(frozen=True)

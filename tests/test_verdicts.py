@@ -300,6 +300,7 @@ def test_saving_a_decided_claim_unchanged_is_not_a_rewording(checker_client, dec
     after = Claim.objects.get(pk=decided.pk)
     assert (after.priority, after.text, after.claimant_id) == (3, decided.text, decided.claimant_id)
     assert not Correction.objects.exists()
+    assert "Changes saved." in checker_client.get(decided.get_absolute_url()).content.decode()
 
 
 def test_a_claimed_time_is_kept_to_the_minute(checker_client):
