@@ -21,6 +21,7 @@ from claims.models import (
     Status,
 )
 from claims.roles import desk_members, is_editor
+from claims.wording import collapse_spaces
 from claims.workflow import ClaimantChoice
 
 MAX_TAGS = 12
@@ -31,11 +32,6 @@ MAX_DESCRIPTION = 5000
 MAX_AFFILIATION_DESCRIPTION = 1000  # one line on the outlets page
 MAX_NOTE = 5000  # an editor's note with a decision, as long as a rationale may be
 MAX_REASON = 2000  # why a decided claim was corrected, or two claims merged
-
-
-def _clean_words(value: str) -> str:
-    """Strip, and collapse runs of whitespace (pasted text often carries line breaks)."""
-    return " ".join(value.split())
 
 
 def _limit_length(field: forms.CharField, length: int) -> None:
@@ -156,7 +152,7 @@ class ClaimForm(forms.ModelForm):
         return version
 
     def clean_text(self) -> str:
-        text = _clean_words(self.cleaned_data["text"])
+        text = collapse_spaces(self.cleaned_data["text"])
         if not text:
             raise forms.ValidationError("Write the claim as one sentence.")
         return text
@@ -174,7 +170,7 @@ class ClaimForm(forms.ModelForm):
         return self.cleaned_data["quote"].replace("\r\n", "\n")
 
     def clean_claimant_name(self) -> str:
-        name = _clean_words(self.cleaned_data["claimant_name"])
+        name = collapse_spaces(self.cleaned_data["claimant_name"])
         if not name:
             raise forms.ValidationError("Name who made the claim.")
         return name
@@ -182,7 +178,7 @@ class ClaimForm(forms.ModelForm):
     def clean_tag_names(self) -> list[str]:
         names = {}
         for raw in self.cleaned_data["tag_names"].split(","):
-            name = _clean_words(raw)
+            name = collapse_spaces(raw)
             if name:
                 if len(name) > 60:
                     raise forms.ValidationError(f"Tags are at most 60 characters; “{name[:20]}…” is longer.")
@@ -303,7 +299,7 @@ class NameSearchForm(forms.Form):
     name = forms.CharField(required=False, max_length=200)
 
     def clean_name(self) -> str:
-        return _clean_words(self.cleaned_data["name"])
+        return collapse_spaces(self.cleaned_data["name"])
 
 
 class DecisionForm(forms.Form):
@@ -329,7 +325,7 @@ class AffiliationForm(forms.ModelForm):
         _limit_length(self.fields["description"], MAX_AFFILIATION_DESCRIPTION)
 
     def clean_name(self) -> str:
-        name = _clean_words(self.cleaned_data["name"])
+        name = collapse_spaces(self.cleaned_data["name"])
         if not name:
             raise forms.ValidationError("Name the affiliation.")
         return name

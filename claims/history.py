@@ -35,7 +35,7 @@ def claim_timeline(
             seen.added_at,
             "appearance",
             seen.added_by_id,
-            f"Appearance added: {seen.claimant.name}, {seen.appeared_on:%d %b %Y}".replace(" 0", " ", 1),
+            f"Appearance added: {seen.claimant.name}, {seen.appeared_on.day} {seen.appeared_on:%b %Y}",
         )
         for seen in appearances
     ]

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 
 from claims.links import ALLOWED_SCHEMES, MAX_URL_LENGTH, InvalidURL, domain_of, normalize_url, parent_domains
-from claims.wording import claim_words
+from claims.wording import claim_words_in_order
 
 # Database-side form of "http or https only": the same rule as claims.links, kept in SQL so that
 # bulk writes and the admin cannot store a javascript: or data: address.
@@ -375,7 +375,7 @@ class ClaimQuerySet(models.QuerySet):
         matches are ranked: a common word matches a hundred thousand claims at scale, and ranking
         them all took seconds; a claim is mostly logged again while it is news.
         """
-        words = sorted(claim_words(text))[:SIMILAR_WORDS]
+        words = claim_words_in_order(text)[:SIMILAR_WORDS]
         if len(words) < 2:
             return self.none()
         raw = " | ".join(f"'{word}'" for word in words)  # letters and digits only: nothing to escape

@@ -50,11 +50,16 @@ FILLER = frozenset(
 WORD = re.compile(r"\d+|[^\W\d_]{3,}")
 
 
+def collapse_spaces(value: str) -> str:
+    """Strip, and collapse runs of whitespace (pasted text often carries line breaks)."""
+    return " ".join(value.split())
+
+
+def claim_words_in_order(text: str) -> list[str]:
+    """The words that carry a claim, lower-cased, a plural's "s" dropped, each once, in text order."""
+    words = (word[:-1] if len(word) > 4 and word.endswith("s") else word for word in WORD.findall(text.lower()))
+    return list(dict.fromkeys(word for word in words if word not in FILLER))
+
+
 def claim_words(text: str) -> set[str]:
-    """The words that carry a claim, lower-cased, a plural's "s" dropped."""
-    words = set()
-    for word in WORD.findall(text.lower()):
-        if word in FILLER:
-            continue
-        words.add(word[:-1] if len(word) > 4 and word.endswith("s") else word)
-    return words
+    return set(claim_words_in_order(text))

@@ -43,6 +43,7 @@ from claims.models import (
     _shown,
 )
 from claims.roles import DeskRefusal, is_editor
+from claims.wording import collapse_spaces
 
 log = logging.getLogger("newsdesk.decisions")
 
@@ -491,7 +492,7 @@ def claim_update(
         # tracking parameter, seconds the form does not show) is the stored value: saving a form
         # unchanged must not count as rewording a decided claim.
         setattr(edited, name, getattr(current, name) if _same_value(name, getattr(current, name), value) else value)
-    same_claimant = _words(claimant.name).lower() == _words(current.claimant.name).lower()
+    same_claimant = collapse_spaces(claimant.name).lower() == collapse_spaces(current.claimant.name).lower()
     edited.claimant = current.claimant if same_claimant else claimant_for(claimant)
     changed = Claim.edited_fields(current, edited)
     if any(field.name == "assignee" for field in changed) and not is_editor(user):
@@ -509,16 +510,12 @@ def claim_update(
     return Edited(edited, correction)
 
 
-def _words(text: str) -> str:
-    return " ".join(text.split())
-
-
 def _same_value(name: str, stored, entered) -> bool:
     """Whether an entered value says what the stored one says, as the claim form would write it."""
     if stored == entered:
         return True
     if name == "text":
-        return _words(stored) == _words(entered)
+        return collapse_spaces(stored) == collapse_spaces(entered)
     if name == "quote":
         return stored.replace("\r\n", "\n").strip() == entered.replace("\r\n", "\n").strip()
     if name == "origin_url" and stored and entered:
