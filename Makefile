@@ -38,9 +38,14 @@ pdf-libs:
 	@if ldconfig -p 2>/dev/null | grep -q 'libpango-1.0.so' && ldconfig -p | grep -q 'libpangoft2-1.0.so'; then exit 0; fi; \
 	$(call apt_install,libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core,the PDF report)
 
+# The web server and a worker (captures, link watch, exports) together, from the Procfile, by honcho:
+# one Ctrl-C stops both. The demo's own page set is served by this machine, so the worker may fetch
+# from it (CAPTURE_ALLOW_PRIVATE_NETWORKS; never on in production).
 run: setup
 	$(BIN)/python manage.py load_demo
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	@echo "Starting the web server on http://127.0.0.1:8000 and a background worker (honcho, see Procfile). Ctrl-C stops both."
+	PATH="$(CURDIR)/$(BIN):$$PATH" CAPTURE_ALLOW_PRIVATE_NETWORKS=$${CAPTURE_ALLOW_PRIVATE_NETWORKS:-1} \
+	  $(BIN)/honcho --procfile Procfile start
 
 # Browser tests drive the system Chromium. Get one the platform's ordinary way if it is
 # missing; never skip browser tests silently.

@@ -21,6 +21,7 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import trigger_client_event
 from django_htmx.middleware import HtmxDetails
 
+from captures.models import captures_prefetch
 from claims import audit, claimreview, duplicates, imports, reports, workflow
 from claims.filters import ClaimFilter, SourceFilter
 from claims.forms import (
@@ -395,7 +396,8 @@ def _claim_page(request: HttpRequest, pk: int, *, evidence_form=None, proposal_f
     merged_duplicates = list(claim.merged_duplicates.select_related("claimant", "merged_by").order_by("merged_at"))
     evidence = list(
         Evidence.objects.filter(claim=claim)
-        .select_related("source__outlet__affiliation", "added_by")
+        .select_related("source__outlet__affiliation", "source__watch", "added_by")
+        .prefetch_related(captures_prefetch("source__captures"))
         .order_by("added_at", "id")
     )
     for item in evidence:
@@ -686,9 +688,16 @@ def source_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 @desk_member_required
 def source_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    source = get_object_or_404(Source.objects.select_related("outlet__affiliation", "added_by"), pk=pk)
+    source = get_object_or_404(
+        Source.objects.select_related("outlet__affiliation", "added_by", "watch").prefetch_related(captures_prefetch()),
+        pk=pk,
+    )
     evidence = source.evidence.select_related("claim__claimant").order_by("-added_at")
-    return render(request, "claims/source_detail.html", {"source": source, "evidence": evidence})
+    return render(
+        request,
+        "claims/source_detail.html",
+        {"source": source, "evidence": evidence, "captures": list(source.captures.all())},
+    )
 
 
 @require_GET

@@ -21,6 +21,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.text import capfirst
 
+from captures.models import Capture
+from captures.tasks import capture_source
 from claims import duplicates
 from claims.links import InvalidURL, domain_of, normalize_url
 from claims.models import (
@@ -142,6 +144,7 @@ PERMISSIONS = {
     "assign": ("claims.change_claim", "Your role cannot assign claims."),
     "add_evidence": ("claims.add_evidence", "Your role cannot add evidence."),
     "remove_evidence": ("claims.delete_evidence", "Your role cannot remove evidence."),
+    "capture": ("claims.add_evidence", "Your role cannot capture sources."),
     "propose": ("claims.add_review", "Your role cannot propose a status."),
     "decide": ("claims.decide_review", "Only editors approve or return proposals."),
     "merge": ("claims.decide_review", "Only editors merge claims."),
@@ -364,7 +367,27 @@ def evidence_add(*, claim: Claim, user, url: str, title: str, kind: str, **link)
     except IntegrityError as error:  # the same source linked a moment ago: one link per claim and source
         raise Refused("This source was just linked to the claim by someone else.", field="url") from error
     _touch(claim, user)
+    # The desk keeps its own copy of a source from the first time it is linked. Queued in this
+    # transaction, so the link and its capture job commit together; the request does not wait for it.
+    if settings.CAPTURE_ON_LINK and not source.captures.exists():
+        capture_request(source=source, user=user)
     return evidence
+
+
+@transaction.atomic
+def capture_request(*, source: Source, user) -> Capture:
+    """Queue a capture of the source (docs/architecture.md, "Evidence that does not vanish").
+
+    Earlier captures are kept. While one is queued or running, asking again returns that one.
+    """
+    ensure_allowed(user, "capture")
+    Source.objects.select_for_update().get(pk=source.pk)  # one request at a time per source
+    running = source.captures.unfinished().first()
+    if running:
+        return running
+    capture = Capture.objects.create(source=source, requested_by=user)
+    capture_source.defer(capture_id=capture.pk)
+    return capture
 
 
 def source_for_url(url: str, *, title: str, kind: str, user) -> Source:

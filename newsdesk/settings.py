@@ -86,7 +86,9 @@ INSTALLED_APPS = [
     "pgtrigger",
     "pghistory",
     "pghistory.admin",
+    "procrastinate.contrib.django",
     "claims",
+    "captures",
 ]
 
 MIDDLEWARE = [
@@ -246,13 +248,77 @@ NEWSROOM_NAME = os.environ.get("NEWSROOM_NAME", "newsdesk")
 # Where the desk is reached, for links in files written outside a request (weekly_report).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
+# --- Background work and captures ----------------------------------------------------------------
+
+# procrastinate runs background jobs from the desk's own PostgreSQL (`manage.py procrastinate worker`;
+# docs/deploy.md). Workers send a heartbeat; a job whose worker stopped beating for
+# WORKER_STALLED_AFTER_SECONDS is handed to another worker (captures.tasks.retry_stalled_jobs).
+WORKER_HEARTBEAT_SECONDS = env_int("WORKER_HEARTBEAT_SECONDS", 10, minimum=1)
+WORKER_STALLED_AFTER_SECONDS = env_int("WORKER_STALLED_AFTER_SECONDS", 30, minimum=2)
+PROCRASTINATE_WORKER_DEFAULTS = {
+    "update_heartbeat_interval": WORKER_HEARTBEAT_SECONDS,
+    "stalled_worker_timeout": WORKER_STALLED_AFTER_SECONDS,
+}
+# Linking a new source queues a capture of it (off only to measure linking without the queue).
+CAPTURE_ON_LINK = env_bool("CAPTURE_ON_LINK", default=True)
+# The safe fetcher (captures.fetcher) refuses private, loopback and other non-public addresses.
+# CAPTURE_ALLOW_PRIVATE_NETWORKS=1 lets it fetch anything (tests and the demo, from this machine);
+# CAPTURE_ALLOWED_NETWORKS lets through only the networks it lists (e.g. 10.20.0.0/16).
+CAPTURE_ALLOW_PRIVATE_NETWORKS = env_bool("CAPTURE_ALLOW_PRIVATE_NETWORKS", default=False)
+CAPTURE_ALLOWED_NETWORKS = env_list("CAPTURE_ALLOWED_NETWORKS", [])
+CAPTURE_MAX_BYTES = env_int("CAPTURE_MAX_MEGABYTES", 25, minimum=1) * 1024 * 1024
+CAPTURE_TIMEOUT_SECONDS = env_int("CAPTURE_TIMEOUT_SECONDS", 30, minimum=1)
+CAPTURE_USER_AGENT = os.environ.get("CAPTURE_USER_AGENT", "").strip()
+# Screenshot and PDF: the system Chromium, found as the browser tests find it (CHROMIUM, then PATH).
+CHROMIUM = os.environ.get("CHROMIUM", "").strip()
+CAPTURE_BROWSER = env_bool("CAPTURE_BROWSER", default=True)
+# The Internet Archive's Save Page Now, off by default; keys from https://archive.org/account/s3.php.
+SAVE_PAGE_NOW = env_bool("SAVE_PAGE_NOW", default=False)
+SAVE_PAGE_NOW_URL = os.environ.get("SAVE_PAGE_NOW_URL", "https://web.archive.org").strip().rstrip("/")
+SAVE_PAGE_NOW_ACCESS_KEY = os.environ.get("SAVE_PAGE_NOW_ACCESS_KEY", "").strip()
+SAVE_PAGE_NOW_SECRET_KEY = os.environ.get("SAVE_PAGE_NOW_SECRET_KEY", "").strip()
+if SAVE_PAGE_NOW and not (SAVE_PAGE_NOW_ACCESS_KEY and SAVE_PAGE_NOW_SECRET_KEY):
+    raise ImproperlyConfigured(
+        "SAVE_PAGE_NOW is on: set SAVE_PAGE_NOW_ACCESS_KEY and SAVE_PAGE_NOW_SECRET_KEY (archive.org S3 keys)."
+    )
+# The link watch re-checks every source behind a decided claim once in this many days, spread out.
+LINK_WATCH_DAYS = env_int("LINK_WATCH_DAYS", 7, minimum=1)
+
 # --- Static files ----------------------------------------------------------------------------------
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", "").strip() or BASE_DIR / "var" / "media")
+
+# Captured sources (screenshots, PDFs, WARC files) are kept in the "captures" storage: the file system
+# under MEDIA_ROOT, or an S3-compatible bucket when CAPTURE_S3_BUCKET is set (docs/deploy.md). They
+# are never served from a public path: a view checks the desk login first (captures.views).
+CAPTURE_S3_BUCKET = os.environ.get("CAPTURE_S3_BUCKET", "").strip()
+if CAPTURE_S3_BUCKET:
+    _capture_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": CAPTURE_S3_BUCKET,
+            "endpoint_url": os.environ.get("CAPTURE_S3_ENDPOINT_URL", "").strip() or None,
+            "region_name": os.environ.get("CAPTURE_S3_REGION", "").strip() or None,
+            "access_key": os.environ.get("CAPTURE_S3_ACCESS_KEY_ID", "").strip() or None,
+            "secret_key": os.environ.get("CAPTURE_S3_SECRET_ACCESS_KEY", "").strip() or None,
+            "location": "captures",
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": True,
+        },
+    }
+else:
+    _capture_storage = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": MEDIA_ROOT / "captures", "base_url": None, "allow_overwrite": True},
+    }
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "captures": _capture_storage,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

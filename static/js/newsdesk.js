@@ -68,3 +68,12 @@ document.addEventListener("submit", (event) => {
     event.target.querySelector("input[name=next]").value = window.location.pathname + window.location.search;
   }
 });
+
+// "Copy hash" buttons on captures: the full SHA-256 to the clipboard, and the button says so.
+document.addEventListener("click", (event) => {
+  const button = event.target.closest("[data-copy]");
+  if (!button || !navigator.clipboard) return;
+  navigator.clipboard.writeText(button.dataset.copy).then(() => {
+    button.textContent = "Copied";
+  });
+});

@@ -1,0 +1,89 @@
+"""The link watch: sources behind decided claims are re-checked about once a week (LINK_WATCH_DAYS).
+
+A page that answers 404 or 410, or whose host name no longer exists, is *gone*; a page whose main
+text differs from the newest capture's is *changed since capture*. Either puts the decided claims
+it backs on the "evidence at risk" list (claim page, dashboard), with the desk's own copy one
+click away. A check that says nothing either way (a timeout, a 503) is recorded and changes nothing.
+
+The hourly task picks the sources due, oldest check first, a week's share at a time, so the checks
+spread over the week instead of all arriving at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from captures import archiving, fetcher
+from captures.models import Artifact, ArtifactKind, CaptureState, LinkWatch
+from claims.models import Evidence, Source, Status
+
+GONE_STATUSES = {404, 410}
+CHECKS_PER_WEEK_SLOTS = 24 * 7  # the task runs hourly
+
+
+def watched_sources():
+    """Sources linked to a claim with a decided status (anything but unverified), still on the desk."""
+    decided = Evidence.objects.filter(source=OuterRef("pk"), claim__merged_into__isnull=True).exclude(
+        claim__status=Status.UNVERIFIED
+    )
+    return Source.objects.filter(Exists(decided))
+
+
+def due_sources(now: dt.datetime | None = None) -> list[int]:
+    """This hour's share of the watched sources whose last check is older than LINK_WATCH_DAYS."""
+    now = now or timezone.now()
+    watched = watched_sources()
+    period_hours = settings.LINK_WATCH_DAYS * 24
+    batch = max(1, math.ceil(watched.count() / period_hours))
+    stale = now - dt.timedelta(days=settings.LINK_WATCH_DAYS)
+    due = watched.filter(Q(watch__isnull=True) | Q(watch__last_checked_at__lt=stale))
+    return list(due.order_by("watch__last_checked_at", "pk").values_list("pk", flat=True)[:batch])
+
+
+def check(source_id: int, *, now: dt.datetime | None = None) -> LinkWatch:
+    """Fetch the source once and record what was seen."""
+    now = now or timezone.now()
+    source = Source.objects.get(pk=source_id)
+    watch, _ = LinkWatch.objects.get_or_create(source=source)
+    watch.last_checked_at = now
+    watch.last_problem = ""
+    try:
+        fetched = fetcher.fetch(source.url)
+    except fetcher.FetchError as error:
+        watch.last_status = None
+        if error.name_gone:
+            watch.gone_since = watch.gone_since or now
+        else:
+            watch.last_problem = error.reason
+        watch.save()
+        return watch
+    final = fetched.final
+    watch.last_status = final.status
+    if final.status in GONE_STATUSES:
+        watch.gone_since = watch.gone_since or now
+    elif 200 <= final.status < 300:
+        watch.gone_since = None
+        captured = captured_text_hash(source.pk)
+        if captured is not None and final.media_type in archiving.HTML_TYPES:
+            text = archiving.main_text(final.decoded_body(), final.url)
+            current = archiving.sha256_of(text.encode())
+            watch.changed_since = None if current == captured else (watch.changed_since or now)
+    else:
+        watch.last_problem = f"The server answered {final.status} {final.reason_phrase}".rstrip() + "."
+    watch.save()
+    return watch
+
+
+def captured_text_hash(source_id: int) -> str | None:
+    """SHA-256 of the main text of the source's newest finished capture that has one."""
+    return (
+        Artifact.objects.filter(capture__source_id=source_id, capture__state=CaptureState.DONE, kind=ArtifactKind.TEXT)
+        .order_by("-capture__requested_at", "-capture_id")
+        .values_list("sha256", flat=True)
+        .first()
+    )

@@ -1,0 +1,64 @@
+"""Captures on the page: a source's captures (polled while one runs), asking for another, and the
+stored files, which only signed-in desk members can open (never a public path)."""
+
+from __future__ import annotations
+
+import base64
+
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
+
+from captures.models import Artifact, ArtifactKind, captures_prefetch
+from claims import workflow
+from claims.models import Source
+from claims.roles import desk_member_required
+from claims.views import _back
+
+# Shown in the browser: what Chromium made and plain text. Anything else (a captured page's own
+# file can be HTML, SVG or a script) is a download, sandboxed, so it can never run on the desk's origin.
+INLINE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf", "text/plain"}
+
+
+@require_http_methods(["GET", "POST"])
+@desk_member_required
+def source_captures(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: the source's captures (the block polls itself while one is queued or running).
+    POST: capture the source again; earlier captures are kept."""
+    source = get_object_or_404(Source, pk=pk)
+    if request.method == "POST":
+        workflow.capture_request(source=source, user=request.user)
+        if not request.htmx:
+            return redirect(_back(request, reverse("claims:source", args=[source.pk])))
+    source = Source.objects.select_related("watch").prefetch_related(captures_prefetch()).get(pk=pk)
+    return render(request, "captures/_captures.html", {"source": source, "captures": list(source.captures.all())})
+
+
+@require_GET
+@desk_member_required
+def artifact_download(request: HttpRequest, pk: int) -> FileResponse:
+    artifact = get_object_or_404(Artifact.objects.select_related("capture"), pk=pk)
+    try:
+        handle = artifact.file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404("The stored file is missing; `manage.py verify_captures` lists what is.") from error
+    base_type = artifact.media_type.split(";")[0]
+    inline = base_type in INLINE_TYPES
+    extension = artifact.file.name.rsplit(".", 1)[-1] if "." in artifact.file.name else "bin"
+    if artifact.kind == ArtifactKind.WARC:
+        extension = "warc.gz"
+    response = FileResponse(
+        handle,
+        content_type=artifact.media_type if inline else "application/octet-stream",
+        as_attachment=not inline,
+        filename=f"capture-{artifact.capture_id}-{artifact.kind}.{extension}",
+    )
+    response["X-Content-SHA256"] = artifact.sha256
+    # RFC 9530: the digest of the bytes sent, so a client can check what it received.
+    response["Repr-Digest"] = f"sha-256=:{base64.b64encode(bytes.fromhex(artifact.sha256)).decode()}:"
+    # A stored file is evidence, not part of the desk: it may never run script here.
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
