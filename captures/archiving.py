@@ -168,7 +168,7 @@ def _finish(capture: Capture, made: list[Made], *, state, reason, hops, versions
             Artifact(
                 capture=locked,
                 kind=item.kind,
-                file=saved,
+                name=saved,
                 sha256=sha256_of(item.content),
                 size=len(item.content),
                 media_type=item.media_type,

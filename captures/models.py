@@ -118,7 +118,9 @@ class Artifact(models.Model):
 
     capture = models.ForeignKey(Capture, on_delete=models.CASCADE, related_name="artifacts")
     kind = models.CharField(max_length=12, choices=ArtifactKind.choices)
-    file = models.FileField(storage=capture_storage, max_length=300)
+    # The file's name in the "captures" storage, read through capture_storage() at use time (so a
+    # deployment, or a test, can point the storage elsewhere).
+    name = models.CharField(max_length=300, unique=True)
     sha256 = models.CharField(max_length=64)
     size = models.PositiveBigIntegerField()
     media_type = models.CharField(max_length=200)
@@ -137,6 +139,10 @@ class Artifact(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("captures:artifact", args=[self.pk])
+
+    def open(self):
+        """The stored file, opened for reading in binary; FileNotFoundError when it is missing."""
+        return capture_storage().open(self.name, "rb")
 
 
 class LinkWatch(models.Model):

@@ -40,12 +40,12 @@ def source_captures(request: HttpRequest, pk: int) -> HttpResponse:
 def artifact_download(request: HttpRequest, pk: int) -> FileResponse:
     artifact = get_object_or_404(Artifact.objects.select_related("capture"), pk=pk)
     try:
-        handle = artifact.file.open("rb")
+        handle = artifact.open()
     except FileNotFoundError as error:
         raise Http404("The stored file is missing; `manage.py verify_captures` lists what is.") from error
     base_type = artifact.media_type.split(";")[0]
     inline = base_type in INLINE_TYPES
-    extension = artifact.file.name.rsplit(".", 1)[-1] if "." in artifact.file.name else "bin"
+    extension = artifact.name.rsplit(".", 1)[-1] if "." in artifact.name else "bin"
     if artifact.kind == ArtifactKind.WARC:
         extension = "warc.gz"
     response = FileResponse(

@@ -3,12 +3,33 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from tests.capture_server import LocalSite
 from tests.factories import UserFactory, editor, fact_checker
 
 
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _captures_in_a_temporary_folder(settings, tmp_path):
+    """Each test's captured files go to its own folder, never the developer's var/media/."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "captures": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "captures", "allow_overwrite": True},
+        },
+    }
+
+
+@pytest.fixture
+def site(settings):
+    """A real HTTP server on 127.0.0.1 (tests/capture_server.py), which the fetcher may reach."""
+    settings.CAPTURE_ALLOW_PRIVATE_NETWORKS = True
+    with LocalSite() as running:
+        yield running
 
 
 @pytest.fixture

@@ -25,17 +25,17 @@ class Command(BaseCommand):
             checked += 1
             digest = hashlib.sha256()
             try:
-                with artifact.file.open("rb") as handle:
+                with artifact.open() as handle:
                     for chunk in iter(lambda: handle.read(CHUNK), b""):
                         digest.update(chunk)
             except (FileNotFoundError, OSError):
                 problems.append(
-                    f"MISSING  {artifact.file.name} ({artifact.get_kind_display()} of capture {artifact.capture_id})"
+                    f"MISSING  {artifact.name} ({artifact.get_kind_display()} of capture {artifact.capture_id})"
                 )
                 continue
             if digest.hexdigest() != artifact.sha256:
                 problems.append(
-                    f"MISMATCH {artifact.file.name} ({artifact.get_kind_display()} of capture {artifact.capture_id}):"
+                    f"MISMATCH {artifact.name} ({artifact.get_kind_display()} of capture {artifact.capture_id}):"
                     f" recorded {artifact.sha256}, now {digest.hexdigest()}"
                 )
         for line in problems:
