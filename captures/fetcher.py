@@ -152,9 +152,8 @@ def checked_address(url: httpx.URL) -> str:
     for address in addresses:
         why = refusal_for(address)
         if why:
-            raise FetchRefused(
-                f"Not fetched: {url.host} resolves to {address}, {why}. The desk only fetches public addresses."
-            )
+            where = f"{url.host} is" if url.host == address else f"{url.host} resolves to {address},"
+            raise FetchRefused(f"Not fetched: {where} {why}. The desk only fetches public addresses.")
     return addresses[0]
 
 
@@ -171,7 +170,11 @@ def fetch(url: str, *, max_bytes: int | None = None, timeout: float | None = Non
             if str(current) in seen:
                 raise FetchRefused("The address redirects in a loop.", hops=fetched.hops)
             seen.add(str(current))
-            hop = _one_hop(client, current, method=method, max_bytes=max_bytes, deadline=deadline, fetched=fetched)
+            try:
+                hop = _one_hop(client, current, method=method, max_bytes=max_bytes, deadline=deadline, fetched=fetched)
+            except FetchError as error:
+                error.hops = error.hops or fetched.hops  # the hops before the refusal stay on record
+                raise
             fetched.hops.append(hop)
             location = dict((name.lower(), value) for name, value in hop.response_headers).get("location")
             if hop.status not in REDIRECT_STATUSES or not location:

@@ -51,7 +51,7 @@ class CaptureQuerySet(models.QuerySet):
 
 @pghistory.track(
     pghistory.InsertEvent(),
-    # The audit history records a capture being asked for and how it ended, not each step between.
+    # The audit history records a capture being asked for, started and finished (and retried).
     pghistory.UpdateEvent(condition=pghistory.AnyChange("state", "archive_url")),
 )
 class Capture(models.Model):

@@ -9,9 +9,12 @@ number of machines take jobs from it; a worker that dies mid-job stops sending h
 
 from __future__ import annotations
 
+import contextlib
+
 from django.conf import settings
 from procrastinate import RetryStrategy
 from procrastinate.contrib.django import app
+from procrastinate.exceptions import AlreadyEnqueued
 
 from captures import archiving, fetcher, linkwatch
 
@@ -31,7 +34,9 @@ def capture_source(context, capture_id: int) -> None:
 def watch_links(timestamp: int) -> None:
     """Hourly: queue this hour's share of the link checks."""
     for source_id in linkwatch.due_sources():
-        check_link.configure(queueing_lock=f"check_link:{source_id}").defer(source_id=source_id)
+        # A check still waiting from an earlier hour is enough: the lock refuses a second one.
+        with contextlib.suppress(AlreadyEnqueued):
+            check_link.configure(queueing_lock=f"check_link:{source_id}").defer(source_id=source_id)
 
 
 @app.task(queue="watch", retry=RetryStrategy(max_attempts=2, wait=60))
