@@ -9,9 +9,9 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.core.management.base import CommandError
 from django.urls import reverse
 from procrastinate.contrib.django.models import ProcrastinateJob
 from warcio.archiveiterator import ArchiveIterator
@@ -373,7 +373,7 @@ def test_capture_sources_queues_what_the_desk_holds(site):
 
 def test_the_audit_history_of_a_source_records_its_captures(site, an_editor):
     capture = capture_of(site.url("/briefing.html"))
-    page, entries = audit.audit_page(capture.source, 1)
+    _page, entries = audit.audit_page(capture.source, 1)
     captures = [entry for entry in entries if entry.what == "Capture"]
     assert [entry.action for entry in captures] == ["changed", "changed", "added"]
     assert [(change.field, change.after) for change in captures[0].changes if change.field == "State"] == [
