@@ -89,7 +89,7 @@ def database_url_for_child() -> str:
 class Child:
     """A process of the app, leader of its own process group, its output kept in a log file."""
 
-    def __init__(self, args: list[str], log: Path, pass_fds: tuple[int, ...] = ()):
+    def __init__(self, args: list[str], log: Path, pass_fds: tuple[int, ...] = (), env: dict[str, str] | None = None):
         self.log = log
         environment = {
             **os.environ,
@@ -98,6 +98,7 @@ class Child:
             # The same key as this process, so the session this test signs in with is valid there.
             "SECRET_KEY": settings.SECRET_KEY,
             "PYTHONUNBUFFERED": "1",
+            **(env or {}),
         }
         with log.open("wb") as output:
             self.process = subprocess.Popen(
@@ -142,8 +143,8 @@ class AppServer(Child):
 
 
 class ManageCommand(Child):
-    def __init__(self, log: Path, *arguments: str):
-        super().__init__([sys.executable, "manage.py", *arguments], log)
+    def __init__(self, log: Path, *arguments: str, env: dict[str, str] | None = None):
+        super().__init__([sys.executable, "manage.py", *arguments], log, env=env)
 
 
 # --- A signed-in browser ---------------------------------------------------------------------------

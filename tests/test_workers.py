@@ -1,0 +1,120 @@
+"""Real worker processes (`manage.py procrastinate worker`) against the test database: a linked
+source is captured by a worker, and a worker killed mid-capture loses nothing (docs/deploy.md,
+"Workers")."""
+
+from __future__ import annotations
+
+import pytest
+from asgiref.sync import async_to_sync
+from django.db import connection
+from procrastinate.contrib.django import app
+from procrastinate.contrib.django.models import ProcrastinateJob
+
+from captures.models import ArtifactKind, Capture, CaptureState
+from captures.tasks import retry_stalled
+from claims import workflow
+from tests.capture_server import Page
+from tests.crash_support import ManageCommand, wait_for
+from tests.factories import ClaimFactory, fact_checker
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def start_worker(tmp_path):
+    """Start workers as separate processes, writing to this test's capture folder; all are killed after."""
+    workers = []
+
+    def start(name: str = "worker") -> ManageCommand:
+        worker = ManageCommand(
+            tmp_path / f"{name}.log",
+            "procrastinate",
+            "worker",
+            "--queues=captures",
+            f"--name={name}",
+            env={
+                "CAPTURE_ALLOW_PRIVATE_NETWORKS": "1",
+                "MEDIA_ROOT": str(tmp_path),
+                "WORKER_HEARTBEAT_SECONDS": "1",
+            },
+        )
+        workers.append(worker)
+        return worker
+
+    yield start
+    for worker in workers:
+        worker.kill()
+    # procrastinate's tables are not Django models the test flush empties: leave them as found.
+    with connection.cursor() as cursor:
+        cursor.execute("TRUNCATE procrastinate_jobs, procrastinate_workers CASCADE")
+
+
+def link(url: str) -> Capture:
+    evidence = workflow.evidence_add(
+        claim=ClaimFactory(), user=fact_checker(), url=url, title="", kind="article", stance="corroborates"
+    )
+    return Capture.objects.get(source=evidence.source)
+
+
+def job_status(capture: Capture) -> str:
+    return ProcrastinateJob.objects.get(args__capture_id=capture.pk).status
+
+
+def state_of(capture: Capture) -> str:
+    capture.refresh_from_db()
+    return capture.state
+
+
+def test_a_worker_process_captures_a_newly_linked_source(site, start_worker):
+    capture = link(site.url("/briefing.html"))
+    worker = start_worker()
+
+    wait_for(
+        "the capture to finish",
+        lambda: state_of(capture) in (CaptureState.DONE, CaptureState.FAILED),
+        also=worker.output,
+        seconds=60,
+    )
+
+    assert capture.state == CaptureState.DONE, capture.reason + worker.output()
+    kinds = {artifact.kind for artifact in capture.artifacts.all()}
+    assert kinds == {ArtifactKind.WARC, ArtifactKind.TEXT, ArtifactKind.SCREENSHOT, ArtifactKind.PDF}
+    # The worker marks the job done just after the capture's own transaction.
+    wait_for("the job to succeed", lambda: job_status(capture) == "succeeded", also=worker.output)
+
+
+def test_a_worker_killed_mid_capture_loses_nothing_the_job_is_retried_to_completion(site, start_worker, settings):
+    settings.WORKER_STALLED_AFTER_SECONDS = 2
+    site.pages["/slow.html"] = Page(site.pages["/briefing.html"].body, delay=6)
+    capture = link(site.url("/slow.html"))
+    first = start_worker("first")
+    wait_for(
+        "the first worker to start the capture",
+        lambda: state_of(capture) == CaptureState.RUNNING,
+        also=first.output,
+        seconds=60,
+    )
+
+    first.kill()  # SIGKILL: no clean-up runs
+    job = ProcrastinateJob.objects.get(args__capture_id=capture.pk)
+    assert job.status == "doing"
+    assert state_of(capture) == CaptureState.RUNNING
+    assert not capture.artifacts.exists()  # nothing half-written is recorded
+
+    # Its heartbeat has stopped: after WORKER_STALLED_AFTER_SECONDS the job goes back to the queue.
+    wait_for("the job to count as stalled", lambda: async_to_sync(retry_stalled)(app) == 1, seconds=30)
+    assert ProcrastinateJob.objects.get(pk=job.pk).status == "todo"
+
+    site.pages["/slow.html"].delay = 0
+    second = start_worker("second")
+    wait_for(
+        "the retried capture to finish",
+        lambda: state_of(capture) in (CaptureState.DONE, CaptureState.FAILED),
+        also=second.output,
+        seconds=60,
+    )
+
+    assert capture.state == CaptureState.DONE, capture.reason
+    assert capture.attempts == 2
+    assert capture.artifacts.count() == 4
+    wait_for("the job to succeed", lambda: job_status(capture) == "succeeded", also=second.output)
