@@ -4,11 +4,16 @@ The claims are real attributions written in the desk's own words; the source lin
 outlet's real domain (so outlet recognition and independence show) with illustrative paths under
 /demo-example/ — they are examples, not real articles. Two claims come from unnamed accounts and
 are illustrative. Running the command twice changes nothing the second time.
+
+Three pages shipped in the repository (static/demo-pages/, served by the dev server) stand in for
+what the desk would capture that day; they are linked as context to a few claims and a capture of
+each is queued, so `make run`'s worker makes real captures without internet access.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import urljoin
 from zoneinfo import ZoneInfo
 
 import pghistory
@@ -18,7 +23,9 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from captures.models import CaptureState
 from claims import duplicates
+from claims.links import domain_of, normalize_url
 from claims.models import (
     Affiliation,
     Claim,
@@ -36,7 +43,7 @@ from claims.models import (
     Tag,
 )
 from claims.roles import EDITORS, FACT_CHECKERS
-from claims.workflow import evidence_snapshot
+from claims.workflow import capture_request, evidence_snapshot
 
 KYIV = ZoneInfo("Europe/Kyiv")
 
@@ -557,6 +564,71 @@ CLAIMS = [
 ]
 
 
+# The demo's own pages (static/demo-pages/): the dev server serves them at SITE_URL + STATIC_URL, so
+# the worker started by `make run` captures real pages from this machine with no internet access.
+# Each: file, title, kind, published at, and the claims (by wording) it is linked to with an excerpt.
+DEMO_PAGES = [
+    (
+        "ministry-briefing.html",
+        "Daily briefing, 15 May 2024 (demo copy of a ministry page)",
+        SourceKind.OFFICIAL_STATEMENT,
+        kyiv(15, 9, 0),
+        [
+            (
+                "Russian air defences shot down 10 US-made ATACMS missiles over Crimea overnight.",
+                "The briefing that gave the figure of ten missiles (demo copy).",
+            ),
+            (
+                "Russian air defences shot down 17 Ukrainian drones and other projectiles over the Belgorod,"
+                " Kursk and Bryansk regions.",
+                "The same briefing's count of drones, with no figure for each region (demo copy).",
+            ),
+            (
+                "Russian troops have fully taken the village of Robotyne in the Zaporizhzhia region.",
+                "The briefing's wording, with no pictures from the village (demo copy).",
+            ),
+        ],
+    ),
+    (
+        "agency-report.html",
+        "Zelensky calls off foreign trips as Kharkiv fighting goes on (demo copy of an agency report)",
+        SourceKind.ARTICLE,
+        kyiv(15, 11, 40),
+        [
+            (
+                "President Zelensky has cancelled all his foreign trips for the coming days.",
+                "The spokesman's announcement as an agency reported it (demo copy).",
+            ),
+            (
+                "President Zelensky had been due to visit Spain and Portugal at the end of the week.",
+                "Names Spain and Portugal as the visits called off (demo copy).",
+            ),
+        ],
+    ),
+    (
+        "social-post.html",
+        "Post by an unnamed channel, 15 May 2024 (demo copy of a social post)",
+        SourceKind.SOCIAL_POST,
+        kyiv(15, 18, 5),
+        [
+            (
+                "Zelensky cancelled his foreign trips because he has left Ukraine.",
+                "The post where the claim appeared (demo copy of a made-up account).",
+            ),
+        ],
+    ),
+]
+DEMO_PAGES_OUTLET = "Demo page set (this machine)"
+# Linked on the Friday, after every verdict of the demo week: the approved reviews' evidence
+# snapshots stay what the desk had when it decided.
+DEMO_PAGES_LINKED_AT = kyiv(17, 12, 0)
+
+
+def demo_page_url(name: str) -> str:
+    """Where the dev server serves a demo page: settings.SITE_URL + STATIC_URL + demo-pages/."""
+    return normalize_url(urljoin(f"{settings.SITE_URL}/", f"{settings.STATIC_URL}demo-pages/{name}"))
+
+
 class Command(BaseCommand):
     help = "Load the demo desk (15 May 2024). Safe to run again. Only runs with DEBUG on."
 
@@ -590,8 +662,17 @@ class Command(BaseCommand):
             # Which demo claims read like each other, as the workflow notes it when a claim is logged.
             for claim in Claim.objects.on_desk():
                 duplicates.record_for(claim)
+            # After the claims, and for a desk loaded before the pages existed too.
+            queued = self._demo_pages(users)
 
         self.stdout.write(f"Demo desk ready: {created} claims added, {len(CLAIMS) - created} already there.")
+        if queued:
+            self.stdout.write(
+                f"Demo captures queued: {queued} of the demo pages (static/demo-pages/). They appear on the claim"
+                " and source pages once the worker has run (make run starts it with the server)."
+            )
+        else:
+            self.stdout.write("Demo captures: every demo page already has a capture, queued or done.")
         self.stdout.write("Sign in at http://127.0.0.1:8000/accounts/login/ with:")
         for username, password, _first, _last, group, _staff in USERS:
             self.stdout.write(f"  {group[:-1].lower():<13} {username:<12} password: {password}")
@@ -680,3 +761,47 @@ class Command(BaseCommand):
             if is_approved:
                 status = proposed
         return True
+
+    def _demo_pages(self, users: dict) -> int:
+        """Add the demo pages as sources, link them as context, and queue a capture of each that has
+        none queued, running or done. Returns how many captures it queued."""
+        factchecker = users["factchecker"]
+        # No affiliation: a stand-in page is nobody's reporting, and evidence from an outlet whose
+        # affiliation is unknown never counts as independent (docs/architecture.md, "Independence").
+        # Linked as context, so no count a demo verdict stands on changes either.
+        outlet, _ = Outlet.objects.get_or_create(
+            domain=domain_of(demo_page_url(DEMO_PAGES[0][0])), defaults={"name": DEMO_PAGES_OUTLET}
+        )
+        queued = 0
+        for number, (name, title, kind, published_at, links) in enumerate(DEMO_PAGES):
+            added_at = DEMO_PAGES_LINKED_AT + dt.timedelta(minutes=5 * number)
+            source, _ = Source.objects.get_or_create(
+                url=demo_page_url(name),
+                defaults={
+                    "title": title,
+                    "outlet": outlet,
+                    "kind": kind,
+                    "published_at": published_at,
+                    "added_by": factchecker,
+                    "added_at": added_at,
+                },
+            )
+            for text, excerpt in links:
+                claim = Claim.objects.on_desk().filter(text=text).first()
+                if claim is None:  # reworded or merged on this desk: nothing to link to
+                    continue
+                Evidence.objects.get_or_create(
+                    claim=claim,
+                    source=source,
+                    defaults={
+                        "stance": Stance.CONTEXT,
+                        "excerpt": excerpt,
+                        "added_by": factchecker,
+                        "added_at": added_at,
+                    },
+                )
+            # A failed capture (say the server never came up) is tried again on the next run.
+            if not source.captures.exclude(state=CaptureState.FAILED).exists():
+                capture_request(source=source, user=factchecker)
+                queued += 1
+        return queued
