@@ -15,12 +15,13 @@ import datetime as dt
 import math
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from captures import archiving, fetcher
 from captures.models import Artifact, ArtifactKind, CaptureState, LinkWatch
-from claims.models import Evidence, Source, Status
+from claims.models import Claim, Evidence, Source, Status
 
 GONE_STATUSES = {404, 410}
 CHECKS_PER_WEEK_SLOTS = 24 * 7  # the task runs hourly
@@ -42,7 +43,8 @@ def due_sources(now: dt.datetime | None = None) -> list[int]:
     batch = max(1, math.ceil(watched.count() / period_hours))
     stale = now - dt.timedelta(days=settings.LINK_WATCH_DAYS)
     due = watched.filter(Q(watch__isnull=True) | Q(watch__last_checked_at__lt=stale))
-    return list(due.order_by("watch__last_checked_at", "pk").values_list("pk", flat=True)[:batch])
+    never_first = F("watch__last_checked_at").asc(nulls_first=True)
+    return list(due.order_by(never_first, "pk").values_list("pk", flat=True)[:batch])
 
 
 def check(source_id: int, *, now: dt.datetime | None = None) -> LinkWatch:
@@ -86,4 +88,25 @@ def captured_text_hash(source_id: int) -> str | None:
         .order_by("-capture__requested_at", "-capture_id")
         .values_list("sha256", flat=True)
         .first()
+    )
+
+
+def at_risk_evidence():
+    """Evidence whose source the link watch found gone or changed."""
+    return Evidence.objects.filter(
+        Q(source__watch__gone_since__isnull=False) | Q(source__watch__changed_since__isnull=False)
+    )
+
+
+def claims_at_risk():
+    """Decided claims on the desk that rest on a source the link watch found gone or changed."""
+    risky = at_risk_evidence().filter(claim=OuterRef("pk"))
+    risky_count = risky.order_by().values("claim").annotate(count=Count("pk")).values("count")
+    return (
+        Claim.objects.on_desk()
+        .exclude(status=Status.UNVERIFIED)
+        .filter(Exists(risky))
+        .annotate(sources_at_risk=Coalesce(Subquery(risky_count), 0))
+        .select_related("claimant")
+        .order_by("-updated_at", "-id")
     )

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 
 from django.conf import settings
+from django.db import transaction
 from procrastinate import RetryStrategy
 from procrastinate.contrib.django import app
 from procrastinate.exceptions import AlreadyEnqueued
@@ -35,7 +36,8 @@ def watch_links(timestamp: int) -> None:
     """Hourly: queue this hour's share of the link checks."""
     for source_id in linkwatch.due_sources():
         # A check still waiting from an earlier hour is enough: the lock refuses a second one.
-        with contextlib.suppress(AlreadyEnqueued):
+        # The savepoint keeps the refusal from spoiling a surrounding transaction.
+        with contextlib.suppress(AlreadyEnqueued), transaction.atomic():
             check_link.configure(queueing_lock=f"check_link:{source_id}").defer(source_id=source_id)
 
 

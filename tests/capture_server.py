@@ -82,7 +82,7 @@ class LocalSite:
                 site.requests.append(f"POST {self.path}")
                 length = int(self.headers.get("Content-Length") or 0)
                 form = self.rfile.read(length).decode()
-                if self.path == "/save" and self.headers.get("Authorization", "").startswith("LOW "):
+                if self.path == "/save" and self.headers.get("Authorization") == "LOW access:secret":
                     from urllib.parse import parse_qs
 
                     job = f"spn2-{len(site.spn_jobs) + 1}"
