@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
 from django.test import Client
 
 from tests.capture_server import LocalSite
+from tests.crash_support import ManageCommand
 from tests.factories import UserFactory, editor, fact_checker
 
 
@@ -60,3 +62,33 @@ def editor_client(an_editor):
     client = Client()
     client.force_login(an_editor)
     return client
+
+
+@pytest.fixture
+def start_worker(tmp_path):
+    """Start `manage.py procrastinate worker` processes on the test database (a transactional test),
+    writing to this test's capture folder; all are killed after, and the job tables emptied."""
+    workers = []
+
+    def start(name: str = "worker") -> ManageCommand:
+        worker = ManageCommand(
+            tmp_path / f"{name}.log",
+            "procrastinate",
+            "worker",
+            "--queues=captures",
+            f"--name={name}",
+            env={
+                "CAPTURE_ALLOW_PRIVATE_NETWORKS": "1",
+                "MEDIA_ROOT": str(tmp_path),
+                "WORKER_HEARTBEAT_SECONDS": "1",
+            },
+        )
+        workers.append(worker)
+        return worker
+
+    yield start
+    for worker in workers:
+        worker.kill()
+    # procrastinate's tables are not Django models the test flush empties: leave them as found.
+    with connection.cursor() as cursor:
+        cursor.execute("TRUNCATE procrastinate_jobs, procrastinate_workers CASCADE")

@@ -320,8 +320,16 @@ def test_verify_captures_passes_then_names_a_tampered_and_a_missing_file(site, c
 # --- Queueing ------------------------------------------------------------------------------------------
 
 
-def jobs(task: str = "captures.tasks.capture_source") -> list[dict]:
-    return list(ProcrastinateJob.objects.filter(task_name=task).values_list("args", flat=True))
+def jobs() -> list[dict]:
+    """The capture jobs of this test's captures (job rows of other, transactional, tests may linger)."""
+    ours = [{"capture_id": pk} for pk in Capture.objects.values_list("pk", flat=True)]
+    return [
+        args
+        for args in ProcrastinateJob.objects.filter(task_name="captures.tasks.capture_source").values_list(
+            "args", flat=True
+        )
+        if args in ours
+    ]
 
 
 def test_linking_a_new_source_queues_a_capture_in_the_same_transaction(checker):

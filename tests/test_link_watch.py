@@ -110,8 +110,9 @@ def test_the_hourly_task_queues_one_check_per_due_source_once(settings):
     watch_links(timestamp=0)
     watch_links(timestamp=3600)  # the same source is still due: its queued check is enough
 
+    ours = [{"source_id": source.pk} for source in sources]
     jobs = ProcrastinateJob.objects.filter(task_name="captures.tasks.check_link")
-    assert [job.args for job in jobs] == [{"source_id": sources[0].pk}]
+    assert [job.args for job in jobs if job.args in ours] == [{"source_id": sources[0].pk}]
 
 
 def test_the_claim_page_and_dashboard_show_evidence_at_risk_with_the_desks_copy(site, checker_client):

@@ -4,9 +4,12 @@ source is captured by a worker, and a worker killed mid-capture loses nothing (d
 
 from __future__ import annotations
 
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
-from asgiref.sync import async_to_sync
-from django.db import connection
+from asgiref.sync import sync_to_async
+from django.db import connections
 from procrastinate.contrib.django import app
 from procrastinate.contrib.django.models import ProcrastinateJob
 
@@ -14,39 +17,10 @@ from captures.models import ArtifactKind, Capture, CaptureState
 from captures.tasks import retry_stalled
 from claims import workflow
 from tests.capture_server import Page
-from tests.crash_support import ManageCommand, wait_for
+from tests.crash_support import wait_for
 from tests.factories import ClaimFactory, fact_checker
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def start_worker(tmp_path):
-    """Start workers as separate processes, writing to this test's capture folder; all are killed after."""
-    workers = []
-
-    def start(name: str = "worker") -> ManageCommand:
-        worker = ManageCommand(
-            tmp_path / f"{name}.log",
-            "procrastinate",
-            "worker",
-            "--queues=captures",
-            f"--name={name}",
-            env={
-                "CAPTURE_ALLOW_PRIVATE_NETWORKS": "1",
-                "MEDIA_ROOT": str(tmp_path),
-                "WORKER_HEARTBEAT_SECONDS": "1",
-            },
-        )
-        workers.append(worker)
-        return worker
-
-    yield start
-    for worker in workers:
-        worker.kill()
-    # procrastinate's tables are not Django models the test flush empties: leave them as found.
-    with connection.cursor() as cursor:
-        cursor.execute("TRUNCATE procrastinate_jobs, procrastinate_workers CASCADE")
 
 
 def link(url: str) -> Capture:
@@ -54,6 +28,20 @@ def link(url: str) -> Capture:
         claim=ClaimFactory(), user=fact_checker(), url=url, title="", kind="article", stance="corroborates"
     )
     return Capture.objects.get(source=evidence.source)
+
+
+def retry_stalled_now() -> int:
+    """What the periodic retry_stalled_jobs task does, run here. In a thread of its own: a browser
+    test earlier in the session may have left an event loop in this one."""
+
+    async def retry_and_disconnect() -> int:
+        try:
+            return await retry_stalled(app)
+        finally:  # the database connection it opened lives in asgiref's thread: close it there
+            await sync_to_async(connections.close_all)()
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, retry_and_disconnect()).result()
 
 
 def job_status(capture: Capture) -> str:
@@ -102,7 +90,7 @@ def test_a_worker_killed_mid_capture_loses_nothing_the_job_is_retried_to_complet
     assert not capture.artifacts.exists()  # nothing half-written is recorded
 
     # Its heartbeat has stopped: after WORKER_STALLED_AFTER_SECONDS the job goes back to the queue.
-    wait_for("the job to count as stalled", lambda: async_to_sync(retry_stalled)(app) == 1, seconds=30)
+    wait_for("the job to count as stalled", lambda: retry_stalled_now() == 1, seconds=30)
     assert ProcrastinateJob.objects.get(pk=job.pk).status == "todo"
 
     site.pages["/slow.html"].delay = 0
