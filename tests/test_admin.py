@@ -109,3 +109,20 @@ def test_reviews_cannot_be_decided_in_the_admin(client, an_editor):
     review.refresh_from_db()
     assert review.decision == Decision.PENDING
     assert client.get(reverse("admin:claims_review_add")).status_code == 403
+
+
+def test_captures_are_shown_not_written_in_the_admin(superuser_client):
+    from captures.models import Artifact, Capture, CaptureState
+
+    source = EvidenceFactory().source
+    capture = Capture.objects.create(source=source, state=CaptureState.DONE, finished_at=source.added_at)
+    Artifact.objects.create(
+        capture=capture, kind="warc", name="1/1/warc.warc.gz", sha256="a" * 64, size=1, media_type="x"
+    )
+
+    assert superuser_client.get(reverse("admin:captures_capture_changelist")).status_code == 200
+    assert superuser_client.get(reverse("admin:captures_capture_change", args=[capture.pk])).status_code == 200
+    assert superuser_client.get(reverse("admin:captures_capture_add")).status_code == 403
+    delete = superuser_client.post(reverse("admin:captures_capture_delete", args=[capture.pk]), {"post": "yes"})
+    assert delete.status_code == 403
+    assert Capture.objects.filter(pk=capture.pk, state=CaptureState.DONE).exists()
