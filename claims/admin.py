@@ -11,6 +11,7 @@ from claims.models import (
     Correction,
     Evidence,
     Outlet,
+    ReportExport,
     Review,
     Source,
     Tag,
@@ -158,3 +159,14 @@ class CorrectionAdmin(ShownNotWritten, admin.ModelAdmin):
     list_select_related = ["claim", "made_by"]
     search_fields = ["claim__text", "reason"]
     date_hierarchy = "made_at"
+
+
+@admin.register(ReportExport)
+class ReportExportAdmin(ShownNotWritten, admin.ModelAdmin):
+    """Report files are queued from the report's page and written by a worker (claims/exports.py)."""
+
+    list_display = ["week", "format", "state", "progress", "requested_by", "requested_at", "finished_at", "size"]
+    list_filter = ["format", "state"]
+    list_select_related = ["requested_by"]
+    search_fields = ["week", "sha256"]
+    date_hierarchy = "requested_at"

@@ -892,3 +892,85 @@ class Review(models.Model):
 
     def __str__(self) -> str:
         return f"{self.claim_id}: {self.previous_status} → {self.proposed_status} ({self.decision})"
+
+
+class ExportFormat(models.TextChoices):
+    PDF = "pdf", "PDF"
+    JSON = "json", "JSON"
+
+
+class ExportState(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+
+
+EXPORT_FINISHED = (ExportState.DONE, ExportState.FAILED)
+
+
+class ReportExportQuerySet(models.QuerySet):
+    def unfinished(self) -> ReportExportQuerySet:
+        return self.filter(state__in=[ExportState.QUEUED, ExportState.RUNNING])
+
+
+@pghistory.track(
+    pghistory.InsertEvent(),
+    # The audit history records an export being asked for and how it ended, not each line of progress.
+    pghistory.UpdateEvent(condition=pghistory.AnyChange("state")),
+    pghistory.DeleteEvent(),
+)
+class ReportExport(models.Model):
+    """The PDF or JSON file of a busy week's report, written by a worker (claims.tasks.export_report)
+    and kept in the default storage under reports/ (docs/report-format.md, "Busy weeks")."""
+
+    week = models.CharField(max_length=8)  # "2024-W20", as in the report's address
+    format = models.CharField(max_length=4, choices=ExportFormat.choices)
+    state = models.CharField(max_length=10, choices=ExportState.choices, default=ExportState.QUEUED)
+    progress = models.CharField(max_length=200, blank=True)
+    reason = models.TextField(blank=True)  # why it failed
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    requested_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    # The file's name in the default storage, read through claims.exports.storage() at use time.
+    file_name = models.CharField(max_length=300, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    size = models.PositiveBigIntegerField(null=True, blank=True)
+
+    objects = ReportExportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            choices_constraint("format", ExportFormat),
+            choices_constraint("state", ExportState),
+            models.CheckConstraint(condition=Q(week__regex=r"^[0-9]{4}-W[0-9]{2}$"), name="claims_reportexport_week"),
+            models.CheckConstraint(
+                condition=Q(state__in=EXPORT_FINISHED, finished_at__isnull=False)
+                | (~Q(state__in=EXPORT_FINISHED) & Q(finished_at__isnull=True)),
+                name="claims_reportexport_finished_when_finished",
+            ),
+            # A finished file is always there to check: its name, its hash and its size.
+            models.CheckConstraint(
+                condition=~Q(state=ExportState.DONE)
+                | (~Q(file_name="") & Q(sha256__regex=r"^[0-9a-f]{64}$") & Q(size__isnull=False)),
+                name="claims_reportexport_done_has_file",
+            ),
+            # One export under way per week and format: asking again while it runs gets the running one.
+            models.UniqueConstraint(
+                fields=["week", "format"],
+                condition=Q(state__in=[ExportState.QUEUED, ExportState.RUNNING]),
+                name="claims_reportexport_one_unfinished",
+            ),
+        ]
+        indexes = [models.Index(fields=["week", "format", "-requested_at"], name="claims_reportexport_newest")]
+
+    def __str__(self) -> str:
+        return f"{self.get_format_display()} of {self.week} ({self.state})"
+
+    @property
+    def finished(self) -> bool:
+        return self.state in EXPORT_FINISHED

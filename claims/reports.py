@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 
 from django.apps import apps
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connections, router, transaction
 from django.db.models import Count, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -27,8 +28,9 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from psycopg import postgres, pq
 
+from captures.models import Artifact, ArtifactKind, Capture, CaptureState
 from claims import claimreview
-from claims.models import Appearance, Claim, Correction, Decision, Review, Status
+from claims.models import Appearance, Claim, Correction, Decision, Review, Source, Status
 
 STYLESHEET = Path(settings.BASE_DIR) / "static" / "css" / "newsdesk.css"
 WEEK_PATTERN = re.compile(r"(\d{4})-W(\d{2})", re.ASCII)  # ASCII: \d would take ٢٠٢٤ too
@@ -257,6 +259,35 @@ ORDER BY claim.created_at, claim.id
 """  # noqa: S608
 
 
+# The newest capture each key source of the week's verdicts had at the week's end, with the hash of
+# every file it kept, in one statement whatever the number of verdicts (docs/report-format.md,
+# "capture"). Verdicts quote their sources by URL (Review.evidence_snapshot), and a source's URL is
+# unique and never rewritten, so the URL finds the source. A capture finished after the week's end
+# is never used: a past week's report does not change.
+KEY_SOURCE_CAPTURES_SQL = f"""
+SELECT source.url, latest.finished_at, files.files
+FROM {Source._meta.db_table} AS source
+CROSS JOIN LATERAL (
+    SELECT id, finished_at FROM {Capture._meta.db_table}
+    WHERE source_id = source.id AND state = %(done)s AND finished_at <= %(end)s
+    ORDER BY finished_at DESC, id DESC LIMIT 1
+) AS latest
+LEFT JOIN LATERAL (
+    SELECT jsonb_object_agg(kind, sha256)::text AS files
+    FROM {Artifact._meta.db_table} WHERE capture_id = latest.id
+) AS files ON true
+WHERE source.url IN (
+    SELECT quoted->>'url'
+    FROM {Review._meta.db_table} AS review,
+        jsonb_array_elements(
+            CASE WHEN jsonb_typeof(review.evidence_snapshot->'sources') = 'array'
+            THEN review.evidence_snapshot->'sources' ELSE '[]'::jsonb END
+        ) AS quoted
+    WHERE review.decision = %(approved)s AND review.decided_at >= %(start)s AND review.decided_at < %(end)s
+)
+"""  # noqa: S608
+
+
 class WeeklyReport:
     """Everything the report shows for one week, in a fixed number of queries."""
 
@@ -387,6 +418,32 @@ class WeeklyReport:
             found.setdefault(row.claim_id, []).append(claimreview.Appeared(row.origin_url, row.appeared_on, name, kind))
         return found
 
+    @cached_property
+    def key_source_captures(self) -> dict[str, dict]:
+        """The `capture` object of each key source of the week's verdicts, by the source's URL: its
+        newest capture done by the week's end (docs/report-format.md). One query."""
+        zone = ZoneInfo(settings.TIME_ZONE)
+        params = {"done": CaptureState.DONE, "approved": Decision.APPROVED, "start": self.start, "end": self.end}
+        using = router.db_for_read(Claim)
+        with connections[using].cursor() as cursor:
+            cursor.execute(KEY_SOURCE_CAPTURES_SQL, params)
+            rows = cursor.fetchall()
+        found = {}
+        for url, finished_at, files_json in rows:
+            files = dict(sorted(json.loads(files_json).items())) if files_json else {}
+            found[url] = {
+                "sha256": files.get(ArtifactKind.WARC.value),
+                "captured_at": finished_at.astimezone(zone).isoformat(),
+                "files": files,
+            }
+        return found
+
+    def count_verdicts(self) -> int:
+        """How many verdicts the week has, without reading them (one indexed count)."""
+        if "verdicts" in self.__dict__:
+            return len(self.verdicts)
+        return self._week_verdicts().count()
+
     @property
     def by_claimant(self) -> list[tuple[str, int, int]]:
         """(claimant, claims logged this week, verdicts this week), the busiest first."""
@@ -472,6 +529,7 @@ def as_json(report: WeeklyReport, site: str) -> dict:
     """The report as documented in docs/report-format.md."""
     zone = ZoneInfo(settings.TIME_ZONE)
     total, backlog = report.backlog
+    captures = report.key_source_captures
     return {
         "format": "newsdesk-weekly-report",
         "version": JSON_FORMAT_VERSION,
@@ -506,7 +564,7 @@ def as_json(report: WeeklyReport, site: str) -> dict:
                 "decided_by": _person(review.decided_by),
                 "decided_at": review.decided_at.astimezone(zone).isoformat(),
                 "correction": review.previous_status != Status.UNVERIFIED,
-                "evidence": review.evidence_snapshot,
+                "evidence": _with_captures(review.evidence_snapshot, captures),
             }
             for review, _ in report.verdict_rows()
         ],
@@ -528,6 +586,25 @@ def as_json(report: WeeklyReport, site: str) -> dict:
             {"claimant": name, "logged": logged, "verdicts": verdicts} for name, logged, verdicts in report.by_claimant
         ],
     }
+
+
+def _with_captures(evidence: dict, captures: dict[str, dict]) -> dict:
+    """The verdict's evidence with each key source's `capture` (None when the desk had no copy by
+    the week's end). A new dict: the review's own snapshot is left as it was stored."""
+    if not isinstance(evidence.get("sources"), list):
+        return evidence
+    return {
+        **evidence,
+        "sources": [
+            {**source, "capture": captures.get(source.get("url"))} if isinstance(source, dict) else source
+            for source in evidence["sources"]
+        ],
+    }
+
+
+def json_document(report: WeeklyReport, site: str) -> bytes:
+    """The JSON file, byte for byte as the download and a prepared export give it (UTF-8, indented)."""
+    return json.dumps(as_json(report, site), cls=DjangoJSONEncoder, ensure_ascii=False, indent=2).encode()
 
 
 def _person(user) -> str:

@@ -32,6 +32,10 @@ urlpatterns = [
         views.report_export,
         name="report_export",
     ),
+    # A busy week's PDF and JSON, prepared by a worker (docs/report-format.md, "Busy weeks").
+    re_path(r"^reports/weekly/(?P<week>\d{4}-W\d{2})/files/$", views.report_file_prepare, name="report_file_prepare"),
+    path("reports/files/<int:pk>/", views.report_file_status, name="report_file_status"),
+    path("reports/files/<int:pk>/download/", views.report_file_download, name="report_file_download"),
     path("claimants/", views.claimant_list, name="claimants"),
     path("claimants/suggest/", views.claimant_suggest, name="claimant_suggest"),
     path("claimants/<int:pk>/", views.claimant_detail, name="claimant"),

@@ -23,7 +23,7 @@ from django.utils.text import capfirst
 
 from captures.models import Capture
 from captures.tasks import capture_source
-from claims import duplicates
+from claims import duplicates, exports
 from claims.links import InvalidURL, domain_of, normalize_url
 from claims.models import (
     Affiliation,
@@ -35,7 +35,10 @@ from claims.models import (
     Correction,
     Decision,
     Evidence,
+    ExportFormat,
+    ExportState,
     Outlet,
+    ReportExport,
     Review,
     Source,
     SourceKind,
@@ -44,7 +47,9 @@ from claims.models import (
     Tag,
     _shown,
 )
+from claims.reports import IsoWeek
 from claims.roles import DeskRefusal, is_editor
+from claims.tasks import export_report
 from claims.wording import collapse_spaces
 
 log = logging.getLogger("newsdesk.decisions")
@@ -153,6 +158,8 @@ PERMISSIONS = {
     "change_outlet": ("claims.change_outlet", "Only editors change an outlet's name or affiliation."),
     "change_claimant": ("claims.change_affiliation", "Only editors change whose side a claimant is on."),
     "import": ("claims.change_outlet", "Only editors import other fact-checkers' reviews."),
+    # Anyone who may read a report may have its file prepared (docs/report-format.md, "Busy weeks").
+    "export_report": ("claims.view_claim", "Your role cannot prepare report files."),
 }
 
 
@@ -388,6 +395,45 @@ def capture_request(*, source: Source, user) -> Capture:
     capture = Capture.objects.create(source=source, requested_by=user)
     capture_source.defer(capture_id=capture.pk)
     return capture
+
+
+@transaction.atomic
+def report_export_request(*, week: str, fmt: str, user) -> ReportExport:
+    """Queue the PDF or JSON file of a busy week's report (docs/report-format.md, "Busy weeks").
+
+    A past week's report never changes, so a file of it finished after the week ended is handed back
+    instead of written again. While one is queued or running for the week and format, asking again
+    returns that one (the partial unique index backs this up).
+    """
+    ensure_allowed(user, "export_report")
+    if fmt not in ExportFormat.values:
+        raise Invalid("The desk prepares a report's file as a PDF or as JSON.", field="format")
+    try:
+        report_week = IsoWeek.parse(week)
+    except ValueError as error:
+        raise Invalid(str(error), field="week") from error
+    same_file = ReportExport.objects.filter(week=str(report_week), format=fmt)
+    running = same_file.unfinished().first()
+    if running:
+        return running
+    if report_week.end <= timezone.now():
+        final = same_file.filter(state=ExportState.DONE, started_at__gte=report_week.end)
+        done = final.order_by("-finished_at", "-id").first()
+        if done and exports.storage().exists(done.file_name):
+            return done
+    try:
+        with transaction.atomic():
+            export = ReportExport.objects.create(
+                week=str(report_week), format=fmt, requested_by=user, progress="Waiting for a worker"
+            )
+    except IntegrityError as error:  # someone asked for the same file a moment ago: theirs is the one
+        running = same_file.unfinished().first()
+        if running is None:
+            raise Refused("Someone else's request for this file has just ended; ask again.") from error
+        return running
+    # Queued in this transaction, so the export and its job commit together.
+    export_report.defer(export_id=export.pk)
+    return export
 
 
 def source_for_url(url: str, *, title: str, kind: str, user) -> Source:

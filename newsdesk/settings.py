@@ -247,6 +247,9 @@ ALLOW_SELF_APPROVAL = env_bool("ALLOW_SELF_APPROVAL", default=False)
 NEWSROOM_NAME = os.environ.get("NEWSROOM_NAME", "newsdesk")
 # Where the desk is reached, for links in files written outside a request (weekly_report).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# A week with more verdicts than this has its PDF and JSON prepared by a worker instead of written
+# while the browser waits (docs/report-format.md, "Busy weeks").
+REPORT_INLINE_LIMIT = env_int("REPORT_INLINE_LIMIT", 2000, minimum=0)
 
 # --- Background work and captures ----------------------------------------------------------------
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import io
 import json
 from zoneinfo import ZoneInfo
@@ -362,3 +363,73 @@ def test_a_correction_and_a_merge_after_the_week_leave_it_identical_in_every_for
     assert correction.changes == [
         {"field": "Text", "before": "Robotyne was taken by Russian forces", "after": "Russian forces entered Robotyne"}
     ]
+
+
+# --- The capture behind each key source (docs/report-format.md, "capture") ---------------------------
+
+
+def captured(source, finished: dt.datetime, *, state="done", files=("warc", "text")):
+    """A capture of the source finished at `finished`, with a file of each kind (hashes made up)."""
+    from captures.models import Artifact, Capture
+
+    capture = Capture.objects.create(source=source, state=state, requested_at=finished, finished_at=finished)
+    for kind in files:
+        Artifact.objects.create(
+            capture=capture,
+            kind=kind,
+            name=f"{source.pk}/{capture.pk}/{kind}",
+            sha256=hashlib.sha256(f"{capture.pk} {kind}".encode()).hexdigest(),
+            size=1,
+            media_type="application/octet-stream",
+        )
+    return capture
+
+
+def test_json_gives_each_key_source_its_capture_as_it_stood_at_the_week_end(settings, editor_client):
+    settings.TIME_ZONE = "Europe/Kyiv"
+    claim = decided_claim("Robotyne was taken", logged=at(15, 10), decided=at(16, 9))
+    uncaptured = decided_claim("Drones over Belgorod", logged=at(15, 11), decided=at(16, 10))
+    source = Evidence.objects.get(claim=claim).source
+    captured(source, at(14, 8))  # older than the one that counts
+    counted = captured(source, at(19, 23, 59), files=("warc", "text", "screenshot", "pdf"))
+    captured(source, at(19, 23, 30), state="failed")  # a failed capture is never the desk's copy
+    captured(source, at(20, 0, 1))  # finished after the week's end: a later week's copy
+    captured(Evidence.objects.get(claim=uncaptured).source, at(21, 9))  # only after the week
+
+    data = json.loads(render_all(editor_client)[2])
+    sources = {verdict["claim_id"]: verdict["evidence"]["sources"] for verdict in data["verdicts"]}
+    files = {artifact.kind: artifact.sha256 for artifact in counted.artifacts.all()}
+    assert sources[claim.pk][0]["capture"] == {
+        "sha256": files["warc"],
+        "captured_at": "2024-05-19T23:59:00+03:00",
+        "files": dict(sorted(files.items())),
+    }
+    assert sources[uncaptured.pk][0]["capture"] is None
+    # The review's stored snapshot is quoted, not changed.
+    assert "capture" not in Review.objects.get(claim=claim).evidence_snapshot["sources"][0]
+
+
+def test_a_capture_made_later_leaves_a_past_week_identical(settings, editor_client):
+    settings.TIME_ZONE = "Europe/Kyiv"
+    claim = decided_claim("Robotyne was taken", logged=at(15, 10), decided=at(16, 9))
+    captured(Evidence.objects.get(claim=claim).source, at(17, 9))
+    before = render_all(editor_client)
+    captured(Evidence.objects.get(claim=claim).source, at(25, 9))
+    assert render_all(editor_client) == before
+
+
+def test_json_query_count_does_not_grow_with_captured_sources(settings, editor_client):
+    from tests.queries import query_count
+
+    settings.TIME_ZONE = "Europe/Kyiv"
+    url = reverse("claims:report_export", kwargs={"week": "2024-W20", "fmt": "json"})
+
+    def add(count: int, offset: int) -> None:
+        for n in range(count):
+            claim = decided_claim(f"Claim {offset + n}", logged=at(14, 9, offset + n), decided=at(15, 9, offset + n))
+            captured(Evidence.objects.get(claim=claim).source, at(15, 8))
+
+    add(2, 0)
+    few = query_count(editor_client, url)
+    add(10, 2)
+    assert query_count(editor_client, url) == few

@@ -340,6 +340,9 @@ def desk_actions(desk) -> dict[str, Action]:
             reverse("claims:merge", args=[desk.open_claim.pk]),
             {"into": desk.claim.pk, "reason": "The same claim, logged twice."},
         ),
+        "prepare a report file": Action(
+            "checker", reverse("claims:report_file_prepare", args=["2024-W20"]), {"format": "json"}
+        ),
     }
 
 
@@ -364,5 +367,6 @@ ACTIONS = [
     "propose a status",
     "take a claim",
     "withdraw",
+    "prepare a report file",
     *EDITOR_ONLY_ACTIONS,
 ]
