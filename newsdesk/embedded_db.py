@@ -8,6 +8,8 @@ server without anyone starting it by hand.
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import os
 import re
 import sys
@@ -44,6 +46,11 @@ def embedded_database_settings(var_dir: Path, name: str = DATABASE_NAME) -> dict
     try:
         var_dir.mkdir(parents=True, exist_ok=True)
         server = pgserver.get_server(var_dir / "pgdata", cleanup_mode=None)
+        # At exit pgserver takes this process off a shared list in a file, without a lock: when the web
+        # server and a worker stop together (Ctrl-C on `make run`), one may read the file half-written
+        # by the other. The list only decides who stops the server, which this project never asks for.
+        atexit.unregister(server._cleanup)
+        atexit.register(_forget_process, server)
         uri = server.get_uri()
         _create_database_if_missing(uri, name)
     except Exception as error:  # pgserver raises a mix of OS and subprocess errors
@@ -60,6 +67,11 @@ def embedded_database_settings(var_dir: Path, name: str = DATABASE_NAME) -> dict
         "HOST": socket_dir or parts.hostname or "",
         "PORT": str(parts.port or ""),
     }
+
+
+def _forget_process(server) -> None:
+    with contextlib.suppress(ValueError, OSError):
+        server._cleanup()
 
 
 def _create_database_if_missing(uri: str, name: str) -> None:
