@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import json
 import os
 import re
 import sys
@@ -45,6 +46,7 @@ def embedded_database_settings(var_dir: Path, name: str = DATABASE_NAME) -> dict
 
     try:
         var_dir.mkdir(parents=True, exist_ok=True)
+        _repair_handle_list(var_dir / "pgdata")
         server = pgserver.get_server(var_dir / "pgdata", cleanup_mode=None)
         # At exit pgserver takes this process off a shared list in a file, without a lock: when the web
         # server and a worker stop together (Ctrl-C on `make run`), one may read the file half-written
@@ -67,6 +69,20 @@ def embedded_database_settings(var_dir: Path, name: str = DATABASE_NAME) -> dict
         "HOST": socket_dir or parts.hostname or "",
         "PORT": str(parts.port or ""),
     }
+
+
+def _repair_handle_list(pgdata: Path) -> None:
+    """pgserver keeps the processes using the server in a JSON file it rewrites without a lock; a
+    process stopped mid-write (Ctrl-C on `make run` stops two at once) can leave it empty, and then
+    nothing starts. The list only matters for stopping the server, which we never leave to pgserver."""
+    handles = pgdata / ".handle_pids.json"
+    try:
+        json.loads(handles.read_text())
+    except FileNotFoundError:
+        return
+    except (ValueError, OSError):
+        with contextlib.suppress(OSError):
+            handles.write_text("[]")
 
 
 def _forget_process(server) -> None:

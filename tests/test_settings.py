@@ -144,3 +144,18 @@ def test_manage_py_pointed_at_a_real_database_keeps_debug_off():
     result = _load_settings(sys.executable, "manage.py", "check", DATABASE_URL="postgres://x@127.0.0.1:9/x")
     assert result.returncode != 0
     assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_a_process_list_left_half_written_by_the_embedded_server_is_repaired(tmp_path):
+    """Two processes stopped at once (Ctrl-C on `make run`) can leave pgserver's list of its users empty,
+    after which nothing could connect; the desk resets it (newsdesk/embedded_db.py)."""
+    from newsdesk.embedded_db import _repair_handle_list
+
+    handles = tmp_path / ".handle_pids.json"
+    handles.write_text("")
+    _repair_handle_list(tmp_path)
+    assert handles.read_text() == "[]"
+
+    handles.write_text("[12, 34]")
+    _repair_handle_list(tmp_path)
+    assert handles.read_text() == "[12, 34]"
