@@ -343,6 +343,7 @@ def desk_actions(desk) -> dict[str, Action]:
         "prepare a report file": Action(
             "checker", reverse("claims:report_file_prepare", args=["2024-W20"]), {"format": "json"}
         ),
+        "capture a source": Action("checker", reverse("captures:source_captures", args=[desk.evidence.source_id]), {}),
     }
 
 
@@ -368,5 +369,6 @@ ACTIONS = [
     "take a claim",
     "withdraw",
     "prepare a report file",
+    "capture a source",
     *EDITOR_ONLY_ACTIONS,
 ]

@@ -40,19 +40,22 @@ def forged_post(browser: Client, url: str, data: dict, forgery: str):
 
 
 def test_every_write_the_desk_offers_is_in_the_battery(desk):
-    """Every claims URL that accepts POST has an action here, so a new form cannot be missed."""
+    """Every claims and captures URL that accepts POST has an action here, so a new form cannot be missed."""
     count_case()
-    from claims.urls import urlpatterns
+    from captures.urls import urlpatterns as capture_patterns
+    from claims.urls import urlpatterns as claim_patterns
 
-    covered = {resolve(action.url).url_name for action in desk_actions(desk).values()}
-    for pattern in urlpatterns:
+    covered = {resolve(action.url).view_name for action in desk_actions(desk).values()}
+    patterns = [("claims", pattern) for pattern in claim_patterns] + [("captures", p) for p in capture_patterns]
+    for namespace, pattern in patterns:
         kwargs = {name: 1 for name in pattern.pattern.converters} or {
             name: {"week": "2024-W20", "fmt": "csv"}[name] for name in pattern.pattern.regex.groupindex
         }
-        response = Client().put(reverse(f"claims:{pattern.name}", kwargs=kwargs))
-        assert response.status_code == 405, pattern.name
+        name = f"{namespace}:{pattern.name}"
+        response = Client().put(reverse(name, kwargs=kwargs))
+        assert response.status_code == 405, name
         if "POST" in response["Allow"]:
-            assert pattern.name in covered, f"{pattern.name} accepts POST but no action of the battery uses it"
+            assert name in covered, f"{name} accepts POST but no action of the battery uses it"
 
 
 @pytest.mark.parametrize("forgery", FORGERIES)
