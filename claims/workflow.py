@@ -381,6 +381,9 @@ def evidence_add(*, claim: Claim, user, url: str, title: str, kind: str, **link)
     return evidence
 
 
+RECAPTURE_AFTER = dt.timedelta(minutes=1)
+
+
 @transaction.atomic
 def capture_request(*, source: Source, user) -> Capture:
     """Queue a capture of the source (docs/architecture.md, "Evidence that does not vanish").
@@ -392,6 +395,10 @@ def capture_request(*, source: Source, user) -> Capture:
     running = source.captures.unfinished().first()
     if running:
         return running
+    # Each capture runs a browser on a worker: a page captured a moment ago is not captured again.
+    latest = source.captures.newest_first().first()
+    if latest and latest.finished_at and timezone.now() - latest.finished_at < RECAPTURE_AFTER:
+        raise Refused("This source was captured less than a minute ago; its newest capture is shown.")
     capture = Capture.objects.create(source=source, requested_by=user)
     capture_source.defer(capture_id=capture.pk)
     return capture

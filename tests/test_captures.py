@@ -3,6 +3,7 @@ against a real HTTP server on this machine (tests/capture_server.py), with the t
 
 from __future__ import annotations
 
+import datetime as dt
 import gzip
 import hashlib
 import io
@@ -13,6 +14,7 @@ from django.core.management.base import CommandError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from procrastinate.contrib.django.models import ProcrastinateJob
 from warcio.archiveiterator import ArchiveIterator
 
@@ -501,3 +503,17 @@ def test_the_claim_pages_queries_do_not_grow_with_captured_sources(checker_clien
         return len(context)
 
     assert queries(claim_with_captured_sources(20)) == queries(claim_with_captured_sources(1))
+
+
+def test_a_source_captured_a_moment_ago_is_not_captured_again_at_once(checker_client, checker):
+    source = SourceFactory()
+    Capture.objects.create(source=source, state=CaptureState.DONE, finished_at=timezone.now())
+    url = reverse("captures:source_captures", args=[source.pk])
+
+    response = checker_client.post(url, headers={"HX-Request": "true"})
+
+    assert response.status_code == 409
+    assert "captured less than a minute ago" in response.content.decode()
+    assert Capture.objects.filter(source=source).count() == 1
+    Capture.objects.filter(source=source).update(finished_at=timezone.now() - dt.timedelta(minutes=2))
+    assert workflow.capture_request(source=source, user=checker).state == CaptureState.QUEUED
