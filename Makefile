@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 # Local development runs with DEBUG on; production sets DEBUG=0 and SECRET_KEY.
 export DEBUG ?= 1
 
-.PHONY: run test setup pdf-libs chromium wrk lint fmt migrations-check check-deploy bench bench-quick load db-stop clean
+.PHONY: run test setup pdf-libs chromium wrk lint fmt migrations-check check-deploy bench bench-quick bench-captures load db-stop clean
 
 # System packages the project needs are installed the platform's ordinary way when they are missing
 # (as root on Debian); anywhere else the command stops and says what to install.
@@ -89,16 +89,25 @@ wrk:
 # DATABASE_URL; an existing seed of that size is reused), every page timed through gunicorn against
 # the targets of issue 7, with a 100-claim desk for the query counts and wrk for throughput. The table
 # goes into docs/benchmarks.md. Options: make bench BENCH_OPTIONS="--requests 50 --duration 30".
+# Last, the captures benchmark (bench/captures.py, below).
 # The load run (many connections for a minute on a small desk) is `make load`.
-bench: setup wrk
+bench: setup wrk chromium
 	$(BIN)/python bench/weekly_csv.py 5000
 	$(BIN)/python bench/scale.py $(BENCH_OPTIONS)
+	$(BIN)/python bench/captures.py $(CAPTURES_OPTIONS)
 
 # A quick look while working on speed: 100,000 claims in a database of its own, fewer requests,
 # short wrk runs; docs/benchmarks.md is left alone.
 bench-quick: setup wrk
 	EMBEDDED_DATABASE_NAME=newsdesk_scale_quick $(BIN)/python bench/scale.py --claims 100000 --requests 10 \
 	  --duration 5 --no-doc $(BENCH_OPTIONS)
+
+# Captures alone (about 2 minutes): captures per minute with one and two real workers, Chromium
+# included, from a news site the script serves on 127.0.0.1, and linking evidence with the capture
+# queued and without, in a database of its own (newsdesk_bench_captures). The tables go into
+# docs/benchmarks.md. Options: make bench-captures CAPTURES_OPTIONS="--captures 100 --posts 200".
+bench-captures: setup chromium
+	$(BIN)/python bench/captures.py $(CAPTURES_OPTIONS)
 
 # Load run: gunicorn with production settings, 60 s of wrk at 64 connections on three pages; fails on
 # any failed request. The figures go into docs/benchmarks.md.
