@@ -136,9 +136,7 @@ def parse_options() -> argparse.Namespace:
     parser.add_argument(
         "--workers", default="1,2", help="worker counts to measure, comma-separated (default 1,2: one, then two)"
     )
-    parser.add_argument(
-        "--concurrency", type=int, default=1, help="captures each worker runs at once (default 1)"
-    )
+    parser.add_argument("--concurrency", type=int, default=1, help="captures each worker runs at once (default 1)")
     parser.add_argument("--posts", type=int, default=100, help="timed evidence POSTs per mode (default 100)")
     parser.add_argument("--warmup", type=int, default=10, help="untimed evidence POSTs per mode first (default 10)")
     parser.add_argument("--no-doc", action="store_true", help="print the tables only; leave docs/benchmarks.md alone")

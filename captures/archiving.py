@@ -87,6 +87,19 @@ def run_capture(capture_id: int, *, final_attempt: bool = True) -> Capture | Non
     capture = start(capture_id)
     if capture is None:
         return None
+    try:
+        return _capture(capture, final_attempt=final_attempt)
+    except fetcher.FetchFailed:
+        raise  # a transient failure the queue retries (_capture has put the capture back in the queue)
+    except Exception as error:
+        # Anything unforeseen (storage refused, a disk full, a parser crash) still ends the capture, so
+        # the source is never stuck "running" and can be captured again; the trace goes to the log.
+        logger.exception("capture crashed", extra={"event": "capture", "capture": capture.pk})
+        reason = f"The capture stopped on an unexpected error ({type(error).__name__}); try capturing again."
+        return _finish(capture, [], state=CaptureState.FAILED, reason=reason, hops=[], versions=tool_versions())
+
+
+def _capture(capture: Capture, *, final_attempt: bool) -> Capture:
     url = capture.source.url
     versions = tool_versions()
     made: list[Made] = []

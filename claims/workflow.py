@@ -376,8 +376,8 @@ def evidence_add(*, claim: Claim, user, url: str, title: str, kind: str, **link)
     _touch(claim, user)
     # The desk keeps its own copy of a source from the first time it is linked. Queued in this
     # transaction, so the link and its capture job commit together; the request does not wait for it.
-    if settings.CAPTURE_ON_LINK and not source.captures.exists():
-        capture_request(source=source, user=user)
+    if settings.CAPTURE_ON_LINK:
+        capture_request(source=source, user=user, unless_captured=True)
     return evidence
 
 
@@ -385,19 +385,20 @@ RECAPTURE_AFTER = dt.timedelta(minutes=1)
 
 
 @transaction.atomic
-def capture_request(*, source: Source, user) -> Capture:
+def capture_request(*, source: Source, user, unless_captured: bool = False) -> Capture:
     """Queue a capture of the source (docs/architecture.md, "Evidence that does not vanish").
 
-    Earlier captures are kept. While one is queued or running, asking again returns that one.
+    Earlier captures are kept. While one is queued or running, asking again returns that one; with
+    `unless_captured` (linking a source) any earlier capture is returned instead of a new one.
     """
     ensure_allowed(user, "capture")
     Source.objects.select_for_update().get(pk=source.pk)  # one request at a time per source
-    running = source.captures.unfinished().first()
-    if running:
-        return running
-    # Each capture runs a browser on a worker: a page captured a moment ago is not captured again.
+    # A queued or running capture is always the newest: at most one is unfinished (a partial index).
     latest = source.captures.newest_first().first()
-    if latest and latest.finished_at and timezone.now() - latest.finished_at < RECAPTURE_AFTER:
+    if latest and (unless_captured or not latest.finished):
+        return latest
+    # Each capture runs a browser on a worker: a page captured a moment ago is not captured again.
+    if latest and timezone.now() - latest.finished_at < RECAPTURE_AFTER:
         raise Refused("This source was captured less than a minute ago; its newest capture is shown.")
     capture = Capture.objects.create(source=source, requested_by=user)
     capture_source.defer(capture_id=capture.pk)

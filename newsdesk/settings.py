@@ -6,6 +6,7 @@ sentence that says what to set.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import zoneinfo
 from pathlib import Path
@@ -269,6 +270,13 @@ CAPTURE_ON_LINK = env_bool("CAPTURE_ON_LINK", default=True)
 # CAPTURE_ALLOWED_NETWORKS lets through only the networks it lists (e.g. 10.20.0.0/16).
 CAPTURE_ALLOW_PRIVATE_NETWORKS = env_bool("CAPTURE_ALLOW_PRIVATE_NETWORKS", default=False)
 CAPTURE_ALLOWED_NETWORKS = env_list("CAPTURE_ALLOWED_NETWORKS", [])
+for _network in CAPTURE_ALLOWED_NETWORKS:
+    try:
+        ipaddress.ip_network(_network, strict=False)
+    except ValueError as error:
+        raise ImproperlyConfigured(
+            f"CAPTURE_ALLOWED_NETWORKS must list networks such as 10.20.0.0/16, not {_network!r}."
+        ) from error
 CAPTURE_MAX_BYTES = env_int("CAPTURE_MAX_MEGABYTES", 25, minimum=1) * 1024 * 1024
 CAPTURE_TIMEOUT_SECONDS = env_int("CAPTURE_TIMEOUT_SECONDS", 30, minimum=1)
 CAPTURE_USER_AGENT = os.environ.get("CAPTURE_USER_AGENT", "").strip()

@@ -517,3 +517,22 @@ def test_a_source_captured_a_moment_ago_is_not_captured_again_at_once(checker_cl
     assert Capture.objects.filter(source=source).count() == 1
     Capture.objects.filter(source=source).update(finished_at=timezone.now() - dt.timedelta(minutes=2))
     assert workflow.capture_request(source=source, user=checker).state == CaptureState.QUEUED
+
+
+def test_a_capture_that_crashes_unexpectedly_fails_saying_so_and_the_source_can_be_captured_again(
+    site, settings, tmp_path, checker
+):
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the storage expects a folder")
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "captures": {**settings.STORAGES["captures"], "OPTIONS": {"location": blocked}},
+    }
+
+    capture = capture_of(site.url("/briefing.html"))
+
+    assert capture.state == CaptureState.FAILED
+    assert capture.reason.startswith("The capture stopped on an unexpected error (")
+    assert not capture.artifacts.exists()
+    Capture.objects.filter(pk=capture.pk).update(finished_at=timezone.now() - dt.timedelta(minutes=5))
+    assert workflow.capture_request(source=capture.source, user=checker).state == CaptureState.QUEUED

@@ -159,3 +159,12 @@ def test_a_process_list_left_half_written_by_the_embedded_server_is_repaired(tmp
     handles.write_text("[12, 34]")
     _repair_handle_list(tmp_path)
     assert handles.read_text() == "[12, 34]"
+
+
+def test_capture_settings_are_checked_at_start_up():
+    networks = _load_settings(DEBUG="1", CAPTURE_ALLOWED_NETWORKS="10.20.0.0/16,intranet")
+    assert networks.returncode != 0
+    assert "CAPTURE_ALLOWED_NETWORKS must list networks such as 10.20.0.0/16, not 'intranet'." in networks.stderr
+    archive = _load_settings(DEBUG="1", SAVE_PAGE_NOW="1")
+    assert archive.returncode != 0
+    assert "SAVE_PAGE_NOW is on: set SAVE_PAGE_NOW_ACCESS_KEY and SAVE_PAGE_NOW_SECRET_KEY" in archive.stderr
