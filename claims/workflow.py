@@ -21,7 +21,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.text import capfirst
 
-from captures.models import Capture
+from captures.models import Capture, CaptureState
 from captures.tasks import capture_source
 from claims import duplicates, exports
 from claims.links import InvalidURL, domain_of, normalize_url
@@ -397,8 +397,9 @@ def capture_request(*, source: Source, user, unless_captured: bool = False) -> C
     latest = source.captures.newest_first().first()
     if latest and (unless_captured or not latest.finished):
         return latest
-    # Each capture runs a browser on a worker: a page captured a moment ago is not captured again.
-    if latest and timezone.now() - latest.finished_at < RECAPTURE_AFTER:
+    # Each capture runs a browser on a worker: a page captured a moment ago is not captured again
+    # (a failed capture may be tried again at once: the server may be back).
+    if latest and latest.state == CaptureState.DONE and timezone.now() - latest.finished_at < RECAPTURE_AFTER:
         raise Refused("This source was captured less than a minute ago; its newest capture is shown.")
     capture = Capture.objects.create(source=source, requested_by=user)
     capture_source.defer(capture_id=capture.pk)
