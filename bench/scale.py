@@ -301,7 +301,7 @@ def find_pages() -> dict:
     from claims.filters import SORTS
     from claims.models import Claim, Claimant, Evidence, Review
     from claims.paging import _encode  # the app's own cursor encoding, so the cursors are the ones it makes
-    from claims.views import CLAIMS_PER_PAGE
+    from claims.views.claims import CLAIMS_PER_PAGE
 
     ordering = SORTS["newest"]  # the list's order when no sort is chosen
     columns = [name.lstrip("-") for name in ordering]

@@ -14,7 +14,7 @@ from captures.models import Artifact, ArtifactKind, captures_prefetch
 from claims import workflow
 from claims.models import Source
 from claims.roles import desk_member_required
-from claims.views import _back
+from claims.views.common import next_path
 
 # Shown in the browser: what Chromium made and plain text. Anything else (a captured page's own
 # file can be HTML, SVG or a script) is a download, sandboxed, so it can never run on the desk's origin.
@@ -30,7 +30,7 @@ def source_captures(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         workflow.capture_request(source=source, user=request.user)
         if not request.htmx:
-            return redirect(_back(request, reverse("claims:source", args=[source.pk])))
+            return redirect(next_path(request, reverse("claims:source", args=[source.pk])))
     source = Source.objects.select_related("watch").prefetch_related(captures_prefetch()).get(pk=pk)
     return render(request, "captures/_captures.html", {"source": source, "captures": list(source.captures.all())})
 

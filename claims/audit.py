@@ -23,6 +23,8 @@ from django.utils.formats import date_format
 from django.utils.text import capfirst
 from pghistory.models import Events
 
+from claims.people import display_name
+
 PER_PAGE = 100
 ACTIONS = {"insert": "added", "update": "changed", "delete": "deleted"}
 # Bookkeeping columns that every save touches; showing them would bury the real changes.
@@ -73,7 +75,7 @@ def _related_names(events) -> dict[tuple[type, object], str]:
     names = {}
     for model, ids in wanted.items():
         for pk, row in model._default_manager.in_bulk(ids).items():
-            names[model, pk] = _person(row) if model is USER_MODEL else str(row)
+            names[model, pk] = display_name(row) if model is USER_MODEL else str(row)
     return names
 
 
@@ -127,10 +129,6 @@ def _shown(field, value, names) -> str:
     if isinstance(field, models.JSONField):
         return json.dumps(value, ensure_ascii=False)
     return str(value)
-
-
-def _person(user) -> str:
-    return user.get_full_name() or user.get_username()
 
 
 # Models do not change while the process runs: work out their columns once, not for every change shown.

@@ -10,6 +10,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 
 from claims.models import Claim, Claimant, Outlet, Priority, Source, SourceKind, Status, Tag
+from claims.people import display_name
 from claims.roles import desk_members
 
 # Each ordering ends in the primary key so keyset pagination has a unique position per row.
@@ -102,7 +103,7 @@ class ClaimFilter(django_filters.FilterSet):
         assignee.widget.choices = lambda: [
             ("", "Anyone"),
             (UNASSIGNED, "Nobody"),
-            *((user.username, user.get_full_name() or user.username) for user in members),
+            *((user.username, display_name(user)) for user in members),
         ]
 
     def search(self, queryset, name, value):

@@ -20,6 +20,7 @@ from claims.models import (
     Stance,
     Status,
 )
+from claims.people import display_name
 from claims.roles import desk_members, is_editor
 from claims.wording import collapse_spaces
 from claims.workflow import ClaimantChoice
@@ -135,7 +136,7 @@ class ClaimForm(forms.ModelForm):
         _limit_length(self.fields["quote"], MAX_QUOTE)
         if "assignee" in self.fields:
             self.fields["assignee"].queryset = desk_members().order_by("first_name", "username")
-            self.fields["assignee"].label_from_instance = lambda member: member.get_full_name() or member.username
+            self.fields["assignee"].label_from_instance = display_name
             self.fields["assignee"].empty_label = "Nobody yet"
         self.fields["priority"].initial = Priority.NORMAL
         if not self.instance.pk:

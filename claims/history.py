@@ -1,5 +1,6 @@
-"""A claim's history timeline, read from the reviews and the audit history, in a fixed number of
-queries (reviews, claim events, evidence events, people)."""
+"""What happened, in order: a claim's history timeline, read from the reviews and the audit history in a
+fixed number of queries (reviews, claim events, evidence events, people), and the dashboard's recent
+activity across the desk."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth import get_user_model
 from django.utils.text import capfirst
 
-from claims.models import Claim, Review
+from claims.models import Claim, Evidence, Review
 
 
 @dataclass
@@ -89,3 +90,37 @@ def _evidence_changes(claim: Claim) -> list[TimelineEntry]:
             remover = (event.pgh_context.metadata or {}).get("user") if event.pgh_context else None
             entries.append(TimelineEntry(event.pgh_created_at, "evidence-removed", remover, f"Removed: {source}"))
     return entries
+
+
+def recent_activity(rows: int) -> list[dict]:
+    """Proposals, decisions and evidence, newest first: three queries whatever the desk's size."""
+    reviews = Review.objects.select_related("claim", "proposed_by", "decided_by")
+    proposed = reviews.order_by("-proposed_at", "-id")[:rows]
+    decided = reviews.filter(decided_at__isnull=False).order_by("-decided_at", "-id")[:rows]
+    evidence = Evidence.objects.select_related("claim", "source", "added_by").order_by("-added_at", "-id")[:rows]
+    items = []
+    for review in proposed:
+        items.append(
+            {
+                "when": review.proposed_at,
+                "kind": "proposed",
+                "who": review.proposed_by,
+                "review": review,
+                "claim": review.claim,
+            }
+        )
+    for review in decided:
+        items.append(
+            {
+                "when": review.decided_at,
+                "kind": review.decision,
+                "who": review.decided_by,
+                "review": review,
+                "claim": review.claim,
+            }
+        )
+    for item in evidence:
+        items.append(
+            {"when": item.added_at, "kind": "evidence", "who": item.added_by, "evidence": item, "claim": item.claim}
+        )
+    return sorted(items, key=lambda item: item["when"], reverse=True)[:rows]

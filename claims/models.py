@@ -6,6 +6,9 @@ SQL) can break them. Every table is audited by django-pghistory triggers.
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Mapping
+
 import pghistory
 import pgtrigger
 from django.conf import settings
@@ -72,6 +75,15 @@ class Status(models.TextChoices):
     MISLEADING = "misleading", "Misleading"
     FALSE = "false", "False"
     UNVERIFIABLE = "unverifiable", "Unverifiable"
+
+    @classmethod
+    def counted(cls, counts: Mapping[str, int] | None) -> list[tuple[str, str, int | None]]:
+        """(status, label, count) for every status, in scale order: the one shape the pages, charts and
+        reports read counts in. A status missing from `counts` counts 0; no counts at all (a list too
+        big to count) gives None for each."""
+        if counts is None:
+            return [(value, label, None) for value, label in cls.choices]
+        return [(value, label, counts.get(value, 0)) for value, label in cls.choices]
 
 
 class Priority(models.IntegerChoices):
@@ -159,6 +171,14 @@ class CountOf(models.Subquery):
 
 
 class ClaimantQuerySet(models.QuerySet):
+    def suggested_names(self, typed: str, *, limit: int) -> list[str]:
+        """Names for the claimant typeahead: those that start with what was typed, then those that contain it."""
+        names = list(self.filter(name__istartswith=typed).order_by("name").values_list("name", flat=True)[:limit])
+        if len(names) < limit:
+            containing = self.filter(name__icontains=typed).exclude(name__in=names).order_by("name")
+            names += list(containing.values_list("name", flat=True)[: limit - len(names)])
+        return names
+
     def with_track_record(self) -> ClaimantQuerySet:
         """Claims made (merged duplicates left out), by verdict, and claims repeated (appearances)."""
         on_desk = Q(claims__merged_into__isnull=True)
@@ -340,6 +360,24 @@ def independent_corroboration(evidence: str = "") -> Q:
 
 
 class ClaimQuerySet(models.QuerySet):
+    def assigned_to(self, user) -> ClaimQuerySet:
+        """The person's claims on the desk, most urgent first, then oldest."""
+        return self.on_desk().filter(assignee=user).order_by("-priority", "created_at", "id")
+
+    def waiting_for_review(self) -> ClaimQuerySet:
+        """Unverified claims nobody has proposed a status for yet, longest waiting first."""
+        never_proposed = ~Exists(Review.objects.filter(claim=OuterRef("pk")))
+        return self.on_desk().filter(never_proposed, status=Status.UNVERIFIED).order_by("created_at", "id")
+
+    def status_counts(self, *, cap: int) -> dict[str, int] | None:
+        """Claims per status in this queryset, or None when it holds more than `cap` claims.
+
+        At most cap + 1 rows are read, so a broad filter costs the same as a narrow one (the whole
+        desk's counts come exact from StatusCount instead).
+        """
+        statuses = [status for _, status in self.order_by().values_list("pk", "status")[: cap + 1]]
+        return None if len(statuses) > cap else Counter(statuses)
+
     def with_evidence_summary(self) -> ClaimQuerySet:
         """Annotate the counts behind "3 corroborating (1 independent) · 1 contradicting"."""
         return self.annotate(
@@ -816,6 +854,20 @@ class Correction(models.Model):
 class ReviewQuerySet(models.QuerySet):
     def pending(self) -> ReviewQuerySet:
         return self.filter(decision=Decision.PENDING)
+
+    def for_queue(self) -> ReviewQuerySet:
+        """The editors' queue: pending proposals, most urgent claim first, then longest waiting."""
+        return self.pending().select_related("proposed_by").order_by("-claim__priority", "proposed_at", "id")
+
+    def returned_to(self, user) -> ReviewQuerySet:
+        """The person's proposals an editor returned, until they act on the claim again (a newer proposal)."""
+        newer = Review.objects.filter(claim=OuterRef("claim"), proposed_at__gt=OuterRef("proposed_at"))
+        return (
+            self.filter(proposed_by=user, decision=Decision.RETURNED)
+            .exclude(Exists(newer))
+            .select_related("claim", "decided_by")
+            .order_by("-decided_at")
+        )
 
 
 @pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())

@@ -31,6 +31,7 @@ from psycopg import postgres, pq
 from captures.models import Artifact, ArtifactKind, Capture, CaptureState
 from claims import claimreview
 from claims.models import Appearance, Claim, Correction, Decision, Review, Source, Status
+from claims.people import display_name, name_from_parts
 
 STYLESHEET = Path(settings.BASE_DIR) / "static" / "css" / "newsdesk.css"
 WEEK_PATTERN = re.compile(r"(\d{4})-W(\d{2})", re.ASCII)  # ASCII: \d would take ٢٠٢٤ too
@@ -331,7 +332,7 @@ class WeeklyReport:
                 logged_at=logged_at,
                 decision=None
                 if verdict_id is None
-                else Verdict(verdict_id, decided_at, _display_name(*editor), rationale, snapshot),
+                else Verdict(verdict_id, decided_at, name_from_parts(*editor), rationale, snapshot),
                 claimant_kind=kind,
                 first_verdict_at=first_verdict_at,
                 claimed_on=claimed_on,
@@ -364,7 +365,7 @@ class WeeklyReport:
             .annotate(count=Count("id"))
             .order_by()
         )
-        return [(value, label, counts.get(value, 0)) for value, label in Status.choices]
+        return Status.counted(counts)
 
     @cached_property
     def backlog(self) -> tuple[int, list[dict]]:
@@ -560,8 +561,8 @@ def as_json(report: WeeklyReport, site: str) -> dict:
                 "from": review.previous_status,
                 "to": review.proposed_status,
                 "rationale": review.rationale,
-                "proposed_by": _person(review.proposed_by),
-                "decided_by": _person(review.decided_by),
+                "proposed_by": display_name(review.proposed_by),
+                "decided_by": display_name(review.decided_by),
                 "decided_at": review.decided_at.astimezone(zone).isoformat(),
                 "correction": review.previous_status != Status.UNVERIFIED,
                 "evidence": _with_captures(review.evidence_snapshot, captures),
@@ -573,7 +574,7 @@ def as_json(report: WeeklyReport, site: str) -> dict:
                 "claim_id": correction.claim_id,
                 "url": site + reverse("claims:detail", args=[correction.claim_id]),
                 "made_at": correction.made_at.astimezone(zone).isoformat(),
-                "made_by": _person(correction.made_by),
+                "made_by": display_name(correction.made_by),
                 "reason": correction.reason,
                 "verdict": correction.status,
                 "changes": correction.changes,
@@ -607,10 +608,6 @@ def json_document(report: WeeklyReport, site: str) -> bytes:
     return json.dumps(as_json(report, site), cls=DjangoJSONEncoder, ensure_ascii=False, indent=2).encode()
 
 
-def _person(user) -> str:
-    return (user.get_full_name() or user.get_username()) if user else ""
-
-
 def _streamed_rows(sql: str, params: dict, batch_size: int):
     """The rows of `sql` as the server sends them, in flat memory. The database works out the next
     rows while Python writes out these (with a server-side cursor the two would take turns).
@@ -641,13 +638,6 @@ def _claim_url_maker():
     marker = "987654321"
     before, after = reverse("claims:detail", args=[marker]).split(marker)
     return lambda pk: f"{before}{pk}{after}"
-
-
-def _display_name(first_name: str | None, last_name: str | None, username: str | None) -> str:
-    """What _person() says of a user, from the user's columns: the full name, else the username."""
-    if username is None:
-        return ""
-    return f"{first_name} {last_name}".strip() or username
 
 
 # --- The page and the document ---------------------------------------------------------------------
@@ -756,7 +746,7 @@ def list_csv_rows(claims, site: str):
                 claim.claimant.affiliation.name if claim.claimant.affiliation else "",
                 claim.status,
                 claim.get_priority_display(),
-                _person(claim.assignee),
+                display_name(claim.assignee),
                 claim.claimed_on.isoformat(),
                 claim.created_at.astimezone(zone).isoformat(),
                 ", ".join(sorted(tag.name for tag in claim.tags.all())),

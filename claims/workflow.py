@@ -47,6 +47,7 @@ from claims.models import (
     Tag,
     _shown,
 )
+from claims.people import display_name
 from claims.reports import IsoWeek
 from claims.roles import DeskRefusal, is_editor
 from claims.tasks import export_report
@@ -196,9 +197,9 @@ def review_propose(*, claim: Claim, status: str, rationale: str, user) -> Review
     _on_desk(claim)
     pending = claim.reviews.filter(decision=Decision.PENDING).select_related("proposed_by").first()
     if pending:
+        who = display_name(pending.proposed_by, nobody="Someone")
         raise Refused(
-            f"{person_name(pending.proposed_by)} already proposed “{pending.get_proposed_status_display()}”;"
-            " an editor has to decide that first."
+            f"{who} already proposed “{pending.get_proposed_status_display()}”; an editor has to decide that first."
         )
     if status not in Status.values:
         raise Invalid("Choose a status from the scale.", field="status")
@@ -280,10 +281,8 @@ def _still_pending(review: Review) -> None:
     # waiting for another transaction's lock does not bring fresh joined rows with it.
     if review.decision != Decision.PENDING:
         when = timezone.localtime(review.decided_at).strftime("%d %b %H:%M")
-        raise Refused(
-            f"Already {review.get_decision_display().lower()} by {person_name(review.decided_by)} at {when};"
-            " nothing was changed."
-        )
+        who = display_name(review.decided_by, nobody="Someone")
+        raise Refused(f"Already {review.get_decision_display().lower()} by {who} at {when}; nothing was changed.")
 
 
 def _decide(review: Review, decision: str, user, note: str, extra_fields: tuple = ()) -> None:
@@ -830,7 +829,3 @@ def claimant_update(*, claimant: Claimant, user, **values) -> Claimant:
 def _touch(claim: Claim, user) -> None:
     """Record activity on the claim (the list's "last activity" order) without an edit's version bump."""
     Claim.objects.filter(pk=claim.pk).update(updated_at=timezone.now(), updated_by=user)
-
-
-def person_name(user) -> str:
-    return (user.get_full_name() or user.get_username()) if user else "Someone"

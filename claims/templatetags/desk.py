@@ -5,15 +5,15 @@ import datetime
 from django import template
 from django.utils import timezone
 
+from claims.people import display_name
+
 register = template.Library()
 
 
 @register.filter
 def person(user, empty: str = "—") -> str:
     """How the desk names a colleague: full name, else username; `empty` when there is nobody."""
-    if user is None:
-        return empty
-    return user.get_full_name() or user.get_username()
+    return display_name(user, nobody=empty)
 
 
 AGE_UNITS = [(365 * 86400, "yr"), (30 * 86400, "mo"), (7 * 86400, "wk"), (86400, "d"), (3600, "h"), (60, "min")]
