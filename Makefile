@@ -61,10 +61,12 @@ test: setup chromium
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 fmt: $(VENV)/.installed
 	$(BIN)/ruff check --fix .
@@ -91,6 +93,8 @@ wrk:
 # goes into docs/benchmarks.md. Options: make bench BENCH_OPTIONS="--requests 50 --duration 30".
 # Last, the captures benchmark (bench/captures.py, below).
 # The load run (many connections for a minute on a small desk) is `make load`.
+# The scripts set BENCHMARK=1 for the servers and the seeding they start: that installs the bench app
+# (seed_scale, Server-Timing, the bare page) with DEBUG off (docs/architecture.md, "Benchmarks and synthetic data").
 bench: setup wrk chromium
 	$(BIN)/python bench/weekly_csv.py 5000
 	$(BIN)/python bench/scale.py $(BENCH_OPTIONS)

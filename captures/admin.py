@@ -6,8 +6,7 @@ from claims.admin import ShownNotWritten
 
 class ArtifactInline(ShownNotWritten, admin.TabularInline):
     model = Artifact
-    fields = ["kind", "name", "sha256", "size", "media_type", "created_at"]
-    readonly_fields = fields
+    fields = readonly_fields = ("kind", "name", "sha256", "size", "media_type", "created_at")
     extra = 0
 
 

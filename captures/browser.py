@@ -13,10 +13,11 @@ import shutil
 from dataclasses import dataclass
 
 from django.conf import settings
+from playwright.sync_api import ViewportSize
 
 from captures import fetcher
 
-VIEWPORT = {"width": 1280, "height": 900}
+VIEWPORT: ViewportSize = {"width": 1280, "height": 900}
 # A page may ask for many files; past this many the rest are left out of the picture.
 MAX_SUBRESOURCES = 150
 SUBRESOURCE_MAX_BYTES = 8 * 1024 * 1024

@@ -139,7 +139,7 @@ def resolve(host: str, port: int) -> list[str]:
         ) from error
     except UnicodeError as error:
         raise FetchRefused(f"The host name {host} is not a valid name.") from error
-    return list(dict.fromkeys(info[4][0] for info in infos))
+    return list(dict.fromkeys(str(info[4][0]) for info in infos))
 
 
 def checked_address(url: httpx.URL) -> str:

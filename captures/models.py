@@ -56,7 +56,7 @@ class CaptureQuerySet(models.QuerySet):
 )
 class Capture(models.Model):
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="captures")
-    state = models.CharField(max_length=10, choices=CaptureState.choices, default=CaptureState.QUEUED)
+    state = models.CharField(max_length=10, choices=CaptureState, default=CaptureState.QUEUED)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -117,7 +117,7 @@ class Artifact(models.Model):
     """One stored file of a capture. Written once, with the SHA-256 of exactly the bytes stored."""
 
     capture = models.ForeignKey(Capture, on_delete=models.CASCADE, related_name="artifacts")
-    kind = models.CharField(max_length=12, choices=ArtifactKind.choices)
+    kind = models.CharField(max_length=12, choices=ArtifactKind)
     # The file's name in the "captures" storage, read through capture_storage() at use time (so a
     # deployment, or a test, can point the storage elsewhere).
     name = models.CharField(max_length=300, unique=True)

@@ -14,7 +14,7 @@ from captures.models import Artifact, ArtifactKind, captures_prefetch
 from claims import workflow
 from claims.models import Source
 from claims.roles import desk_member_required
-from claims.views.common import next_path
+from claims.views.common import HtmxHttpRequest, next_path
 
 # Shown in the browser: what Chromium made and plain text. Anything else (a captured page's own
 # file can be HTML, SVG or a script) is a download, sandboxed, so it can never run on the desk's origin.
@@ -23,7 +23,7 @@ INLINE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp", "applicati
 
 @require_http_methods(["GET", "POST"])
 @desk_member_required
-def source_captures(request: HttpRequest, pk: int) -> HttpResponse:
+def source_captures(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """GET: the source's captures (the block polls itself while one is queued or running).
     POST: capture the source again; earlier captures are kept."""
     source = get_object_or_404(Source, pk=pk)

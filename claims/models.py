@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping
+from typing import overload
 
 import pghistory
 import pgtrigger
@@ -76,8 +77,20 @@ class Status(models.TextChoices):
     FALSE = "false", "False"
     UNVERIFIABLE = "unverifiable", "Unverifiable"
 
+    @overload
     @classmethod
-    def counted(cls, counts: Mapping[str, int] | None) -> list[tuple[str, str, int | None]]:
+    def counted(cls, counts: Mapping[str, int]) -> list[tuple[str, str, int]]: ...
+
+    @overload
+    @classmethod
+    def counted(cls, counts: None) -> list[tuple[str, str, None]]: ...
+
+    @overload
+    @classmethod
+    def counted(cls, counts: Mapping[str, int] | None) -> list[tuple[str, str, int | None]]: ...
+
+    @classmethod
+    def counted(cls, counts: Mapping[str, int] | None) -> list[tuple[str, str, int]] | list[tuple[str, str, None]]:
         """(status, label, count) for every status, in scale order: the one shape the pages, charts and
         reports read counts in. A status missing from `counts` counts 0; no counts at all (a list too
         big to count) gives None for each."""
@@ -196,7 +209,7 @@ class Claimant(models.Model):
     """Who made a claim: a ministry, a spokesperson, an official, an outlet, an account."""
 
     name = models.CharField(max_length=200)
-    kind = models.CharField(max_length=20, choices=ClaimantKind.choices, default=ClaimantKind.OTHER)
+    kind = models.CharField(max_length=20, choices=ClaimantKind, default=ClaimantKind.OTHER)
     affiliation = models.ForeignKey(
         Affiliation,
         on_delete=models.PROTECT,
@@ -297,7 +310,7 @@ class Source(models.Model):
     url = NormalizedURLField(unique=True)
     title = models.CharField(max_length=500, blank=True)
     outlet = models.ForeignKey(Outlet, on_delete=models.PROTECT, null=True, blank=True, related_name="sources")
-    kind = models.CharField(max_length=20, choices=SourceKind.choices, default=SourceKind.ARTICLE)
+    kind = models.CharField(max_length=20, choices=SourceKind, default=SourceKind.ARTICLE)
     published_at = models.DateTimeField(null=True, blank=True)
     archive_url = WebURLField(blank=True)
     added_by = models.ForeignKey(
@@ -497,11 +510,11 @@ class Claim(models.Model):
     origin_url = WebURLField("origin URL", blank=True, help_text="Where the claim was made.")
     quote = models.TextField(blank=True, help_text="The claimant's words, verbatim.")
     tags = models.ManyToManyField(Tag, blank=True, related_name="claims", through="ClaimTag")
-    priority = models.PositiveSmallIntegerField(choices=Priority.choices, default=Priority.NORMAL)
+    priority = models.PositiveSmallIntegerField(choices=Priority, default=Priority.NORMAL)
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="assigned_claims"
     )
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.UNVERIFIED, editable=False)
+    status = models.CharField(max_length=20, choices=Status, default=Status.UNVERIFIED, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -722,7 +735,7 @@ class StatusCount(models.Model):
     transaction ends, which is nothing at a newsroom's pace of decisions.
     """
 
-    status = models.CharField(max_length=20, primary_key=True, choices=Status.choices)
+    status = models.CharField(max_length=20, primary_key=True, choices=Status)
     claims = models.BigIntegerField(default=0)
 
     def __str__(self) -> str:
@@ -753,7 +766,7 @@ class Evidence(models.Model):
 
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="evidence")
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="evidence")
-    stance = models.CharField(max_length=20, choices=Stance.choices)
+    stance = models.CharField(max_length=20, choices=Stance)
     repeats_claimant = models.BooleanField(
         default=False, help_text="The source only relays what the claimant said; it never counts as independent."
     )
@@ -832,7 +845,7 @@ class Correction(models.Model):
     reason = models.TextField()
     # [{"field": "Claim", "before": "…", "after": "…"}, …], as a person reads the values.
     changes = models.JSONField(default=list)
-    status = models.CharField(max_length=20, choices=Status.choices, help_text="The verdict it corrected.")
+    status = models.CharField(max_length=20, choices=Status, help_text="The verdict it corrected.")
     made_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     made_at = models.DateTimeField(default=timezone.now)
 
@@ -875,12 +888,12 @@ class Review(models.Model):
     """A proposed status change. Approved reviews are the claim's status history."""
 
     claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="reviews")
-    previous_status = models.CharField(max_length=20, choices=Status.choices)
-    proposed_status = models.CharField(max_length=20, choices=Status.choices)
+    previous_status = models.CharField(max_length=20, choices=Status)
+    proposed_status = models.CharField(max_length=20, choices=Status)
     rationale = models.TextField()
     proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     proposed_at = models.DateTimeField(default=timezone.now)
-    decision = models.CharField(max_length=20, choices=Decision.choices, default=Decision.PENDING)
+    decision = models.CharField(max_length=20, choices=Decision, default=Decision.PENDING)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -977,8 +990,8 @@ class ReportExport(models.Model):
     and kept in the default storage under reports/ (docs/report-format.md, "Busy weeks")."""
 
     week = models.CharField(max_length=8)  # "2024-W20", as in the report's address
-    format = models.CharField(max_length=4, choices=ExportFormat.choices)
-    state = models.CharField(max_length=10, choices=ExportState.choices, default=ExportState.QUEUED)
+    format = models.CharField(max_length=4, choices=ExportFormat)
+    state = models.CharField(max_length=10, choices=ExportState, default=ExportState.QUEUED)
     progress = models.CharField(max_length=200, blank=True)
     reason = models.TextField(blank=True)  # why it failed
     requested_by = models.ForeignKey(

@@ -14,7 +14,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from django.shortcuts import resolve_url
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -48,11 +49,11 @@ def require(user, permission: str, message: str) -> None:
         raise DeskRefusal(message)
 
 
-def desk_member_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def desk_member_required(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
     """Anonymous users go to the login page; signed-in users without a desk role get 403."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponseBase:
         if not request.user.is_authenticated:
             if getattr(request, "htmx", False):
                 # Inside an htmx swap a redirect would put the login page into the fragment's place:

@@ -14,6 +14,7 @@ import copy
 import datetime as dt
 import logging
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, models, transaction
@@ -64,8 +65,9 @@ class EvidenceSummary:
     context: int
 
     @classmethod
-    def of(cls, claim: Claim) -> EvidenceSummary:
-        """Read the counts annotated by Claim.objects.with_evidence_summary()."""
+    def of(cls, claim: Any) -> EvidenceSummary:
+        """Read the counts annotated by Claim.objects.with_evidence_summary() (so `claim` is a Claim with
+        four more attributes, which the type checker cannot see)."""
         return cls(
             corroborating=claim.corroborating_count,
             independent=claim.independent_count,
@@ -235,9 +237,9 @@ def review_approve(*, review: Review, user, note: str = "") -> Review:
     if missing:  # the evidence changed since the proposal was made: a state, not the request, says no
         raise Refused(f"Not approved: {missing}")
     review.evidence_snapshot = evidence_snapshot(claim)
-    _decide(review, Decision.APPROVED, user, note, extra_fields=["evidence_snapshot"])
+    decided_at = _decide(review, Decision.APPROVED, user, note, extra_fields=("evidence_snapshot",))
     claim.status = review.proposed_status
-    claim.updated_at, claim.updated_by = review.decided_at, user
+    claim.updated_at, claim.updated_by = decided_at, user
     claim.save(update_fields=["status", "updated_at", "updated_by"])
     return review
 
@@ -285,10 +287,12 @@ def _still_pending(review: Review) -> None:
         raise Refused(f"Already {review.get_decision_display().lower()} by {who} at {when}; nothing was changed.")
 
 
-def _decide(review: Review, decision: str, user, note: str, extra_fields: tuple = ()) -> None:
-    review.decision, review.decided_by, review.decided_at, review.decision_note = decision, user, timezone.now(), note
+def _decide(review: Review, decision: str, user, note: str, extra_fields: tuple[str, ...] = ()) -> dt.datetime:
+    decided_at = timezone.now()
+    review.decision, review.decided_by, review.decided_at, review.decision_note = decision, user, decided_at, note
     review.save(update_fields=["decision", "decided_by", "decided_at", "decision_note", *extra_fields])
     _log_after_commit(f"review.{decision}", review, user)
+    return decided_at
 
 
 def _log_after_commit(event: str, review: Review, user) -> None:
@@ -766,7 +770,7 @@ def claimreview_record(*, review: OutsideReview, user) -> str:
     if claim is not None and claim.merged_into_id:
         claim = Claim.objects.get(pk=claim.merged_into_id)  # merged once; an original is never merged
     created_claim = claim is None
-    if created_claim:
+    if claim is None:
         claim = Claim.objects.create(
             text=review.text,
             claimant=claimant,

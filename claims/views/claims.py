@@ -13,6 +13,7 @@ from django.http import (
     HttpResponseRedirect,
     StreamingHttpResponse,
 )
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -218,7 +219,7 @@ def _edit_conflict(request: HtmxHttpRequest, pk: int, conflict: workflow.Conflic
     if tags_seen != tags_now:
         changes.append(("Tags", tags_seen or "—", tags_now or "—"))
     data = request.POST.copy()
-    data["version"] = conflict.version
+    data["version"] = str(conflict.version)
     form = ClaimForm(data, instance=now, user=request.user, has_verdict=workflow.has_verdict(now))
     form.is_valid()  # binds this person's input to the form again
     return _claim_form(request, form, status=409, conflict={"changes": changes, "by": conflict.saved_by})
@@ -253,7 +254,7 @@ def claim_assign(request: HtmxHttpRequest) -> HttpResponse:
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, str(error))
         return HttpResponseRedirect(back)
     try:
         count = workflow.claims_assign(
@@ -271,7 +272,7 @@ def claim_assign(request: HtmxHttpRequest) -> HttpResponse:
 
 @require_GET
 @desk_member_required
-def claim_export(request: HttpRequest) -> HttpResponse:
+def claim_export(request: HttpRequest) -> HttpResponseBase:
     """The claims list under its current filters, as CSV (streamed; formula cells defused)."""
     filters = ClaimFilter(request.GET, queryset=Claim.objects.on_desk())
     if not filters.is_valid():

@@ -42,7 +42,7 @@ def query_with(request: HttpRequest, **changes: object) -> str:
     for key, value in changes.items():
         query.pop(key, None)
         if value is not None:
-            query[key] = value
+            query[key] = str(value)
     return query.urlencode()
 
 

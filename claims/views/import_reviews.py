@@ -20,14 +20,15 @@ MAX_IMPORT_BYTES = 5 * 1024 * 1024
 def claimreview_import(request: HttpRequest) -> HttpResponse:
     """Editors upload ClaimReview JSON-LD from other fact-checkers; the page lists what happened."""
     workflow.ensure_allowed(request.user, "import")
-    context, status = {}, 200
+    context: dict[str, object] = {}
+    status = 200
     if request.method == "POST":
         upload = request.FILES.get("file")
         if upload is None:
             context["error"], status = "Choose a JSON-LD file to import.", 422
-        elif upload.size > MAX_IMPORT_BYTES:
+        elif (upload.size or 0) > MAX_IMPORT_BYTES:
             context["error"], status = "That file is larger than 5 MB; split it.", 422
         else:
             text = upload.read().decode("utf-8-sig", errors="replace")  # -sig: files saved with a BOM
-            context["report"] = imports.import_document(text, name=upload.name, user=request.user)
+            context["report"] = imports.import_document(text, name=upload.name or "upload", user=request.user)
     return render(request, "claims/import.html", context, status=status)

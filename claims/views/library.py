@@ -62,7 +62,7 @@ def claimant_list(request: HttpRequest) -> HttpResponse:
     search = NameSearchForm({"name": request.GET.get("q", "")})
     valid = search.is_valid()
     if not valid:  # said above the list, with a 400 like the claims list's filters
-        messages.error(request, " ".join(search.errors["name"]))
+        messages.error(request, " ".join(str(error) for error in search.errors["name"]))
         claimants = claimants.none()
     words = search.cleaned_data["name"] if valid else ""
     if words:

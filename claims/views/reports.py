@@ -15,6 +15,7 @@ from django.http import (
     JsonResponse,
     StreamingHttpResponse,
 )
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -66,7 +67,7 @@ def report_weekly(request: HttpRequest, week: str) -> HttpResponse:
 
 @require_GET
 @desk_member_required
-def report_export(request: HttpRequest, week: str, fmt: str) -> HttpResponse:
+def report_export(request: HttpRequest, week: str, fmt: str) -> HttpResponseBase:
     report = _report_for(week)
     site = settings.SITE_URL  # the same links whichever address the file was downloaded from
     filename = f"newsdesk-{report.week}.{fmt}"
@@ -78,6 +79,7 @@ def report_export(request: HttpRequest, week: str, fmt: str) -> HttpResponse:
             return redirect("claims:report_file_download", pk=final["export"].pk)
         messages.info(request, f"Week {report.week} is too busy to write out while you wait: prepare the file here.")
         return redirect(reverse("claims:report", args=[str(report.week)]) + "#report-files")
+    response: HttpResponseBase
     if fmt == "csv":
         writer = csv.writer(Echo())
         response = StreamingHttpResponse(
@@ -137,7 +139,7 @@ def report_file_download(request: HttpRequest, pk: int) -> FileResponse:
         handle,
         as_attachment=True,
         filename=report_files.download_name(export),
-        content_type=report_files.MEDIA_TYPES[export.format],
+        content_type=report_files.MEDIA_TYPES[ExportFormat(export.format)],
     )
     # The hash recorded when the file was written, so whoever downloads it can check the bytes.
     response["X-Content-SHA256"] = export.sha256

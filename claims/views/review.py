@@ -65,7 +65,7 @@ def review_decide(request: HtmxHttpRequest, pk: int, decision: str) -> HttpRespo
     review = get_object_or_404(Review, pk=pk)
     form = DecisionForm(request.POST)
     if not form.is_valid():  # a NUL byte (PostgreSQL refuses it) or a note past its limit
-        return _decision_refused(request, review, " ".join(form.errors["note"]), status=422)
+        return _decision_refused(request, review, " ".join(str(error) for error in form.errors["note"]), status=422)
     note = form.cleaned_data["note"]
     try:
         if decision == "approve":
