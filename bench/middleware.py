@@ -1,9 +1,8 @@
-"""What the benchmark harness (bench/) needs from a running server, switched on by BENCHMARK=1 only.
+"""Server-Timing for the benchmark harness (bench/scale.py, bench/captures.py), switched on by BENCHMARK=1 only.
 
-- ServerTimingMiddleware adds a Server-Timing header to every response: the time the app spent on the
-  request and the number of SQL queries and their time, so the harness reads server time and query
-  counts from outside the process, through gunicorn, like any client.
-- bare_list is the floor of this stack: one query, a 50-row template, no login, no filters.
+ServerTimingMiddleware adds a Server-Timing header to every response: the time the app spent on the
+request and the number of SQL queries and their time, so the harness reads server time and query
+counts from outside the process, through gunicorn, like any client.
 """
 
 from __future__ import annotations
@@ -11,11 +10,6 @@ from __future__ import annotations
 import time
 
 from django.db import connection
-from django.shortcuts import render
-
-from claims.models import Claim
-
-BARE_ROWS = 50
 
 
 class ServerTimingMiddleware:
@@ -43,8 +37,3 @@ class ServerTimingMiddleware:
             f'app;dur={total:.2f}, db;dur={queries["seconds"] * 1000:.2f};desc="{queries["count"]} queries"'
         )
         return response
-
-
-def bare_list(request):
-    claims = Claim.objects.only("id", "text", "status", "created_at").order_by("-id")[:BARE_ROWS]
-    return render(request, "bench/bare_list.html", {"claims": claims})

@@ -116,8 +116,14 @@ MIDDLEWARE = [
 # Benchmarks only (bench/, `make bench`): Server-Timing headers with server time and query counts, and
 # the bare 50-row page that is the floor of this stack. Never on in production.
 BENCHMARK = env_bool("BENCHMARK", default=False)
+# The bench app (the scale seeder behind `manage.py seed_scale`, the Server-Timing middleware, the bare
+# page) is development code: installed with DEBUG on (tests, `make run`) or BENCHMARK on (the benchmark
+# runs with DEBUG off, as deployed), never in production (docs/architecture.md, "Benchmarks and
+# synthetic data").
+if DEBUG or BENCHMARK:
+    INSTALLED_APPS.append("bench")
 if BENCHMARK:
-    MIDDLEWARE.insert(0, "newsdesk.benchmark.ServerTimingMiddleware")
+    MIDDLEWARE.insert(0, "bench.middleware.ServerTimingMiddleware")
 
 ROOT_URLCONF = "newsdesk.urls"
 WSGI_APPLICATION = "newsdesk.wsgi.application"

@@ -7,8 +7,9 @@ import re
 import pytest
 from django.http import HttpResponse
 
+from bench.middleware import ServerTimingMiddleware
+from bench.views import BARE_ROWS, bare_list
 from claims.models import Claim
-from newsdesk.benchmark import BARE_ROWS, ServerTimingMiddleware, bare_list
 from tests.factories import ClaimFactory
 
 pytestmark = pytest.mark.django_db

@@ -1,5 +1,5 @@
 """manage.py seed_scale: synthetic data at scale that follows the desk's rules and that the app reads
-like its own (claims/seeding.py).
+like its own (bench/seeding.py).
 
 The seed loads with COPY and switches the audit triggers off and on inside one transaction, so these
 tests commit for real (transaction=True) and seed a small desk each.
@@ -22,6 +22,7 @@ from django.db.models import Count, F
 from django.test import Client
 from django.utils import timezone
 
+from bench.seeding import DESK_MODELS, audit_triggers, event_model
 from claims import reports
 from claims.links import domain_of, normalize_url, parent_domains
 from claims.models import (
@@ -40,7 +41,6 @@ from claims.models import (
     Status,
 )
 from claims.roles import EDITORS, FACT_CHECKERS
-from claims.seeding import DESK_MODELS, audit_triggers, event_model
 from claims.workflow import EvidenceSummary, unmet_gate
 from tests.factories import UserFactory, role_group
 

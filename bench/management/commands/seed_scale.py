@@ -1,17 +1,20 @@
 """Fill the desk with synthetic data at scale for benchmarks: `manage.py seed_scale --claims 1000000`.
 
-The generator is claims.seeding; this command checks that the database may be written to and reports
+The generator is bench.seeding; this command checks that the database may be written to and reports
 what was loaded. A database that already has claims is refused unless --append (add to them) or
 --reset (empty the desk's tables first; users, groups and permissions stay) says what to do.
+
+A development command of the bench app, so it exists only where settings install that app: with DEBUG
+or BENCHMARK on (docs/architecture.md, "Benchmarks and synthetic data").
 """
 
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from bench.seeding import CLAIMS_PER_CHUNK, TWENTY_LINKS, Options, ScaleSeed, SeedRefused, desk_has_rows
 from claims.models import Claim
 from claims.reports import IsoWeek
-from claims.seeding import CLAIMS_PER_CHUNK, TWENTY_LINKS, Options, ScaleSeed, SeedRefused, desk_has_rows
 
 
 def positive(text: str) -> int:
