@@ -48,6 +48,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from psycopg.copy import QueuedLibpqWriter
 
+from claims.demo_data import AFFILIATIONS, KNOWN_OUTLETS
 from claims.models import (
     Affiliation,
     Claim,
@@ -120,55 +121,9 @@ DAY = 86400
 
 # --- Vocabulary (written for this generator) -------------------------------------------------------
 
-AFFILIATIONS = {
-    "Russian government": "Ministries, the Kremlin, the armed forces and state media of Russia.",
-    "Ukrainian government": "The presidential office, ministries, the armed forces and state media of Ukraine.",
-    "US government": "The White House, the State Department and other US federal bodies.",
-    "Independent": "News organisations with no government control over their reporting.",
-    "Ukrainian, non-government": "Ukrainian civil-society and open-source projects outside the state.",
-    "Russian, non-government": "Russian exile media, bloggers and channels outside the state.",
-    "Belarusian government": "The Belarusian state and its media.",
-    "UK government": "The British government and its ministries.",
-    "EU institutions": "The European Commission, Council and Parliament.",
-    "International organisations": "The United Nations, the IAEA, the Red Cross and similar bodies.",
-}
+# The sides (AFFILIATIONS) and the well-known outlets (KNOWN_OUTLETS) are the demo desk's, from
+# claims/demo_data.py, so the two never disagree about who is independent of whom.
 
-# domain, name, affiliation (None: unknown), kind of outlet: news, official or platform
-KNOWN_OUTLETS = [
-    ("tass.ru", "TASS", "Russian government", "news"),
-    ("ria.ru", "RIA Novosti", "Russian government", "news"),
-    ("rg.ru", "Rossiyskaya Gazeta", "Russian government", "news"),
-    ("mil.ru", "Russian Ministry of Defence website", "Russian government", "official"),
-    ("ukrinform.net", "Ukrinform", "Ukrainian government", "news"),
-    ("mil.gov.ua", "Ukrainian Ministry of Defence website", "Ukrainian government", "official"),
-    ("president.gov.ua", "Office of the President of Ukraine", "Ukrainian government", "official"),
-    ("state.gov", "US Department of State", "US government", "official"),
-    ("defense.gov", "US Department of Defense", "US government", "official"),
-    ("gov.uk", "UK government", "UK government", "official"),
-    ("belta.by", "BelTA", "Belarusian government", "news"),
-    ("dpa.com", "dpa", "Independent", "news"),
-    ("reuters.com", "Reuters", "Independent", "news"),
-    ("apnews.com", "AP", "Independent", "news"),
-    ("bbc.com", "BBC", "Independent", "news"),
-    ("afp.com", "AFP", "Independent", "news"),
-    ("theguardian.com", "The Guardian", "Independent", "news"),
-    ("nytimes.com", "The New York Times", "Independent", "news"),
-    ("dw.com", "Deutsche Welle", "Independent", "news"),
-    ("france24.com", "France 24", "Independent", "news"),
-    ("kyivindependent.com", "The Kyiv Independent", "Independent", "news"),
-    ("pravda.com.ua", "Ukrainska Pravda", "Independent", "news"),
-    ("suspilne.media", "Suspilne", "Independent", "news"),
-    ("meduza.io", "Meduza", "Russian, non-government", "news"),
-    ("novayagazeta.eu", "Novaya Gazeta Europe", "Russian, non-government", "news"),
-    ("deepstatemap.live", "DeepState", "Ukrainian, non-government", "news"),
-    ("iaea.org", "IAEA", "International organisations", "official"),
-    ("ohchr.org", "UN Human Rights Office", "International organisations", "official"),
-    ("ec.europa.eu", "European Commission", "EU institutions", "official"),
-    ("t.me", "Telegram", None, "platform"),
-    ("x.com", "X", None, "platform"),
-    ("facebook.com", "Facebook", None, "platform"),
-    ("youtube.com", "YouTube", None, "platform"),
-]
 # Regional and specialist outlets are generated from these: (city slug, city name, affiliation pool).
 OUTLET_CITIES = [
     ("kharkiv", "Kharkiv"),
@@ -1112,9 +1067,11 @@ class ScaleSeed:
         world, rng = self.world, self.random
         n = self.options.claims
         # Affiliations: reused by name when the desk already has them.
-        for name, description in AFFILIATIONS.items():
-            affiliation, _ = Affiliation.objects.get_or_create(name=name, defaults={"description": description})
-            world.affiliations[name] = affiliation.pk
+        for known in AFFILIATIONS:
+            affiliation, _ = Affiliation.objects.get_or_create(
+                name=known.name, defaults={"description": known.description}
+            )
+            world.affiliations[known.name] = affiliation.pk
         self._outlets(max(len(KNOWN_OUTLETS) + 5, min(600, n // 2000)))
         self._claimants(max(len(KNOWN_CLAIMANTS) + 20, min(5000, n // 300)))
         self._tags(max(30, min(300, n // 3000)))
@@ -1122,7 +1079,7 @@ class ScaleSeed:
 
     def _outlets(self, count: int) -> None:
         rng, affiliations = self.random, self.world.affiliations
-        rows = [(domain, name, affiliation, kind) for domain, name, affiliation, kind in KNOWN_OUTLETS]
+        rows = [(outlet.domain, outlet.name, outlet.affiliation, outlet.kind) for outlet in KNOWN_OUTLETS]
         seen = {row[0] for row in rows}
         ukrainian_sides = ["Ukrainian government", "Independent", "Ukrainian, non-government", None]
         russian_sides = ["Russian government", "Russian government", "Russian, non-government", None]

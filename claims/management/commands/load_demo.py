@@ -25,6 +25,7 @@ from django.db import transaction
 
 from captures.models import CaptureState
 from claims import duplicates
+from claims.demo_data import DEMO_AFFILIATIONS, DEMO_OUTLETS
 from claims.links import domain_of, normalize_url
 from claims.models import (
     Affiliation,
@@ -51,27 +52,6 @@ USERS = [
     # username, password, first name, last name, group, admin access
     ("factchecker", "factcheck-demo-2024", "Olena", "Marchenko", FACT_CHECKERS, False),
     ("editor", "editor-demo-2024", "Daniel", "Weber", EDITORS, True),
-]
-
-AFFILIATIONS = {
-    "Russian government": "Ministries, the Kremlin, the armed forces and state media of Russia.",
-    "Ukrainian government": "The presidential office, ministries, the armed forces and state media of Ukraine.",
-    "US government": "The White House, the State Department and other US federal bodies.",
-    "Independent": "News organisations with no government control over their reporting.",
-    "Ukrainian, non-government": "Ukrainian civil-society and open-source projects outside the state.",
-}
-
-OUTLETS = [
-    # domain, name, affiliation
-    ("tass.ru", "TASS", "Russian government"),
-    ("ria.ru", "RIA Novosti", "Russian government"),
-    ("ukrinform.net", "Ukrinform", "Ukrainian government"),
-    ("state.gov", "US Department of State", "US government"),
-    ("dpa.com", "dpa", "Independent"),
-    ("reuters.com", "Reuters", "Independent"),
-    ("apnews.com", "AP", "Independent"),
-    ("bbc.com", "BBC", "Independent"),
-    ("deepstatemap.live", "DeepState", "Ukrainian, non-government"),
 ]
 
 CLAIMANTS = [
@@ -638,14 +618,16 @@ class Command(BaseCommand):
         with transaction.atomic(), pghistory.context(command="load_demo"):
             users = self._users()
             affiliations = {
-                name: Affiliation.objects.get_or_create(name=name, defaults={"description": text})[0]
-                for name, text in AFFILIATIONS.items()
+                known.name: Affiliation.objects.get_or_create(
+                    name=known.name, defaults={"description": known.description}
+                )[0]
+                for known in DEMO_AFFILIATIONS
             }
             outlets = {
-                domain: Outlet.objects.get_or_create(
-                    domain=domain, defaults={"name": name, "affiliation": affiliations[affiliation]}
+                known.domain: Outlet.objects.get_or_create(
+                    domain=known.domain, defaults={"name": known.name, "affiliation": affiliations[known.affiliation]}
                 )[0]
-                for domain, name, affiliation in OUTLETS
+                for known in DEMO_OUTLETS
             }
             claimants = {
                 name: Claimant.objects.get_or_create(
