@@ -1,12 +1,16 @@
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.db import connection
 from django.test import Client
 
+from claims import workflow
+from claims.models import Claim, Review, Status
 from tests.capture_server import LocalSite
 from tests.crash_support import ManageCommand
-from tests.factories import UserFactory, editor, fact_checker
+from tests.factories import ClaimFactory, EvidenceFactory, ReviewFactory, UserFactory, make_editor, make_fact_checker
 
 
 @pytest.fixture(autouse=True)
@@ -34,14 +38,35 @@ def site(settings):
         yield running
 
 
-@pytest.fixture
-def checker(db):
-    return fact_checker(username="checker")
+# --- The desk's people ---------------------------------------------------------------------------
+# One set of personas for every test, as Zulip's tests have hamlet and othello: a test that needs "a
+# fact-checker" or "an editor" asks for one of these rather than making its own. Their names are the
+# ones pages show; each signs in with tests.factories.PASSWORD. The roles are docs/architecture.md,
+# "Roles and access".
 
 
 @pytest.fixture
-def an_editor(db):
-    return editor(username="editor-on-duty")
+def fact_checker(db):
+    """Olena, a fact-checker: logs claims, links evidence, proposes statuses."""
+    return make_fact_checker(username="olena", first_name="Olena", last_name="Marchenko")
+
+
+@pytest.fixture
+def second_fact_checker(db):
+    """Petro, Olena's colleague: another fact-checker, for what one may not do to the other's work."""
+    return make_fact_checker(username="petro", first_name="Petro", last_name="Kovalenko")
+
+
+@pytest.fixture
+def editor(db):
+    """Daniel, an editor: decides proposals, assigns claims, corrects decided claims."""
+    return make_editor(username="daniel", first_name="Daniel", last_name="Weber")
+
+
+@pytest.fixture
+def second_editor(db):
+    """Anna, a second editor, for two editors at once and decisions made by someone else."""
+    return make_editor(username="anna", first_name="Anna", last_name="Berg")
 
 
 @pytest.fixture
@@ -51,17 +76,34 @@ def outsider(db):
 
 
 @pytest.fixture
-def checker_client(client, checker):
-    client.force_login(checker)
+def fact_checker_client(client, fact_checker):
+    client.force_login(fact_checker)
     return client
 
 
 @pytest.fixture
-def editor_client(an_editor):
+def editor_client(editor):
     """A browser of its own, so a test can have a fact-checker and an editor signed in at once."""
     client = Client()
-    client.force_login(an_editor)
+    client.force_login(editor)
     return client
+
+
+@pytest.fixture
+def decided_claim(fact_checker, editor):
+    """Make a claim logged and approved at given moments, the way the workflow records it: the
+    fact-checker's proposal on one independent source, approved by the editor."""
+
+    def decided_claim(text: str, *, logged: dt.datetime, decided: dt.datetime, status=Status.CORROBORATED) -> Claim:
+        claim = ClaimFactory(text=text, created_at=logged, updated_at=logged)
+        EvidenceFactory(claim=claim, source__title="Agency report")
+        review = ReviewFactory(claim=claim, proposed_by=fact_checker, proposed_status=status, proposed_at=logged)
+        workflow.review_approve(review=review, user=editor)
+        Review.objects.filter(pk=review.pk).update(decided_at=decided)
+        Claim.objects.filter(pk=claim.pk).update(updated_at=decided)
+        return claim
+
+    return decided_claim
 
 
 @pytest.fixture

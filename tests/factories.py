@@ -10,6 +10,8 @@ from django.contrib.auth.models import Group, Permission
 from claims.models import Affiliation, Claim, Claimant, Evidence, Outlet, Review, Source, Stance, Status, Tag
 from claims.roles import EDITORS, FACT_CHECKERS
 
+PASSWORD = "correct horse battery"  # every test user's password, for tests that sign in through the form
+
 
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -19,7 +21,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     username = factory.Sequence(lambda n: f"user{n}")
     first_name = "Test"
-    password = factory.PostGenerationMethodCall("set_password", "correct horse battery")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 
     @factory.post_generation
     def role(self, create, extracted, **kwargs):
@@ -42,11 +44,11 @@ def role_group(name: str) -> Group:
     return group
 
 
-def fact_checker(**kwargs):
+def make_fact_checker(**kwargs):
     return UserFactory(role=FACT_CHECKERS, **kwargs)
 
 
-def editor(**kwargs):
+def make_editor(**kwargs):
     return UserFactory(role=EDITORS, **kwargs)
 
 
@@ -117,3 +119,16 @@ class ReviewFactory(factory.django.DjangoModelFactory):
     proposed_status = Status.CORROBORATED
     rationale = "Independent reporting supports it."
     proposed_by = factory.SubFactory(UserFactory)
+
+
+def claim_form_data(**overrides) -> dict:
+    """What the claim form (/claims/new/ and /claims/<id>/edit/, claims.forms.ClaimForm) posts: the
+    fields it requires, filled in, and nothing optional (no tags, quote, origin or time) unless given.
+    An edit also passes the `version` it was opened on (docs/architecture.md, "Editing safely")."""
+    data = {
+        "text": "Russian air defences shot down 17 drones over Belgorod.",
+        "claimant_name": "Russian Ministry of Defence",
+        "claimed_on": "2024-05-15",
+        "priority": "1",
+    }
+    return {**data, **overrides}

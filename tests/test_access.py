@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from tests.factories import ClaimFactory
+from tests.factories import PASSWORD, ClaimFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -30,9 +30,9 @@ def test_signed_in_users_without_a_role_see_nothing(client, outsider, desk_pages
         assert "Forces took village" not in response.content.decode()
 
 
-def test_fact_checkers_see_every_page(checker_client, desk_pages):
+def test_fact_checkers_see_every_page(fact_checker_client, desk_pages):
     for url in desk_pages:
-        assert checker_client.get(url).status_code == 200, url
+        assert fact_checker_client.get(url).status_code == 200, url
 
 
 def test_editors_see_every_page(editor_client, desk_pages):
@@ -40,19 +40,19 @@ def test_editors_see_every_page(editor_client, desk_pages):
         assert editor_client.get(url).status_code == 200, url
 
 
-def test_missing_claim_is_a_404(checker_client):
-    assert checker_client.get(reverse("claims:detail", args=[999999])).status_code == 404
+def test_missing_claim_is_a_404(fact_checker_client):
+    assert fact_checker_client.get(reverse("claims:detail", args=[999999])).status_code == 404
 
 
-def test_login_with_a_wrong_password_shows_an_error(client, checker):
-    response = client.post(reverse("login"), {"username": "checker", "password": "wrong"})
+def test_login_with_a_wrong_password_shows_an_error(client, fact_checker):
+    response = client.post(reverse("login"), {"username": fact_checker.username, "password": "wrong"})
     assert response.status_code == 200
     assert "Please enter a correct username and password" in response.content.decode()
     assert "_auth_user_id" not in client.session
 
 
-def test_login_and_logout(client, checker):
-    response = client.post(reverse("login"), {"username": "checker", "password": "correct horse battery"})
+def test_login_and_logout(client, fact_checker):
+    response = client.post(reverse("login"), {"username": fact_checker.username, "password": PASSWORD})
     assert response.status_code == 302
     assert response["Location"] == reverse("claims:dashboard")
     response = client.post(reverse("logout"))
@@ -67,7 +67,7 @@ def test_healthz_answers_200_with_the_database_up(client):
     assert client.head("/healthz").status_code == 200  # load balancers often probe with HEAD
 
 
-def test_roles_exist_with_their_permissions(checker, an_editor):
+def test_roles_exist_with_their_permissions(fact_checker, editor):
     assert set(Group.objects.values_list("name", flat=True)) >= {"Fact-checkers", "Editors"}
-    assert checker.has_perm("claims.add_evidence") and not checker.has_perm("claims.decide_review")
-    assert an_editor.has_perm("claims.decide_review") and an_editor.has_perm("claims.change_outlet")
+    assert fact_checker.has_perm("claims.add_evidence") and not fact_checker.has_perm("claims.decide_review")
+    assert editor.has_perm("claims.decide_review") and editor.has_perm("claims.change_outlet")

@@ -37,11 +37,11 @@ def model_admin(model):
     return admin.site._registry[model]
 
 
-def test_editor_can_work_in_the_admin(client, an_editor):
+def test_editor_can_work_in_the_admin(client, editor):
     EvidenceFactory()
-    an_editor.is_staff = True
-    an_editor.save()
-    client.force_login(an_editor)
+    editor.is_staff = True
+    editor.save()
+    client.force_login(editor)
     for model in [Claim, Claimant, Evidence, Review]:
         url = reverse(f"admin:claims_{model._meta.model_name}_changelist")
         assert client.get(url).status_code == 200, model
@@ -98,14 +98,14 @@ def test_claims_and_evidence_are_shown_not_written_in_the_admin(superuser_client
     assert superuser_client.get(reverse("admin:claims_claim_change", args=[claim.pk])).status_code == 200
 
 
-def test_reviews_cannot_be_decided_in_the_admin(client, an_editor):
+def test_reviews_cannot_be_decided_in_the_admin(client, editor):
     review = ReviewFactory()
-    an_editor.is_staff = True
-    an_editor.save()
-    client.force_login(an_editor)
+    editor.is_staff = True
+    editor.save()
+    client.force_login(editor)
     url = reverse("admin:claims_review_change", args=[review.pk])
     assert client.get(url).status_code == 200  # readable
-    client.post(url, {"decision": "approved", "decided_by": an_editor.pk, "decided_at_0": "2024-05-15"})
+    client.post(url, {"decision": "approved", "decided_by": editor.pk, "decided_at_0": "2024-05-15"})
     review.refresh_from_db()
     assert review.decision == Decision.PENDING
     assert client.get(reverse("admin:claims_review_add")).status_code == 403

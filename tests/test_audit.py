@@ -21,14 +21,16 @@ from tests.factories import (
     OutletFactory,
     ReviewFactory,
     UserFactory,
-    editor,
+    claim_form_data,
+    make_editor,
 )
 from tests.queries import assert_query_count_stays_flat
-from tests.test_claim_forms import claim_data
 from tests.test_claim_page import evidence_data
 from tests.test_import import review as claimreview_item
 
 pytestmark = pytest.mark.django_db
+
+TAGS = "air defence, Belgorod"  # a new claim's tags, so logging it writes tag rows too
 
 # StatusCount and LikelyDuplicate are derived from the claims and rebuilt from them; they have no
 # history of their own.
@@ -83,56 +85,58 @@ def test_every_table_of_the_desk_carries_audit_triggers():
 # --- Forms and htmx actions ----------------------------------------------------------------------------
 
 
-def test_logging_and_editing_a_claim(checker_client, checker):
+def test_logging_and_editing_a_claim(fact_checker_client, fact_checker):
     mark = snapshot()
-    checker_client.post(reverse("claims:create"), claim_data())
+    fact_checker_client.post(reverse("claims:create"), claim_form_data(tag_names=TAGS))
     rows = new_events(mark)
-    by_user(rows, checker, reverse("claims:create"))
+    by_user(rows, fact_checker, reverse("claims:create"))
     assert {("ClaimEvent", "insert"), ("ClaimantEvent", "insert"), ("TagEvent", "insert")} <= {r[:2] for r in rows}
 
     claim = Claim.objects.get()
     mark = snapshot()
-    data = claim_data(text="Russian air defences shot down 18 drones over Belgorod.", version=claim.version)
-    checker_client.post(reverse("claims:edit", args=[claim.pk]), {**data, "tags_seen": "air defence, Belgorod"})
+    data = claim_form_data(
+        text="Russian air defences shot down 18 drones over Belgorod.", tag_names=TAGS, version=claim.version
+    )
+    fact_checker_client.post(reverse("claims:edit", args=[claim.pk]), {**data, "tags_seen": TAGS})
     rows = new_events(mark)
-    by_user(rows, checker, reverse("claims:edit", args=[claim.pk]))
+    by_user(rows, fact_checker, reverse("claims:edit", args=[claim.pk]))
     assert ("ClaimEvent", "update") in {r[:2] for r in rows}
 
 
-def test_adding_and_removing_evidence_with_htmx(checker_client, checker):
+def test_adding_and_removing_evidence_with_htmx(fact_checker_client, fact_checker):
     claim = ClaimFactory()
     mark = snapshot()
     url = reverse("claims:evidence_add", args=[claim.pk])
-    checker_client.post(url, evidence_data(), headers={"HX-Request": "true"})
+    fact_checker_client.post(url, evidence_data(), headers={"HX-Request": "true"})
     rows = new_events(mark)
-    by_user(rows, checker, url)
+    by_user(rows, fact_checker, url)
     assert {("SourceEvent", "insert"), ("EvidenceEvent", "insert")} <= {r[:2] for r in rows}
 
     evidence = Evidence.objects.get()
     mark = snapshot()
     url = reverse("claims:evidence_remove", args=[claim.pk, evidence.pk])
-    checker_client.post(url, headers={"HX-Request": "true"})
+    fact_checker_client.post(url, headers={"HX-Request": "true"})
     rows = new_events(mark)
-    by_user(rows, checker, url)
+    by_user(rows, fact_checker, url)
     assert ("EvidenceEvent", "delete") in {r[:2] for r in rows}
 
 
-def test_proposing_approving_returning_and_withdrawing(checker_client, checker, editor_client, an_editor):
+def test_proposing_approving_returning_and_withdrawing(fact_checker_client, fact_checker, editor_client, editor):
     claim = ClaimFactory()
     EvidenceFactory(claim=claim)
     mark = snapshot()
     url = reverse("claims:propose", args=[claim.pk])
-    checker_client.post(url, {"status": Status.CORROBORATED, "rationale": "Seen by Reuters."})
-    by_user(new_events(mark), checker, url)
+    fact_checker_client.post(url, {"status": Status.CORROBORATED, "rationale": "Seen by Reuters."})
+    by_user(new_events(mark), fact_checker, url)
 
     review = Review.objects.get()
     for name, client, user, data in [
-        ("approve", editor_client, an_editor, {}),
-        ("return", editor_client, an_editor, {"note": "Need a second outlet."}),
-        ("withdraw", checker_client, checker, {}),
+        ("approve", editor_client, editor, {}),
+        ("return", editor_client, editor, {"note": "Need a second outlet."}),
+        ("withdraw", fact_checker_client, fact_checker, {}),
     ]:
         if review.decision != Decision.PENDING:
-            review = ReviewFactory(claim=ClaimFactory(), proposed_by=checker, proposed_status=Status.DISPUTED)
+            review = ReviewFactory(claim=ClaimFactory(), proposed_by=fact_checker, proposed_status=Status.DISPUTED)
         mark = snapshot()
         url = reverse(f"claims:{name}", args=[review.pk])
         assert client.post(url, data, headers={"HX-Request": "true"}).status_code == 200, name
@@ -142,17 +146,17 @@ def test_proposing_approving_returning_and_withdrawing(checker_client, checker, 
         review.refresh_from_db()
 
 
-def test_bulk_assignment_writes_one_history_row_per_claim(editor_client, an_editor, checker):
+def test_bulk_assignment_writes_one_history_row_per_claim(editor_client, editor, fact_checker):
     claims = ClaimFactory.create_batch(3)
     mark = snapshot()
     url = reverse("claims:assign")
-    editor_client.post(url, {"claims": [c.pk for c in claims], "assignee": checker.username, "next": "/claims/"})
+    editor_client.post(url, {"claims": [c.pk for c in claims], "assignee": fact_checker.username, "next": "/claims/"})
     rows = new_events(mark)
-    by_user(rows, an_editor, url)
+    by_user(rows, editor, url)
     assert [r[:2] for r in rows].count(("ClaimEvent", "update")) == 3
 
 
-def test_editors_changes_to_claimants_outlets_and_affiliations(editor_client, an_editor):
+def test_editors_changes_to_claimants_outlets_and_affiliations(editor_client, editor):
     claimant, outlet, affiliation = ClaimantFactory(), OutletFactory(), AffiliationFactory()
     writes = [
         (reverse("claims:claimant_update", args=[claimant.pk]), {"kind": "other", "affiliation": affiliation.pk}),
@@ -163,16 +167,16 @@ def test_editors_changes_to_claimants_outlets_and_affiliations(editor_client, an
     for url, data in writes:
         mark = snapshot()
         assert editor_client.post(url, data).status_code == 302, url
-        by_user(new_events(mark), an_editor, url)
+        by_user(new_events(mark), editor, url)
 
 
-def test_the_import_page(editor_client, an_editor):
+def test_the_import_page(editor_client, editor):
     upload = SimpleUploadedFile("reviews.jsonld", json.dumps(claimreview_item()).encode(), "application/ld+json")
     mark = snapshot()
     url = reverse("claims:import")
     editor_client.post(url, {"file": upload})
     rows = new_events(mark)
-    by_user(rows, an_editor, url)
+    by_user(rows, editor, url)
     assert {("ClaimEvent", "insert"), ("EvidenceEvent", "insert")} <= {r[:2] for r in rows}
 
 
@@ -196,7 +200,7 @@ def test_the_admin(client):
     assert ("TagEvent", "delete") in {r[:2] for r in new_events(mark)}
 
 
-def test_management_commands_name_themselves(settings, tmp_path, an_editor):
+def test_management_commands_name_themselves(settings, tmp_path, editor):
     settings.DEBUG = True  # load_demo runs only on a development desk
     mark = snapshot()
     call_command("load_demo")
@@ -206,9 +210,9 @@ def test_management_commands_name_themselves(settings, tmp_path, an_editor):
     path = tmp_path / "reviews.jsonld"
     path.write_text(json.dumps(claimreview_item(text="A claim only the import knows")))
     mark = snapshot()
-    call_command("import_claimreview", str(path), user=an_editor.username)
+    call_command("import_claimreview", str(path), user=editor.username)
     rows = new_events(mark)
-    assert rows and all(context == {"command": "import_claimreview", "user": an_editor.pk} for *_, context in rows)
+    assert rows and all(context == {"command": "import_claimreview", "user": editor.pk} for *_, context in rows)
 
 
 def test_bulk_and_raw_sql_writes_are_recorded_too():
@@ -232,22 +236,24 @@ def test_bulk_and_raw_sql_writes_are_recorded_too():
 # --- The history page ----------------------------------------------------------------------------------
 
 
-def test_editors_read_a_claims_full_history(editor_client, checker_client, checker):
-    checker_client.post(reverse("claims:create"), claim_data(text="Forces took <b>Robotyne</b>."))
+def test_editors_read_a_claims_full_history(editor_client, fact_checker_client, fact_checker):
+    fact_checker_client.post(
+        reverse("claims:create"), claim_form_data(text="Forces took <b>Robotyne</b>.", tag_names=TAGS)
+    )
     claim = Claim.objects.get()
-    checker_client.post(reverse("claims:evidence_add", args=[claim.pk]), evidence_data())
-    data = claim_data(text="Forces took Robotyne village.", version=claim.version, priority="2")
-    checker_client.post(reverse("claims:edit", args=[claim.pk]), {**data, "tags_seen": "air defence, Belgorod"})
+    fact_checker_client.post(reverse("claims:evidence_add", args=[claim.pk]), evidence_data())
+    data = claim_form_data(text="Forces took Robotyne village.", tag_names=TAGS, version=claim.version, priority="2")
+    fact_checker_client.post(reverse("claims:edit", args=[claim.pk]), {**data, "tags_seen": TAGS})
 
     page = editor_client.get(reverse("claims:claim_history", args=[claim.pk])).content.decode()
     assert "Forces took &lt;b&gt;Robotyne&lt;/b&gt;." in page  # the old wording, escaped
     assert "Forces took Robotyne village." in page
     assert "Evidence #" in page and "Corroborates" in page
-    assert page.count(checker.get_full_name() or checker.username) >= 3
+    assert page.count(fact_checker.get_full_name() or fact_checker.username) >= 3
     assert reverse("claims:edit", args=[claim.pk]) in page
 
 
-def test_editors_read_a_sources_history(editor_client, an_editor):
+def test_editors_read_a_sources_history(editor_client, editor):
     source = EvidenceFactory().source
     Source.objects.filter(pk=source.pk).update(title="Retitled in bulk")
     page = editor_client.get(reverse("claims:source_history", args=[source.pk])).content.decode()
@@ -255,10 +261,10 @@ def test_editors_read_a_sources_history(editor_client, an_editor):
     assert "the database (outside the app)" in page
 
 
-def test_the_history_page_is_for_editors_only(checker_client, client, outsider):
+def test_the_history_page_is_for_editors_only(fact_checker_client, client, outsider):
     claim = ClaimFactory()
     url = reverse("claims:claim_history", args=[claim.pk])
-    assert checker_client.get(url).status_code == 403
+    assert fact_checker_client.get(url).status_code == 403
     client.force_login(outsider)
     assert client.get(url).status_code == 403
     client.logout()
@@ -267,7 +273,7 @@ def test_the_history_page_is_for_editors_only(checker_client, client, outsider):
 
 def test_history_page_queries_do_not_grow_with_its_rows(editor_client):
     claim = ClaimFactory()
-    people = [editor(username=f"editor-{i}") for i in range(3)]
+    people = [make_editor(username=f"editor-{i}") for i in range(3)]
     Claim.objects.filter(pk=claim.pk).update(assignee=people[0])  # the few rows name a person too
 
     def add_rows():

@@ -13,7 +13,7 @@ from django.db import connection
 
 from claims import workflow
 from claims.models import Claim, ClaimEvent, Evidence, SourceKind, Stance, Status
-from tests.factories import ClaimantFactory, ClaimFactory, EvidenceFactory, SourceFactory, editor, fact_checker
+from tests.factories import ClaimantFactory, ClaimFactory, EvidenceFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -36,9 +36,8 @@ def fingerprint() -> dict[str, tuple]:
 
 
 @pytest.fixture
-def desk():
+def desk_with_history(fact_checker, editor):
     """A small desk as people leave it: claims with tags and evidence, one approved review, audit rows."""
-    checker, boss = fact_checker(username="olena"), editor(username="mark")
     ministry = ClaimantFactory(name="Ministry of Defence")
     strike = ClaimFactory(
         text="Drones struck the Kharkiv power plant overnight.", claimant=ministry, tags=["energy", "Kharkiv"]
@@ -46,34 +45,37 @@ def desk():
     EvidenceFactory(claim=strike, source=SourceFactory(title="Plant hit, say engineers"), excerpt="Two turbines.")
     workflow.evidence_add(
         claim=strike,
-        user=checker,
+        user=fact_checker,
         url="https://local-news.example.net/kharkiv/plant",
         title="Residents without power",
         kind=SourceKind.ARTICLE,
         stance=Stance.CONTEXT,
     )
     review = workflow.review_propose(
-        claim=strike, status=Status.CORROBORATED, rationale="An independent outlet saw it.", user=checker
+        claim=strike, status=Status.CORROBORATED, rationale="An independent outlet saw it.", user=fact_checker
     )
-    workflow.review_approve(review=review, user=boss, note="Agreed.")
+    workflow.review_approve(review=review, user=editor, note="Agreed.")
     village = ClaimFactory(text="Війська звільнили село Роботине.", claimant=ministry, quote="«Село наше».")
     EvidenceFactory(claim=village, stance=Stance.CONTRADICTS)
-    return {"checker": checker, "strike": strike, "village": village}
+    return {"strike": strike, "village": village}
 
 
-def test_a_restore_brings_back_every_table_exactly(desk, tmp_path, capsys):
-    assert ClaimEvent.objects.exists() and Claim.objects.get(pk=desk["strike"].pk).status == Status.CORROBORATED
+def test_a_restore_brings_back_every_table_exactly(desk_with_history, fact_checker, tmp_path, capsys):
+    assert (
+        ClaimEvent.objects.exists()
+        and Claim.objects.get(pk=desk_with_history["strike"].pk).status == Status.CORROBORATED
+    )
     original = fingerprint()
     backup = tmp_path / "desk.dump"
 
     call_command("backup", output=str(backup))
     assert f"Wrote {backup} (" in capsys.readouterr().out
 
-    strike = desk["strike"]
+    strike = desk_with_history["strike"]
     strike.text = "Drones struck a substation near Kharkiv."
     strike.save()
-    workflow.evidence_remove(evidence=strike.evidence.first(), user=desk["checker"])
-    desk["village"].delete()
+    workflow.evidence_remove(evidence=strike.evidence.first(), user=fact_checker)
+    desk_with_history["village"].delete()
     ClaimFactory(text="A claim logged after the backup.", tags=["late"])
     assert fingerprint() != original
 
@@ -90,7 +92,7 @@ def test_a_restore_brings_back_every_table_exactly(desk, tmp_path, capsys):
     assert ClaimEvent.objects.count() == events + 1
 
 
-def test_a_truncated_backup_fails_and_changes_nothing(desk, tmp_path):
+def test_a_truncated_backup_fails_and_changes_nothing(desk_with_history, tmp_path):
     backup = tmp_path / "desk.dump"
     call_command("backup", output=str(backup))
     whole = backup.read_bytes()
@@ -98,7 +100,7 @@ def test_a_truncated_backup_fails_and_changes_nothing(desk, tmp_path):
     # check passes and pg_restore fails after it has dropped, recreated and refilled most tables.
     # The single transaction must take all of that back.
     backup.write_bytes(whole[:-50])
-    Evidence.objects.filter(claim=desk["village"]).delete()
+    Evidence.objects.filter(claim=desk_with_history["village"]).delete()
     before = fingerprint()
 
     with pytest.raises(CommandError, match=r"^pg_restore failed: .*end of file"):
@@ -107,14 +109,14 @@ def test_a_truncated_backup_fails_and_changes_nothing(desk, tmp_path):
     assert fingerprint() == before
 
 
-def test_a_missing_file_is_refused_and_changes_nothing(desk, tmp_path):
+def test_a_missing_file_is_refused_and_changes_nothing(desk_with_history, tmp_path):
     before = fingerprint()
     with pytest.raises(CommandError, match=r"There is no backup file at .*nowhere\.dump; nothing was changed\."):
         call_command("restore", str(tmp_path / "nowhere.dump"), no_input=True)
     assert fingerprint() == before
 
 
-def test_a_file_that_is_not_a_backup_is_refused_and_changes_nothing(desk, tmp_path):
+def test_a_file_that_is_not_a_backup_is_refused_and_changes_nothing(desk_with_history, tmp_path):
     notes = tmp_path / "notes.dump"
     notes.write_text("Monday: check the Kharkiv claims.\n")
     before = fingerprint()
@@ -123,7 +125,7 @@ def test_a_file_that_is_not_a_backup_is_refused_and_changes_nothing(desk, tmp_pa
     assert fingerprint() == before
 
 
-def test_a_restore_asks_for_the_database_name_first(desk, tmp_path, monkeypatch):
+def test_a_restore_asks_for_the_database_name_first(desk_with_history, tmp_path, monkeypatch):
     backup = tmp_path / "desk.dump"
     call_command("backup", output=str(backup))
     ClaimFactory(text="Logged after the backup.")
@@ -141,7 +143,7 @@ def test_a_restore_asks_for_the_database_name_first(desk, tmp_path, monkeypatch)
     assert fingerprint() == before
 
 
-def test_a_backup_creates_missing_folders(desk, tmp_path):
+def test_a_backup_creates_missing_folders(desk_with_history, tmp_path):
     backup = tmp_path / "new" / "nested" / "desk.dump"
     call_command("backup", output=str(backup))
     assert backup.read_bytes().startswith(b"PGDMP")  # the custom format's signature
@@ -161,7 +163,7 @@ def test_without_output_the_backup_goes_to_var_backups_with_the_time(tmp_path, s
     assert written.name.startswith("newsdesk-20") and written.name.endswith("Z.dump")
 
 
-def test_a_failed_dump_says_why_and_leaves_no_file(desk, tmp_path, monkeypatch):
+def test_a_failed_dump_says_why_and_leaves_no_file(desk_with_history, tmp_path, monkeypatch):
     connection.ensure_connection()  # our own session stays on the real database
     monkeypatch.setitem(django_settings.DATABASES["default"], "NAME", "no_such_newsdesk")
     backup = tmp_path / "desk.dump"

@@ -178,10 +178,10 @@ def cursor_of(text: str) -> str:
     return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
 
 
-def test_a_cursor_of_deeply_nested_json_gives_page_one(checker_client):
+def test_a_cursor_of_deeply_nested_json_gives_page_one(fact_checker_client):
     ClaimFactory()
     for depth in (100, 100_000):
-        response = checker_client.get(reverse("claims:list"), {"after": cursor_of("[" * depth + "]" * depth)})
+        response = fact_checker_client.get(reverse("claims:list"), {"after": cursor_of("[" * depth + "]" * depth)})
         assert response.status_code == 200
 
 
@@ -207,25 +207,25 @@ OUT_OF_RANGE_WEEKS = ["0001-W01", "9999-W52", "0999-W10", "1899-W52", "9999-W01"
 
 
 @pytest.mark.parametrize("week", OUT_OF_RANGE_WEEKS)
-def test_weeks_outside_the_desks_range_are_404_in_every_form(checker_client, week):
-    assert checker_client.get(f"/reports/weekly/{week}/").status_code == 404
+def test_weeks_outside_the_desks_range_are_404_in_every_form(fact_checker_client, week):
+    assert fact_checker_client.get(f"/reports/weekly/{week}/").status_code == 404
     for fmt in FORMATS:
-        assert checker_client.get(f"/reports/weekly/{week}.{fmt}").status_code == 404, fmt
+        assert fact_checker_client.get(f"/reports/weekly/{week}.{fmt}").status_code == 404, fmt
 
 
 @pytest.mark.parametrize("week", OUT_OF_RANGE_WEEKS)
-def test_the_week_picker_explains_a_week_outside_the_range(checker_client, week):
-    response = checker_client.get(reverse("claims:report_current"), {"week": week}, follow=True)
+def test_the_week_picker_explains_a_week_outside_the_range(fact_checker_client, week):
+    response = fact_checker_client.get(reverse("claims:report_current"), {"week": week}, follow=True)
     assert response.status_code == 200
     assert "The desk keeps reports for the years between 1900 and 9998" in response.content.decode()
 
 
 @pytest.mark.parametrize("week", ["1900-W01", "9998-W53"])
-def test_the_first_and_last_weeks_of_the_range_have_reports_in_every_form(checker_client, week):
+def test_the_first_and_last_weeks_of_the_range_have_reports_in_every_form(fact_checker_client, week):
     ClaimFactory()
-    assert checker_client.get(f"/reports/weekly/{week}/").status_code == 200
+    assert fact_checker_client.get(f"/reports/weekly/{week}/").status_code == 200
     for fmt in FORMATS:
-        response = checker_client.get(f"/reports/weekly/{week}.{fmt}")
+        response = fact_checker_client.get(f"/reports/weekly/{week}.{fmt}")
         assert response.status_code == 200, fmt
         if response.streaming:
             b"".join(response.streaming_content)
@@ -264,9 +264,9 @@ def test_an_outlet_domain_never_starts_with_www(url, domain):
     assert domain_of(url) == domain
 
 
-def test_evidence_on_a_www_www_host_is_added_to_its_outlet(checker_client):
+def test_evidence_on_a_www_www_host_is_added_to_its_outlet(fact_checker_client):
     claim = ClaimFactory()
-    response = checker_client.post(
+    response = fact_checker_client.post(
         reverse("claims:evidence_add", args=[claim.pk]),
         {"url": "https://www.www.example.org/a", "kind": "article", "stance": "corroborates"},
     )
@@ -279,7 +279,7 @@ def test_evidence_on_a_www_www_host_is_added_to_its_outlet(checker_client):
 # --- Cache-Control --------------------------------------------------------------------------------------
 
 
-def test_every_signed_in_answer_is_private_and_not_stored(checker_client):
+def test_every_signed_in_answer_is_private_and_not_stored(fact_checker_client):
     claim = ClaimFactory()
     EvidenceFactory(claim=claim)
     for url in [
@@ -292,7 +292,7 @@ def test_every_signed_in_answer_is_private_and_not_stored(checker_client):
         "/reports/weekly/2024-W20/",
         "/reports/weekly/1899-W52/",  # a refusal shows who asked, too
     ]:
-        response = checker_client.get(url)
+        response = fact_checker_client.get(url)
         directives = {part.strip() for part in response.get("Cache-Control", "").split(",")}
         assert {"private", "no-store"} <= directives, (url, response.get("Cache-Control"))
 

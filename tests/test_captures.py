@@ -334,37 +334,42 @@ def jobs() -> list[dict]:
     ]
 
 
-def test_linking_a_new_source_queues_a_capture_in_the_same_transaction(checker):
+def test_linking_a_new_source_queues_a_capture_in_the_same_transaction(fact_checker):
     claim = ClaimFactory()
     evidence = workflow.evidence_add(
-        claim=claim, user=checker, url="https://www.reuters.com/world/a", title="", kind="article", stance="context"
+        claim=claim,
+        user=fact_checker,
+        url="https://www.reuters.com/world/a",
+        title="",
+        kind="article",
+        stance="context",
     )
 
     capture = Capture.objects.get(source=evidence.source)
     assert capture.state == CaptureState.QUEUED
-    assert capture.requested_by == checker
+    assert capture.requested_by == fact_checker
     assert jobs() == [{"capture_id": capture.pk}]
 
 
-def test_linking_a_source_the_desk_has_captured_queues_nothing_more(checker, settings):
+def test_linking_a_source_the_desk_has_captured_queues_nothing_more(fact_checker, settings):
     source = SourceFactory()
     Capture.objects.create(source=source, state=CaptureState.DONE, finished_at=source.added_at)
     workflow.evidence_add(
-        claim=ClaimFactory(), user=checker, url=source.url, title="", kind="article", stance="context"
+        claim=ClaimFactory(), user=fact_checker, url=source.url, title="", kind="article", stance="context"
     )
     settings.CAPTURE_ON_LINK = False
     workflow.evidence_add(
-        claim=ClaimFactory(), user=checker, url="https://apnews.com/x", title="", kind="article", stance="context"
+        claim=ClaimFactory(), user=fact_checker, url="https://apnews.com/x", title="", kind="article", stance="context"
     )
 
     assert Capture.objects.count() == 1
     assert jobs() == []
 
 
-def test_asking_again_while_a_capture_is_queued_returns_that_capture(checker):
+def test_asking_again_while_a_capture_is_queued_returns_that_capture(fact_checker):
     source = SourceFactory()
-    first = workflow.capture_request(source=source, user=checker)
-    second = workflow.capture_request(source=source, user=checker)
+    first = workflow.capture_request(source=source, user=fact_checker)
+    second = workflow.capture_request(source=source, user=fact_checker)
 
     assert first == second
     assert len(jobs()) == 1
@@ -381,7 +386,7 @@ def test_capture_sources_queues_what_the_desk_holds(site):
     assert len(jobs()) == 2
 
 
-def test_the_audit_history_of_a_source_records_its_captures(site, an_editor):
+def test_the_audit_history_of_a_source_records_its_captures(site, editor):
     capture = capture_of(site.url("/briefing.html"))
     _page, entries = audit.audit_page(capture.source, 1)
     captures = [entry for entry in entries if entry.what == "Capture"]
@@ -394,12 +399,12 @@ def test_the_audit_history_of_a_source_records_its_captures(site, an_editor):
 # --- Pages ---------------------------------------------------------------------------------------------
 
 
-def test_the_claim_page_shows_each_sources_capture_with_its_hash_and_files(site, checker_client):
+def test_the_claim_page_shows_each_sources_capture_with_its_hash_and_files(site, fact_checker_client):
     capture = capture_of(site.url("/briefing.html"))
     evidence = EvidenceFactory(source=capture.source)
     warc = capture.artifact(ArtifactKind.WARC)
 
-    page = checker_client.get(evidence.claim.get_absolute_url()).content.decode()
+    page = fact_checker_client.get(evidence.claim.get_absolute_url()).content.decode()
 
     assert "Captured" in page
     assert warc.sha256[:12] in page and f'data-copy="{warc.sha256}"' in page
@@ -408,24 +413,24 @@ def test_the_claim_page_shows_each_sources_capture_with_its_hash_and_files(site,
     assert "Capture again" in page
 
 
-def test_the_capture_block_polls_while_queued_and_stops_when_done(site, checker_client):
+def test_the_capture_block_polls_while_queued_and_stops_when_done(site, fact_checker_client):
     source = SourceFactory(url=site.url("/briefing.html"), outlet=None)
     capture = Capture.objects.create(source=source)
     url = reverse("captures:source_captures", args=[source.pk])
 
-    queued = checker_client.get(url, headers={"HX-Request": "true"}).content.decode()
+    queued = fact_checker_client.get(url, headers={"HX-Request": "true"}).content.decode()
     assert 'hx-trigger="every 2s"' in queued and "Capture queued" in queued
 
     archiving.run_capture(capture.pk)
-    done = checker_client.get(url, headers={"HX-Request": "true"}).content.decode()
+    done = fact_checker_client.get(url, headers={"HX-Request": "true"}).content.decode()
     assert "hx-trigger" not in done and "Captured" in done
 
 
-def test_asking_for_a_capture_from_the_page(checker_client, outsider, client):
+def test_asking_for_a_capture_from_the_page(fact_checker_client, outsider, client):
     source = SourceFactory()
     url = reverse("captures:source_captures", args=[source.pk])
 
-    response = checker_client.post(url, headers={"HX-Request": "true"})
+    response = fact_checker_client.post(url, headers={"HX-Request": "true"})
     assert response.status_code == 200 and "Capture queued" in response.content.decode()
     assert Capture.objects.filter(source=source, state=CaptureState.QUEUED).count() == 1
 
@@ -440,7 +445,7 @@ def test_only_desk_members_ask_for_captures(client, outsider):
     assert not Capture.objects.exists()
 
 
-def test_stored_files_are_served_only_to_desk_members_with_their_hash(site, client, outsider, checker):
+def test_stored_files_are_served_only_to_desk_members_with_their_hash(site, client, outsider, fact_checker):
     capture = capture_of(site.url("/briefing.html"))
     screenshot = capture.artifact(ArtifactKind.SCREENSHOT)
     url = screenshot.get_absolute_url()
@@ -448,7 +453,7 @@ def test_stored_files_are_served_only_to_desk_members_with_their_hash(site, clie
     assert client.get(url).status_code == 302
     client.force_login(outsider)
     assert client.get(url).status_code == 403
-    client.force_login(checker)
+    client.force_login(fact_checker)
     response = client.get(url)
     assert response.status_code == 200
     body = b"".join(response.streaming_content)
@@ -458,34 +463,34 @@ def test_stored_files_are_served_only_to_desk_members_with_their_hash(site, clie
     assert not url.startswith("/media") and not url.startswith("/static")
 
 
-def test_a_captured_html_or_svg_file_is_a_sandboxed_download_never_a_page_of_the_desk(site, checker_client):
+def test_a_captured_html_or_svg_file_is_a_sandboxed_download_never_a_page_of_the_desk(site, fact_checker_client):
     site.pages["/drawing.svg"] = Page(
         b"<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>", content_type="image/svg+xml"
     )
     capture = capture_of(site.url("/drawing.svg"))
-    response = checker_client.get(capture.artifact(ArtifactKind.FILE).get_absolute_url())
+    response = fact_checker_client.get(capture.artifact(ArtifactKind.FILE).get_absolute_url())
 
     assert response["Content-Type"] == "application/octet-stream"
     assert response["Content-Disposition"].startswith("attachment")
     assert "sandbox" in response["Content-Security-Policy"]
 
 
-def test_a_missing_stored_file_is_a_404_not_a_500(site, checker_client):
+def test_a_missing_stored_file_is_a_404_not_a_500(site, fact_checker_client):
     capture = capture_of(site.url("/briefing.html"))
     text = capture.artifact(ArtifactKind.TEXT)
     archiving.capture_storage().delete(text.name)
-    assert checker_client.get(text.get_absolute_url()).status_code == 404
+    assert fact_checker_client.get(text.get_absolute_url()).status_code == 404
 
 
-def test_the_warc_download_is_a_gzipped_warc(site, checker_client):
+def test_the_warc_download_is_a_gzipped_warc(site, fact_checker_client):
     capture = capture_of(site.url("/briefing.html"))
-    response = checker_client.get(capture.artifact(ArtifactKind.WARC).get_absolute_url())
+    response = fact_checker_client.get(capture.artifact(ArtifactKind.WARC).get_absolute_url())
     body = b"".join(response.streaming_content)
     assert gzip.decompress(body).startswith(b"WARC/1.")
     assert response["Content-Disposition"] == f'attachment; filename="capture-{capture.pk}-warc.warc.gz"'
 
 
-def test_the_claim_pages_queries_do_not_grow_with_captured_sources(checker_client):
+def test_the_claim_pages_queries_do_not_grow_with_captured_sources(fact_checker_client):
     def claim_with_captured_sources(count: int):
         claim = ClaimFactory()
         for _ in range(count):
@@ -499,28 +504,28 @@ def test_the_claim_pages_queries_do_not_grow_with_captured_sources(checker_clien
 
     def queries(claim) -> int:
         with CaptureQueriesContext(connection) as context:
-            assert checker_client.get(claim.get_absolute_url()).status_code == 200
+            assert fact_checker_client.get(claim.get_absolute_url()).status_code == 200
         return len(context)
 
     assert queries(claim_with_captured_sources(20)) == queries(claim_with_captured_sources(1))
 
 
-def test_a_source_captured_a_moment_ago_is_not_captured_again_at_once(checker_client, checker):
+def test_a_source_captured_a_moment_ago_is_not_captured_again_at_once(fact_checker_client, fact_checker):
     source = SourceFactory()
     Capture.objects.create(source=source, state=CaptureState.DONE, finished_at=timezone.now())
     url = reverse("captures:source_captures", args=[source.pk])
 
-    response = checker_client.post(url, headers={"HX-Request": "true"})
+    response = fact_checker_client.post(url, headers={"HX-Request": "true"})
 
     assert response.status_code == 409
     assert "captured less than a minute ago" in response.content.decode()
     assert Capture.objects.filter(source=source).count() == 1
     Capture.objects.filter(source=source).update(finished_at=timezone.now() - dt.timedelta(minutes=2))
-    assert workflow.capture_request(source=source, user=checker).state == CaptureState.QUEUED
+    assert workflow.capture_request(source=source, user=fact_checker).state == CaptureState.QUEUED
 
 
 def test_a_capture_that_crashes_unexpectedly_fails_saying_so_and_the_source_can_be_captured_again(
-    site, settings, tmp_path, checker
+    site, settings, tmp_path, fact_checker
 ):
     blocked = tmp_path / "not-a-folder"
     blocked.write_text("a file where the storage expects a folder")
@@ -534,4 +539,4 @@ def test_a_capture_that_crashes_unexpectedly_fails_saying_so_and_the_source_can_
     assert capture.state == CaptureState.FAILED
     assert capture.reason.startswith("The capture stopped on an unexpected error (")
     assert not capture.artifacts.exists()
-    assert workflow.capture_request(source=capture.source, user=checker).state == CaptureState.QUEUED
+    assert workflow.capture_request(source=capture.source, user=fact_checker).state == CaptureState.QUEUED

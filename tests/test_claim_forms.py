@@ -4,36 +4,31 @@ import pytest
 from django.urls import reverse
 
 from claims.models import Claim, Claimant, ClaimEvent, Tag
-from tests.factories import AffiliationFactory, ClaimantFactory, ClaimFactory
+from tests.factories import AffiliationFactory, ClaimantFactory, ClaimFactory, claim_form_data
 
 pytestmark = pytest.mark.django_db
 
-
-def claim_data(**overrides):
-    data = {
-        "text": "Russian air defences shot down 17 drones over Belgorod.",
-        "claimant_name": "Russian Ministry of Defence",
-        "claimed_on": "2024-05-15",
-        "priority": "1",
-        "tag_names": "air defence, Belgorod",
-    }
-    return {**data, **overrides}
+TAGS = "air defence, Belgorod"
 
 
-def test_fact_checker_logs_a_claim_with_an_existing_claimant(checker_client, checker):
+def test_fact_checker_logs_a_claim_with_an_existing_claimant(fact_checker_client, fact_checker):
     ministry = ClaimantFactory(name="Russian Ministry of Defence")
-    response = checker_client.post(reverse("claims:create"), claim_data(claimant_name="russian ministry of defence"))
+    response = fact_checker_client.post(
+        reverse("claims:create"), claim_form_data(claimant_name="russian ministry of defence", tag_names=TAGS)
+    )
     claim = Claim.objects.get()
     assert response.status_code == 302 and response["Location"] == claim.get_absolute_url()
-    assert (claim.claimant, claim.created_by, claim.version) == (ministry, checker, 1)
+    assert (claim.claimant, claim.created_by, claim.version) == (ministry, fact_checker, 1)
     assert sorted(claim.tags.values_list("name", flat=True)) == ["Belgorod", "air defence"]
 
 
-def test_a_new_claimant_is_created_inline_with_its_affiliation(checker_client):
+def test_a_new_claimant_is_created_inline_with_its_affiliation(fact_checker_client):
     side = AffiliationFactory(name="Ukrainian government")
-    checker_client.post(
+    fact_checker_client.post(
         reverse("claims:create"),
-        claim_data(claimant_name="  Генштаб  ЗСУ ", new_claimant_kind="military", new_claimant_affiliation=side.pk),
+        claim_form_data(
+            claimant_name="  Генштаб  ЗСУ ", new_claimant_kind="military", new_claimant_affiliation=side.pk
+        ),
     )
     claimant = Claimant.objects.get()
     assert (claimant.name, claimant.kind, claimant.affiliation) == ("Генштаб ЗСУ", "military", side)
@@ -55,34 +50,36 @@ def test_a_new_claimant_is_created_inline_with_its_affiliation(checker_client):
         ("tag_names", "x" * 61, "Tags are at most 60 characters"),
     ],
 )
-def test_bad_input_is_explained_beside_the_field_and_nothing_is_written(checker_client, field, value, message):
-    response = checker_client.post(reverse("claims:create"), claim_data(**{field: value}))
+def test_bad_input_is_explained_beside_the_field_and_nothing_is_written(fact_checker_client, field, value, message):
+    response = fact_checker_client.post(reverse("claims:create"), claim_form_data(**{"tag_names": TAGS, field: value}))
     assert response.status_code == 422
     assert message in response.content.decode()
     assert field in response.context["form"].errors
     assert not Claim.objects.exists() and not Claimant.objects.exists() and not Tag.objects.exists()
 
 
-def test_user_text_in_the_form_is_escaped(checker_client):
-    response = checker_client.post(reverse("claims:create"), claim_data(text="", claimant_name="<script>x</script>"))
+def test_user_text_in_the_form_is_escaped(fact_checker_client):
+    response = fact_checker_client.post(
+        reverse("claims:create"), claim_form_data(text="", claimant_name="<script>x</script>")
+    )
     assert "<script>x</script>" not in response.content.decode()
 
 
-def test_edit_saves_and_moves_the_version_on(checker_client, checker):
+def test_edit_saves_and_moves_the_version_on(fact_checker_client, fact_checker):
     claim = ClaimFactory(text="Old wording")
-    data = claim_data(text="New wording", claimant_name=claim.claimant.name, version=claim.version)
-    response = checker_client.post(reverse("claims:edit", args=[claim.pk]), data)
+    data = claim_form_data(text="New wording", claimant_name=claim.claimant.name, version=claim.version)
+    response = fact_checker_client.post(reverse("claims:edit", args=[claim.pk]), data)
     assert response.status_code == 302
     claim.refresh_from_db()
-    assert (claim.text, claim.version, claim.updated_by) == ("New wording", 2, checker)
+    assert (claim.text, claim.version, claim.updated_by) == ("New wording", 2, fact_checker)
 
 
-def test_a_stale_edit_is_refused_and_shows_what_the_other_person_changed(client, checker, an_editor):
+def test_a_stale_edit_is_refused_and_shows_what_the_other_person_changed(client, fact_checker, editor):
     claim = ClaimFactory(text="Russian forces took Robotyne", priority=1)
     opened_version = claim.version
 
-    client.force_login(an_editor)  # the editor saves first
-    first = claim_data(
+    client.force_login(editor)  # the editor saves first
+    first = claim_form_data(
         text="Russian troops fully took Robotyne",
         claimant_name=claim.claimant.name,
         priority="3",
@@ -90,8 +87,8 @@ def test_a_stale_edit_is_refused_and_shows_what_the_other_person_changed(client,
     )
     assert client.post(reverse("claims:edit", args=[claim.pk]), first).status_code == 302
 
-    client.force_login(checker)  # the fact-checker's form was opened on the old version
-    mine = claim_data(text="My wording", claimant_name=claim.claimant.name, version=opened_version)
+    client.force_login(fact_checker)  # the fact-checker's form was opened on the old version
+    mine = claim_form_data(text="My wording", claimant_name=claim.claimant.name, version=opened_version)
     response = client.post(reverse("claims:edit", args=[claim.pk]), mine)
     page = response.content.decode()
     assert response.status_code == 409
@@ -110,10 +107,10 @@ def test_a_stale_edit_is_refused_and_shows_what_the_other_person_changed(client,
     assert ClaimEvent.objects.filter(pgh_obj=claim, pgh_label="update").count() == 2
 
 
-def test_duplicate_guard_finds_a_near_identical_claim(checker_client):
+def test_duplicate_guard_finds_a_near_identical_claim(fact_checker_client):
     original = ClaimFactory(text="Russian air defences shot down 10 ATACMS missiles over Crimea overnight.")
     ClaimFactory(text="The United States will provide $2 billion in military financing.")
-    response = checker_client.get(
+    response = fact_checker_client.get(
         reverse("claims:similar"), {"text": "Air defences shot down ten ATACMS missiles over Crimea"}
     )
     page = response.content.decode()
@@ -121,16 +118,16 @@ def test_duplicate_guard_finds_a_near_identical_claim(checker_client):
     assert "military financing" not in page
 
 
-def test_duplicate_guard_leaves_out_the_claim_being_edited(checker_client):
+def test_duplicate_guard_leaves_out_the_claim_being_edited(fact_checker_client):
     claim = ClaimFactory(text="Russian air defences shot down 10 ATACMS missiles over Crimea overnight.")
-    response = checker_client.get(reverse("claims:similar"), {"text": claim.text, "exclude": claim.pk})
+    response = fact_checker_client.get(reverse("claims:similar"), {"text": claim.text, "exclude": claim.pk})
     assert claim.text not in response.content.decode()
 
 
-def test_claimant_suggestions_match_as_typed_including_cyrillic(checker_client):
+def test_claimant_suggestions_match_as_typed_including_cyrillic(fact_checker_client):
     ClaimantFactory(name="Генеральний штаб ЗСУ")
     ClaimantFactory(name="Russian Ministry of Defence")
-    page = checker_client.get(reverse("claims:claimant_suggest"), {"claimant_name": "генерал"}).content.decode()
+    page = fact_checker_client.get(reverse("claims:claimant_suggest"), {"claimant_name": "генерал"}).content.decode()
     assert '<option value="Генеральний штаб ЗСУ">' in page and "Russian" not in page
 
 
@@ -138,38 +135,38 @@ def test_forms_need_a_desk_role(client, outsider):
     client.force_login(outsider)
     for url in [reverse("claims:create"), reverse("claims:similar"), reverse("claims:claimant_suggest")]:
         assert client.get(url).status_code == 403
-    assert client.post(reverse("claims:create"), claim_data()).status_code == 403
+    assert client.post(reverse("claims:create"), claim_form_data()).status_code == 403
     assert not Claim.objects.exists()
 
 
 def test_anonymous_people_are_sent_to_log_in_from_the_forms(client):
-    response = client.post(reverse("claims:create"), claim_data())
+    response = client.post(reverse("claims:create"), claim_form_data())
     assert response.status_code == 302 and "/login/" in response["Location"]
     assert not Claim.objects.exists()
 
 
-def test_choosing_an_affiliation_for_an_existing_claimant_is_explained_not_ignored(checker_client):
+def test_choosing_an_affiliation_for_an_existing_claimant_is_explained_not_ignored(fact_checker_client):
     ministry = ClaimantFactory(name="Russian Ministry of Defence")
     other_side = AffiliationFactory(name="Ukrainian government")
-    response = checker_client.post(
+    response = fact_checker_client.post(
         reverse("claims:create"),
-        claim_data(claimant_name="Russian Ministry of Defence", new_claimant_affiliation=other_side.pk),
+        claim_form_data(claimant_name="Russian Ministry of Defence", new_claimant_affiliation=other_side.pk),
     )
     assert response.status_code == 422
     assert "already on the desk as" in response.content.decode()
     assert not Claim.objects.exists() and Claimant.objects.get().affiliation == ministry.affiliation
 
 
-def test_a_conflict_also_shows_changed_tags(client, checker, an_editor):
+def test_a_conflict_also_shows_changed_tags(client, fact_checker, editor):
     claim = ClaimFactory(tags=["Crimea"])
     opened = claim.version
-    client.force_login(an_editor)
-    first = claim_data(
+    client.force_login(editor)
+    first = claim_form_data(
         text=claim.text, claimant_name=claim.claimant.name, tag_names="Crimea, air defence", version=opened
     )
     assert client.post(reverse("claims:edit", args=[claim.pk]), first).status_code == 302
-    client.force_login(checker)
-    mine = claim_data(text="Mine", claimant_name=claim.claimant.name, version=opened, tags_seen="Crimea")
+    client.force_login(fact_checker)
+    mine = claim_form_data(text="Mine", claimant_name=claim.claimant.name, version=opened, tags_seen="Crimea")
     response = client.post(reverse("claims:edit", args=[claim.pk]), mine)
     assert response.status_code == 409
     assert ("Tags", "Crimea", "Crimea, air defence") in response.context["conflict"]["changes"]

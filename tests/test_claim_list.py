@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from claims.models import Claim, Priority, Status
-from tests.factories import ClaimantFactory, ClaimFactory, fact_checker
+from tests.factories import ClaimantFactory, ClaimFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +18,9 @@ def shown(client, **params) -> list[str]:
 
 
 @pytest.fixture
-def desk(checker):
+def three_claims(fact_checker):
+    """Two claims of the Russian ministry (one assigned to the fact-checker, one disputed) and one of the
+    Ukrainian General Staff in Ukrainian, on three days and at three priorities."""
     ministry = ClaimantFactory(name="Russian Ministry of Defence")
     staff = ClaimantFactory(name="Генеральний штаб ЗСУ")
     ClaimFactory(
@@ -27,7 +29,7 @@ def desk(checker):
         priority=Priority.HIGH,
         claimed_on=dt.date(2024, 5, 15),
         tags=["air defence"],
-        assignee=checker,
+        assignee=fact_checker,
     )
     ClaimFactory(text="Troops captured Robotyne", claimant=ministry, claimed_on=dt.date(2024, 5, 10))
     ClaimFactory(
@@ -39,40 +41,40 @@ def desk(checker):
     Claim.objects.filter(text__startswith="Troops").update(status=Status.DISPUTED)
 
 
-def test_search_uses_stemming_websearch_syntax_and_cyrillic(checker_client, desk):
-    assert shown(checker_client, q="capture") == ["Troops captured Robotyne"]
-    assert shown(checker_client, q="ministry -drones") == ["Troops captured Robotyne"]
-    assert shown(checker_client, q="Вовчанська") == ["Підрозділи відійшли на вигідніші позиції біля Вовчанська"]
-    assert shown(checker_client, q="генеральний") == ["Підрозділи відійшли на вигідніші позиції біля Вовчанська"]
-    assert shown(checker_client, q='"drones over"') == ["Air defences downed 17 drones over Belgorod"]
+def test_search_uses_stemming_websearch_syntax_and_cyrillic(fact_checker_client, three_claims):
+    assert shown(fact_checker_client, q="capture") == ["Troops captured Robotyne"]
+    assert shown(fact_checker_client, q="ministry -drones") == ["Troops captured Robotyne"]
+    assert shown(fact_checker_client, q="Вовчанська") == ["Підрозділи відійшли на вигідніші позиції біля Вовчанська"]
+    assert shown(fact_checker_client, q="генеральний") == ["Підрозділи відійшли на вигідніші позиції біля Вовчанська"]
+    assert shown(fact_checker_client, q='"drones over"') == ["Air defences downed 17 drones over Belgorod"]
 
 
-def test_search_ranks_the_best_match_first(checker_client, desk):
+def test_search_ranks_the_best_match_first(fact_checker_client, three_claims):
     ClaimFactory(text="Robotyne, Robotyne: shelling reported near Robotyne")
-    assert shown(checker_client, q="robotyne")[0] == "Robotyne, Robotyne: shelling reported near Robotyne"
+    assert shown(fact_checker_client, q="robotyne")[0] == "Robotyne, Robotyne: shelling reported near Robotyne"
 
 
-def test_filters_combine(checker_client, desk, checker):
-    assert shown(checker_client, claimant="russian ministry of defence", sort="oldest") == [
+def test_filters_combine(fact_checker_client, three_claims, fact_checker):
+    assert shown(fact_checker_client, claimant="russian ministry of defence", sort="oldest") == [
         "Air defences downed 17 drones over Belgorod",
         "Troops captured Robotyne",
     ]
-    assert shown(checker_client, tag="air defence") == ["Air defences downed 17 drones over Belgorod"]
-    assert shown(checker_client, assignee=checker.username) == ["Air defences downed 17 drones over Belgorod"]
-    assert len(shown(checker_client, assignee="none")) == 2
-    assert shown(checker_client, priority=Priority.URGENT) == [
+    assert shown(fact_checker_client, tag="air defence") == ["Air defences downed 17 drones over Belgorod"]
+    assert shown(fact_checker_client, assignee=fact_checker.username) == ["Air defences downed 17 drones over Belgorod"]
+    assert len(shown(fact_checker_client, assignee="none")) == 2
+    assert shown(fact_checker_client, priority=Priority.URGENT) == [
         "Підрозділи відійшли на вигідніші позиції біля Вовчанська"
     ]
-    assert shown(checker_client, claimed_from="2024-05-11", claimed_to="2024-05-15") == [
+    assert shown(fact_checker_client, claimed_from="2024-05-11", claimed_to="2024-05-15") == [
         "Air defences downed 17 drones over Belgorod"
     ]
-    assert shown(checker_client, status="disputed") == ["Troops captured Robotyne"]
+    assert shown(fact_checker_client, status="disputed") == ["Troops captured Robotyne"]
 
 
-def test_sort_orders(checker_client, desk):
-    assert shown(checker_client, sort="priority")[0] == "Підрозділи відійшли на вигідніші позиції біля Вовчанська"
+def test_sort_orders(fact_checker_client, three_claims):
+    assert shown(fact_checker_client, sort="priority")[0] == "Підрозділи відійшли на вигідніші позиції біля Вовчанська"
     Claim.objects.filter(text__startswith="Troops").update(updated_at=dt.datetime(2030, 1, 1, tzinfo=dt.UTC))
-    assert shown(checker_client, sort="activity")[0] == "Troops captured Robotyne"
+    assert shown(fact_checker_client, sort="activity")[0] == "Troops captured Robotyne"
 
 
 @pytest.mark.parametrize(
@@ -87,19 +89,19 @@ def test_sort_orders(checker_client, desk):
         {"sort": "random"},
     ],
 )
-def test_unknown_filter_values_get_a_clear_message_not_a_500(checker_client, desk, params):
-    response = checker_client.get(reverse("claims:list"), params)
+def test_unknown_filter_values_get_a_clear_message_not_a_500(fact_checker_client, three_claims, params):
+    response = fact_checker_client.get(reverse("claims:list"), params)
     assert response.status_code == 400
     assert 'role="alert"' in response.content.decode()
 
 
 @pytest.mark.parametrize("params", [{"after": "%%%"}, {"page": "-5"}, {"page": "99999999999"}, {"q": "'\\&|!("}])
-def test_odd_paging_and_search_input_still_gives_a_page(checker_client, desk, params):
-    assert checker_client.get(reverse("claims:list"), params).status_code == 200
+def test_odd_paging_and_search_input_still_gives_a_page(fact_checker_client, three_claims, params):
+    assert fact_checker_client.get(reverse("claims:list"), params).status_code == 200
 
 
-def test_status_chips_count_within_the_other_filters(checker_client, desk):
-    response = checker_client.get(
+def test_status_chips_count_within_the_other_filters(fact_checker_client, three_claims):
+    response = fact_checker_client.get(
         reverse("claims:list"), {"claimant": "Russian Ministry of Defence", "status": "disputed"}
     )
     counts = {value: count for value, _, count in response.context["status_counts"]}
@@ -107,23 +109,22 @@ def test_status_chips_count_within_the_other_filters(checker_client, desk):
     assert response.context["total"] == 1
 
 
-def test_htmx_request_gets_the_results_and_fresh_counts_out_of_band(checker_client, desk):
-    response = checker_client.get(reverse("claims:list"), {"q": "robotyne"}, headers={"HX-Request": "true"})
+def test_htmx_request_gets_the_results_and_fresh_counts_out_of_band(fact_checker_client, three_claims):
+    response = fact_checker_client.get(reverse("claims:list"), {"q": "robotyne"}, headers={"HX-Request": "true"})
     page = response.content.decode()
     assert page.lstrip().startswith('<section id="results"')
     assert 'id="count-disputed" hx-swap-oob="true">1<' in page
     assert "Troops captured Robotyne" in page and "<form" not in page
 
 
-def test_the_list_works_without_javascript_as_a_plain_form(checker_client, desk):
-    page = checker_client.get(reverse("claims:list")).content.decode()
+def test_the_list_works_without_javascript_as_a_plain_form(fact_checker_client, three_claims):
+    page = fact_checker_client.get(reverse("claims:list")).content.decode()
     assert 'method="get" action="/claims/"' in page
     assert '<button type="submit" class="button">Apply</button>' in page
 
 
-def test_dashboard_links_to_my_claims(client, desk, checker):
-    other = fact_checker(username="other")
-    ClaimFactory(assignee=other, text="Not mine")
-    client.force_login(checker)
+def test_dashboard_links_to_my_claims(client, three_claims, fact_checker, second_fact_checker):
+    ClaimFactory(assignee=second_fact_checker, text="Not mine")
+    client.force_login(fact_checker)
     mine = [claim.text for claim in client.get(reverse("claims:dashboard")).context["my_claims"]]
     assert mine == ["Air defences downed 17 drones over Belgorod"]

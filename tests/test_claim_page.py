@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from claims.models import Claim, Decision, Evidence, EvidenceEvent, Outlet, Review, Source, Stance, Status
-from tests.factories import ClaimFactory, EvidenceFactory, OutletFactory, ReviewFactory, SourceFactory, editor
+from tests.factories import ClaimFactory, EvidenceFactory, OutletFactory, ReviewFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -24,18 +24,18 @@ def claim():
     return ClaimFactory(text="Russian troops took Robotyne")
 
 
-def test_adding_evidence_reuses_the_known_source_and_outlet(checker_client, checker, claim):
+def test_adding_evidence_reuses_the_known_source_and_outlet(fact_checker_client, fact_checker, claim):
     reuters = OutletFactory(domain="reuters.com", name="Reuters")
     source = SourceFactory(url="https://www.reuters.com/world/robotyne", outlet=reuters)
-    response = checker_client.post(reverse("claims:evidence_add", args=[claim.pk]), evidence_data())
+    response = fact_checker_client.post(reverse("claims:evidence_add", args=[claim.pk]), evidence_data())
     assert response.status_code == 302
     evidence = Evidence.objects.get()
-    assert (evidence.source, evidence.added_by, evidence.stance) == (source, checker, Stance.CORROBORATES)
+    assert (evidence.source, evidence.added_by, evidence.stance) == (source, fact_checker, Stance.CORROBORATES)
     assert Source.objects.count() == 1
 
 
-def test_adding_evidence_from_a_new_domain_creates_its_outlet_with_unknown_affiliation(checker_client, claim):
-    checker_client.post(
+def test_adding_evidence_from_a_new_domain_creates_its_outlet_with_unknown_affiliation(fact_checker_client, claim):
+    fact_checker_client.post(
         reverse("claims:evidence_add", args=[claim.pk]), evidence_data(url="https://kyivindependent.com/a")
     )
     outlet = Outlet.objects.get(domain="kyivindependent.com")
@@ -43,8 +43,8 @@ def test_adding_evidence_from_a_new_domain_creates_its_outlet_with_unknown_affil
     assert Evidence.objects.get().source.url == "https://kyivindependent.com/a"
 
 
-def test_htmx_add_answers_with_the_section_and_updates_the_summary_out_of_band(checker_client, claim):
-    response = checker_client.post(
+def test_htmx_add_answers_with_the_section_and_updates_the_summary_out_of_band(fact_checker_client, claim):
+    response = fact_checker_client.post(
         reverse("claims:evidence_add", args=[claim.pk]), evidence_data(), headers={"HX-Request": "true"}
     )
     page = response.content.decode()
@@ -67,8 +67,8 @@ def test_htmx_add_answers_with_the_section_and_updates_the_summary_out_of_band(c
         ({"stance": ""}, "This field is required."),
     ],
 )
-def test_bad_evidence_is_explained_and_nothing_is_written(checker_client, claim, overrides, message):
-    response = checker_client.post(
+def test_bad_evidence_is_explained_and_nothing_is_written(fact_checker_client, claim, overrides, message):
+    response = fact_checker_client.post(
         reverse("claims:evidence_add", args=[claim.pk]), evidence_data(**overrides), headers={"HX-Request": "true"}
     )
     assert response.status_code == 422
@@ -76,9 +76,9 @@ def test_bad_evidence_is_explained_and_nothing_is_written(checker_client, claim,
     assert not Evidence.objects.exists() and not Source.objects.exists() and not Outlet.objects.exists()
 
 
-def test_the_same_source_twice_is_refused(checker_client, claim):
-    checker_client.post(reverse("claims:evidence_add", args=[claim.pk]), evidence_data())
-    response = checker_client.post(
+def test_the_same_source_twice_is_refused(fact_checker_client, claim):
+    fact_checker_client.post(reverse("claims:evidence_add", args=[claim.pk]), evidence_data())
+    response = fact_checker_client.post(
         reverse("claims:evidence_add", args=[claim.pk]),
         evidence_data(url="https://www.reuters.com/world/robotyne?utm_medium=feed", stance="contradicts"),
     )
@@ -87,20 +87,20 @@ def test_the_same_source_twice_is_refused(checker_client, claim):
     assert Evidence.objects.count() == 1
 
 
-def test_removing_evidence_keeps_it_in_the_audit_history(checker_client, checker, claim):
+def test_removing_evidence_keeps_it_in_the_audit_history(fact_checker_client, fact_checker, claim):
     evidence = EvidenceFactory(claim=claim, source__title="Relay of the ministry")
-    response = checker_client.post(reverse("claims:evidence_remove", args=[claim.pk, evidence.pk]))
+    response = fact_checker_client.post(reverse("claims:evidence_remove", args=[claim.pk, evidence.pk]))
     assert response.status_code == 302
     assert not Evidence.objects.exists()
     removed = EvidenceEvent.objects.get(pgh_label="delete")
-    assert removed.pgh_context.metadata["user"] == checker.pk
-    page = checker_client.get(claim.get_absolute_url()).content.decode()
+    assert removed.pgh_context.metadata["user"] == fact_checker.pk
+    page = fact_checker_client.get(claim.get_absolute_url()).content.decode()
     assert "Removed: Relay of the ministry" in page
 
 
-def test_evidence_of_another_claim_cannot_be_removed_through_this_one(checker_client, claim):
+def test_evidence_of_another_claim_cannot_be_removed_through_this_one(fact_checker_client, claim):
     other = EvidenceFactory()
-    response = checker_client.post(reverse("claims:evidence_remove", args=[claim.pk, other.pk]))
+    response = fact_checker_client.post(reverse("claims:evidence_remove", args=[claim.pk, other.pk]))
     assert response.status_code == 404
     assert Evidence.objects.filter(pk=other.pk).exists()
 
@@ -113,8 +113,8 @@ def test_outsiders_cannot_add_or_remove_evidence(client, outsider, claim):
     assert Evidence.objects.count() == 1
 
 
-def test_proposing_a_status_opens_a_pending_review(checker_client, checker, claim):
-    response = checker_client.post(
+def test_proposing_a_status_opens_a_pending_review(fact_checker_client, fact_checker, claim):
+    response = fact_checker_client.post(
         reverse("claims:propose", args=[claim.pk]), {"status": "unverifiable", "rationale": "No access."}
     )
     assert response.status_code == 302
@@ -122,16 +122,16 @@ def test_proposing_a_status_opens_a_pending_review(checker_client, checker, clai
     assert (review.previous_status, review.proposed_status, review.proposed_by) == (
         Status.UNVERIFIED,
         Status.UNVERIFIABLE,
-        checker,
+        fact_checker,
     )
     assert review.decision == Decision.PENDING
     claim.refresh_from_db()
     assert claim.status == Status.UNVERIFIED  # an editor has not approved it yet
 
 
-def test_a_second_proposal_while_one_is_pending_is_refused_clearly(checker_client, claim):
-    ReviewFactory(claim=claim, proposed_by=editor(username="ed"))
-    response = checker_client.post(
+def test_a_second_proposal_while_one_is_pending_is_refused_clearly(fact_checker_client, editor, claim):
+    ReviewFactory(claim=claim, proposed_by=editor)
+    response = fact_checker_client.post(
         reverse("claims:propose", args=[claim.pk]), {"status": "false", "rationale": "Contradicted."}
     )
     assert response.status_code == 409  # the claim's state says no: an editor decides the first one
@@ -147,25 +147,25 @@ def test_a_second_proposal_while_one_is_pending_is_refused_clearly(checker_clien
         ({"status": "unverified", "rationale": "x"}, "The claim is already unverified."),
     ],
 )
-def test_bad_proposals_are_explained(checker_client, claim, data, message):
-    response = checker_client.post(reverse("claims:propose", args=[claim.pk]), data)
+def test_bad_proposals_are_explained(fact_checker_client, claim, data, message):
+    response = fact_checker_client.post(reverse("claims:propose", args=[claim.pk]), data)
     assert response.status_code == 422
     assert message in response.content.decode()
     assert not Review.objects.exists()
 
 
-def test_the_claim_page_shows_which_gates_each_status_meets(checker_client, claim):
+def test_the_claim_page_shows_which_gates_each_status_meets(fact_checker_client, claim):
     EvidenceFactory(claim=claim)
-    page = checker_client.get(claim.get_absolute_url()).content.decode()
+    page = fact_checker_client.get(claim.get_absolute_url()).content.decode()
     assert "Confirmed needs 2 independent corroborations" in page
     assert "✓ evidence gate met" in page  # corroborated: one independent source
 
 
-def test_the_timeline_shows_edits_evidence_and_reviews_newest_first(checker_client, claim):
+def test_the_timeline_shows_edits_evidence_and_reviews_newest_first(fact_checker_client, claim):
     EvidenceFactory(claim=claim, source__title="Agency report")
     Claim.objects.filter(pk=claim.pk).update(text="Russian troops fully took Robotyne", version=2)
     ReviewFactory(claim=claim)
-    timeline = checker_client.get(claim.get_absolute_url()).context["timeline"]
+    timeline = fact_checker_client.get(claim.get_absolute_url()).context["timeline"]
     kinds = [entry.kind for entry in timeline]
     assert set(kinds) == {"review", "edited", "evidence-added", "logged"}
     assert [entry.when for entry in timeline] == sorted((entry.when for entry in timeline), reverse=True)

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from claims import workflow
 from claims.models import Review, Status
-from tests.factories import ClaimFactory, EvidenceFactory, ReviewFactory, editor, fact_checker
+from tests.factories import ClaimFactory, EvidenceFactory, ReviewFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -21,22 +21,28 @@ VOCABULARY = Path(settings.BASE_DIR).parent / "shared" / "reference" / "schemaor
 KYIV = ZoneInfo("Europe/Kyiv")
 
 
-def decide(text: str, status=Status.CORROBORATED, origin_url="https://mil.ru/news/1", when=None):
-    when = when or dt.datetime(2024, 5, 15, 12, tzinfo=KYIV)
-    claim = ClaimFactory(
-        text=text,
-        origin_url=origin_url,
-        created_at=when,
-        updated_at=when,
-        claimant__name="Russian Ministry of Defence",
-        claimant__kind="government_body",
-    )
-    EvidenceFactory(claim=claim)
-    EvidenceFactory(claim=claim, stance="contradicts")
-    review = ReviewFactory(claim=claim, proposed_by=fact_checker(username="olena"), proposed_status=status)
-    workflow.review_approve(review=review, user=editor(username="daniel"))
-    Review.objects.filter(pk=review.pk).update(decided_at=when + dt.timedelta(hours=2))
-    return claim
+@pytest.fixture
+def decide(fact_checker, editor):
+    """Log a claim with evidence both ways, and have the fact-checker's proposal approved by the editor."""
+
+    def decide(text: str, status=Status.CORROBORATED, origin_url="https://mil.ru/news/1", when=None):
+        when = when or dt.datetime(2024, 5, 15, 12, tzinfo=KYIV)
+        claim = ClaimFactory(
+            text=text,
+            origin_url=origin_url,
+            created_at=when,
+            updated_at=when,
+            claimant__name="Russian Ministry of Defence",
+            claimant__kind="government_body",
+        )
+        EvidenceFactory(claim=claim)
+        EvidenceFactory(claim=claim, stance="contradicts")
+        review = ReviewFactory(claim=claim, proposed_by=fact_checker, proposed_status=status)
+        workflow.review_approve(review=review, user=editor)
+        Review.objects.filter(pk=review.pk).update(decided_at=when + dt.timedelta(hours=2))
+        return claim
+
+    return decide
 
 
 def embedded(page: str) -> dict:
@@ -80,7 +86,7 @@ def ancestors(kind: str, classes: dict) -> set[str]:
     return seen
 
 
-def test_every_type_and_property_exists_in_schema_org_with_the_right_domain(settings, editor_client, schema):
+def test_every_type_and_property_exists_in_schema_org_with_the_right_domain(settings, editor_client, decide, schema):
     settings.TIME_ZONE = "Europe/Kyiv"
     classes, properties = schema
     decide("Ten ATACMS missiles were shot down over Crimea")
@@ -94,7 +100,7 @@ def test_every_type_and_property_exists_in_schema_org_with_the_right_domain(sett
         assert domains & ancestors(f"schema:{kind}", classes), f"{prop} is not a property of {kind}"
 
 
-def test_the_rating_maps_the_status_scale(settings, editor_client):
+def test_the_rating_maps_the_status_scale(settings, editor_client, decide):
     settings.TIME_ZONE = "Europe/Kyiv"
     decide("A misleading claim", status=Status.MISLEADING)
     review = json.loads(editor_client.get("/reports/weekly/2024-W20.jsonld").content)[0]
@@ -112,35 +118,38 @@ def test_the_rating_maps_the_status_scale(settings, editor_client):
     )
 
 
-def test_a_decided_claim_page_embeds_its_claimreview_and_an_undecided_one_does_not(checker_client):
+def test_a_decided_claim_page_embeds_its_claimreview_and_an_undecided_one_does_not(fact_checker_client, decide):
     claim = decide("Robotyne was taken </script><script>alert(1)</script>")
-    page = checker_client.get(reverse("claims:detail", args=[claim.pk])).content.decode()
+    page = fact_checker_client.get(reverse("claims:detail", args=[claim.pk])).content.decode()
     data = embedded(page)
     assert data["@type"] == "ClaimReview" and data["claimReviewed"].startswith("Robotyne was taken </script>")
     assert "<script>alert(1)</script>" not in page
     undecided = ClaimFactory()
     assert (
-        "application/ld+json" not in checker_client.get(reverse("claims:detail", args=[undecided.pk])).content.decode()
+        "application/ld+json"
+        not in fact_checker_client.get(reverse("claims:detail", args=[undecided.pk])).content.decode()
     )
 
 
-def test_unverifiable_carries_its_word_but_no_number(settings, editor_client):
+def test_unverifiable_carries_its_word_but_no_number(settings, editor_client, decide):
     settings.TIME_ZONE = "Europe/Kyiv"
     decide("Only the ministry says so", status=Status.UNVERIFIABLE)
     rating = json.loads(editor_client.get("/reports/weekly/2024-W20.jsonld").content)[0]["reviewRating"]
     assert rating == {"@type": "Rating", "alternateName": "Unverifiable"}
 
 
-def test_a_correction_keeps_the_first_date_and_adds_date_modified(checker_client):
+def test_a_correction_keeps_the_first_date_and_adds_date_modified(
+    fact_checker_client, decide, second_fact_checker, second_editor
+):
     claim = decide("Corrected later")
     second = ReviewFactory(
         claim=claim,
         previous_status=Status.CORROBORATED,
         proposed_status=Status.DISPUTED,
-        proposed_by=fact_checker(username="petro"),
+        proposed_by=second_fact_checker,
     )
-    workflow.review_approve(review=second, user=editor(username="anna"))
+    workflow.review_approve(review=second, user=second_editor)
     Review.objects.filter(pk=second.pk).update(decided_at=dt.datetime(2024, 5, 22, 9, tzinfo=KYIV))
-    data = embedded(checker_client.get(reverse("claims:detail", args=[claim.pk])).content.decode())
+    data = embedded(fact_checker_client.get(reverse("claims:detail", args=[claim.pk])).content.decode())
     assert (data["datePublished"], data["dateModified"]) == ("2024-05-15", "2024-05-22")
     assert data["reviewRating"]["alternateName"] == "Disputed"

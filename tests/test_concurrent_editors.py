@@ -19,7 +19,7 @@ from django.utils.html import escape
 
 from claims.forms import ClaimForm
 from claims.models import Claim, ClaimEvent, Decision, Evidence, ReviewEvent, Stance, Status
-from tests.factories import ClaimantFactory, ClaimFactory, ReviewFactory, SourceFactory, editor, fact_checker
+from tests.factories import ClaimantFactory, ClaimFactory, ReviewFactory, SourceFactory
 from tests.test_races import run_together
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -28,20 +28,15 @@ ROUNDS = 100
 
 
 @pytest.fixture
-def desk(transactional_db):
-    """Two signed-in editors (one browser each), a fact-checker who proposes, and a claimant and an
-    independent source shared by every round, so each round only creates its own claim."""
-    anna = editor(username="anna", first_name="Anna", last_name="Berg")
-    ben = editor(username="ben", first_name="Ben", last_name="Cole")
+def two_editors_desk(editor, second_editor):
+    """A browser for each of the two editors, signed in, and a claimant and an independent source shared
+    by every round, so each round only creates its own claim."""
     browsers = {}
-    for person in (anna, ben):
+    for person in (editor, second_editor):
         browsers[person] = Client()
         browsers[person].force_login(person)
     return {
-        "anna": anna,
-        "ben": ben,
         "browsers": browsers,
-        "checker": fact_checker(username="olena"),
         "claimant": ClaimantFactory(name="Ministry of Defence"),
         # Its outlet has an affiliation of its own, so the evidence counts as independent.
         "source": SourceFactory(),
@@ -82,25 +77,31 @@ def as_responses(outcomes: list) -> list[HttpResponse]:
 LABELS = {"text": "Text", "event_place": "Event place"}
 
 
-@pytest.mark.parametrize("bens_field", ["text", "event_place"], ids=["same field", "different fields"])
-def test_two_editors_saving_one_claim_at_once_one_is_saved_and_the_other_is_told(desk, bens_field):
-    anna, ben = desk["anna"], desk["ben"]
+@pytest.mark.parametrize("second_editors_field", ["text", "event_place"], ids=["same field", "different fields"])
+def test_two_editors_saving_one_claim_at_once_one_is_saved_and_the_other_is_told(
+    two_editors_desk, editor, second_editor, second_editors_field
+):
     for round_number in range(ROUNDS):
-        claim = ClaimFactory(claimant=desk["claimant"])
+        claim = ClaimFactory(claimant=two_editors_desk["claimant"])
         typed = {
-            anna: {"text": f"Anna says forces took village {round_number}."},
-            ben: {bens_field: f"Ben writes round {round_number} & more"},
+            editor: {"text": f"Daniel says forces took village {round_number}."},
+            second_editor: {second_editors_field: f"Anna writes round {round_number} & more"},
         }
         # Both opened the form at the same version, then pressed Save at the same instant.
-        posts = {person: opened_form(claim, person, **typed[person]) for person in (anna, ben)}
+        posts = {person: opened_form(claim, person, **typed[person]) for person in (editor, second_editor)}
         events_before = claim_events(claim)
         url = reverse("claims:edit", args=[claim.pk])
-        outcomes = run_together(*(partial(desk["browsers"][person].post, url, posts[person]) for person in (anna, ben)))
-        responses = dict(zip((anna, ben), as_responses(outcomes), strict=True))
+        outcomes = run_together(
+            *(
+                partial(two_editors_desk["browsers"][person].post, url, posts[person])
+                for person in (editor, second_editor)
+            )
+        )
+        responses = dict(zip((editor, second_editor), as_responses(outcomes), strict=True))
 
         assert sorted(response.status_code for response in responses.values()) == [302, 409], responses
-        winner = anna if responses[anna].status_code == 302 else ben
-        loser = ben if winner == anna else anna
+        winner = editor if responses[editor].status_code == 302 else second_editor
+        loser = second_editor if winner == editor else editor
 
         # The stored claim is the winner's form exactly: nothing of the loser's is merged in.
         saved = Claim.objects.get(pk=claim.pk)
@@ -125,20 +126,20 @@ def test_two_editors_saving_one_claim_at_once_one_is_saved_and_the_other_is_told
         assert hidden_version(page) == 2
 
 
-def test_approving_while_another_editor_edits_keeps_both_changes(desk):
-    anna, ben, browsers = desk["anna"], desk["ben"], desk["browsers"]
+def test_approving_while_another_editor_edits_keeps_both_changes(two_editors_desk, editor, second_editor, fact_checker):
+    browsers = two_editors_desk["browsers"]
     for round_number in range(ROUNDS):
-        claim = ClaimFactory(claimant=desk["claimant"])
-        Evidence.objects.create(claim=claim, source=desk["source"], stance=Stance.CORROBORATES)
-        review = ReviewFactory(claim=claim, proposed_by=desk["checker"], proposed_status=Status.CORROBORATED)
-        edited_text = f"Forces took village {round_number}, in Ben's wording."
-        edit = opened_form(claim, ben, text=edited_text)
+        claim = ClaimFactory(claimant=two_editors_desk["claimant"])
+        Evidence.objects.create(claim=claim, source=two_editors_desk["source"], stance=Stance.CORROBORATES)
+        review = ReviewFactory(claim=claim, proposed_by=fact_checker, proposed_status=Status.CORROBORATED)
+        edited_text = f"Forces took village {round_number}, in Anna's wording."
+        edit = opened_form(claim, second_editor, text=edited_text)
         events_before, decisions_before = claim_events(claim), review_decisions(review)
 
         approval, edit_response = as_responses(
             run_together(
-                partial(browsers[anna].post, reverse("claims:approve", args=[review.pk])),
-                partial(browsers[ben].post, reverse("claims:edit", args=[claim.pk]), edit),
+                partial(browsers[editor].post, reverse("claims:approve", args=[review.pk])),
+                partial(browsers[second_editor].post, reverse("claims:edit", args=[claim.pk]), edit),
             )
         )
 
@@ -149,28 +150,30 @@ def test_approving_while_another_editor_edits_keeps_both_changes(desk):
         assert edit_response.status_code in (302, 422)
         saved = Claim.objects.get(pk=claim.pk)
         review.refresh_from_db()
-        assert (review.decision, review.decided_by, saved.status) == (Decision.APPROVED, anna, Status.CORROBORATED)
+        assert (review.decision, review.decided_by, saved.status) == (Decision.APPROVED, editor, Status.CORROBORATED)
         assert review_decisions(review) - decisions_before == 1
         new_events = list(ClaimEvent.objects.filter(pgh_obj_id=claim.pk).order_by("pgh_id"))[events_before:]
         if edit_response.status_code == 302:
             # One claim row for the edit, then one for the status; the later one holds both changes.
             assert (saved.text, saved.version) == (edited_text, 2)
-            assert [event.updated_by_id for event in new_events] == [ben.pk, anna.pk]
+            assert [event.updated_by_id for event in new_events] == [second_editor.pk, editor.pk]
             assert (new_events[-1].status, new_events[-1].text) == (Status.CORROBORATED, edited_text)
         else:
             assert "Say why: this claim has a verdict" in edit_response.content.decode()
             assert (saved.text, saved.version) == (claim.text, 1)
-            assert [event.updated_by_id for event in new_events] == [anna.pk]
+            assert [event.updated_by_id for event in new_events] == [editor.pk]
 
 
-def test_approve_and_return_pressed_at_once_one_wins_and_the_other_is_told(desk):
-    anna, ben, browsers = desk["anna"], desk["ben"], desk["browsers"]
+def test_approve_and_return_pressed_at_once_one_wins_and_the_other_is_told(
+    two_editors_desk, editor, second_editor, fact_checker
+):
+    browsers = two_editors_desk["browsers"]
     for round_number in range(ROUNDS):
         # The editors swap buttons every round, so either decision and either person can win.
-        approver, returner = (anna, ben) if round_number % 2 == 0 else (ben, anna)
-        claim = ClaimFactory(claimant=desk["claimant"])
-        Evidence.objects.create(claim=claim, source=desk["source"], stance=Stance.CORROBORATES)
-        review = ReviewFactory(claim=claim, proposed_by=desk["checker"], proposed_status=Status.CORROBORATED)
+        approver, returner = (editor, second_editor) if round_number % 2 == 0 else (second_editor, editor)
+        claim = ClaimFactory(claimant=two_editors_desk["claimant"])
+        Evidence.objects.create(claim=claim, source=two_editors_desk["source"], stance=Stance.CORROBORATES)
+        review = ReviewFactory(claim=claim, proposed_by=fact_checker, proposed_status=Status.CORROBORATED)
         events_before, decisions_before = claim_events(claim), review_decisions(review)
 
         approval, return_response = as_responses(

@@ -50,7 +50,7 @@ from tests.crash_support import (
     sql_literal,
     wait_for_no_app_sessions,
 )
-from tests.factories import ClaimFactory, EvidenceFactory, ReviewFactory, fact_checker
+from tests.factories import ClaimFactory, EvidenceFactory, ReviewFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -92,10 +92,10 @@ def assert_never_answered(request: InFlight) -> None:
 
 
 @pytest.fixture
-def proposal(db):
+def proposal(fact_checker):
     claim = ClaimFactory()
     EvidenceFactory(claim=claim)  # an independent corroboration: "corroborated" may be approved
-    return ReviewFactory(claim=claim, proposed_status=Status.CORROBORATED, proposed_by=fact_checker())
+    return ReviewFactory(claim=claim, proposed_status=Status.CORROBORATED, proposed_by=fact_checker)
 
 
 def approval_state(review: Review) -> dict:
@@ -142,10 +142,10 @@ def audit_rows(state: dict) -> int:
         pytest.param("after", ("approved", "corroborated", 2), id="every-row-written-no-commit-yet"),
     ],
 )
-def test_an_approval_killed_before_it_commits_leaves_none_of_it(start, an_editor, proposal, timing, written_by_then):
+def test_an_approval_killed_before_it_commits_leaves_none_of_it(start, editor, proposal, timing, written_by_then):
     before = approval_state(proposal)
     server = start(AppServer)
-    browser = signed_in(server, an_editor, "/review/")
+    browser = signed_in(server, editor, "/review/")
 
     with approval_pause(proposal, timing) as pause:
         request = InFlight(lambda: browser.post(f"/review/{proposal.pk}/approve/", {"note": ""}))
@@ -159,12 +159,12 @@ def test_an_approval_killed_before_it_commits_leaves_none_of_it(start, an_editor
     assert approval_state(proposal) == before
 
 
-def test_an_approval_killed_after_sending_commit_is_there_in_full(start, an_editor, proposal):
+def test_an_approval_killed_after_sending_commit_is_there_in_full(start, editor, proposal):
     """The kill lands while PostgreSQL processes the COMMIT: the editor never saw an answer, but
     the approval was committed whole."""
     before = approval_state(proposal)
     server = start(AppServer)
-    browser = signed_in(server, an_editor, "/review/")
+    browser = signed_in(server, editor, "/review/")
 
     with approval_pause(proposal, "commit") as pause:
         request = InFlight(lambda: browser.post(f"/review/{proposal.pk}/approve/", {"note": ""}))
@@ -175,10 +175,10 @@ def test_an_approval_killed_after_sending_commit_is_there_in_full(start, an_edit
     assert approval_state(proposal) == approved(before)
 
 
-def test_an_approval_answered_before_the_kill_is_there_in_full(start, an_editor, proposal):
+def test_an_approval_answered_before_the_kill_is_there_in_full(start, editor, proposal):
     before = approval_state(proposal)
     server = start(AppServer)
-    browser = signed_in(server, an_editor, "/review/")
+    browser = signed_in(server, editor, "/review/")
 
     status, headers, _ = browser.post(f"/review/{proposal.pk}/approve/", {"note": ""})
     server.kill()
@@ -333,8 +333,8 @@ HOW = pytest.mark.parametrize("how", ["upload", "command"])
 
 
 @HOW
-def test_an_import_killed_in_the_middle_keeps_none_of_the_file(start, an_editor, tmp_path, how):
-    run = ImportRun(how, start, an_editor, tmp_path)
+def test_an_import_killed_in_the_middle_keeps_none_of_the_file(start, editor, tmp_path, how):
+    run = ImportRun(how, start, editor, tmp_path)
     with import_pause("before") as pause:
         run.begin()
         written = run.crash_at(pause)
@@ -345,14 +345,14 @@ def test_an_import_killed_in_the_middle_keeps_none_of_the_file(start, an_editor,
     assert items_in_database() == []
 
     # Importing the file again brings in what is missing, once.
-    report = import_document(FILE.decode(), name="reviews.jsonld", user=an_editor)
+    report = import_document(FILE.decode(), name="reviews.jsonld", user=editor)
     assert not report.rejected, report.rejected
     assert items_in_database() == [1, 2, 3]
 
 
 @HOW
-def test_an_import_killed_while_it_commits_keeps_the_whole_file(start, an_editor, tmp_path, how):
-    run = ImportRun(how, start, an_editor, tmp_path)
+def test_an_import_killed_while_it_commits_keeps_the_whole_file(start, editor, tmp_path, how):
+    run = ImportRun(how, start, editor, tmp_path)
     with import_pause("commit") as pause:
         run.begin()
         written = run.crash_at(pause)
@@ -362,8 +362,8 @@ def test_an_import_killed_while_it_commits_keeps_the_whole_file(start, an_editor
 
 
 @HOW
-def test_an_import_that_finished_before_the_kill_is_there_in_full(start, an_editor, tmp_path, how):
-    run = ImportRun(how, start, an_editor, tmp_path)
+def test_an_import_that_finished_before_the_kill_is_there_in_full(start, editor, tmp_path, how):
+    run = ImportRun(how, start, editor, tmp_path)
     run.begin()
     run.finish()
     run.app.kill()

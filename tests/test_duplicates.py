@@ -23,10 +23,8 @@ from tests.factories import (
     OutletFactory,
     ReviewFactory,
     SourceFactory,
-    editor,
-    fact_checker,
+    claim_form_data,
 )
-from tests.test_claim_forms import claim_data
 
 pytestmark = pytest.mark.django_db
 
@@ -53,24 +51,22 @@ def test_likely_duplicates_share_most_of_the_words_that_carry_the_claim(text, ot
 
 
 @pytest.fixture
-def original(db):
+def original(fact_checker, editor):
     ministry = ClaimantFactory(name="Russian Ministry of Defence", affiliation=AffiliationFactory(name="Russia"))
     claim = ClaimFactory(text=ORIGINAL, claimant=ministry, origin_url="https://mil.ru/news/1")
     EvidenceFactory(claim=claim, source=SourceFactory(outlet=OutletFactory(affiliation=AffiliationFactory())))
-    workflow.review_approve(
-        review=ReviewFactory(claim=claim, proposed_by=fact_checker(username="olena")), user=editor(username="daniel")
-    )
+    workflow.review_approve(review=ReviewFactory(claim=claim, proposed_by=fact_checker), user=editor)
     claim.refresh_from_db()
     return claim
 
 
 def log(client, **fields):
-    data = claim_data(text="Russian forces have recaptured Robotyne village in Zaporizhzhia", tag_names="", **fields)
+    data = claim_form_data(text="Russian forces have recaptured Robotyne village in Zaporizhzhia", **fields)
     return client.post(reverse("claims:create"), data)
 
 
-def test_logging_a_likely_duplicate_asks_first_and_writes_nothing(checker_client, original):
-    response = log(checker_client, claimant_name="TASS")
+def test_logging_a_likely_duplicate_asks_first_and_writes_nothing(fact_checker_client, original):
+    response = log(fact_checker_client, claimant_name="TASS")
     assert response.status_code == 200
     page = response.content.decode()
     assert "This claim may already be on the desk" in page
@@ -81,15 +77,15 @@ def test_logging_a_likely_duplicate_asks_first_and_writes_nothing(checker_client
     assert not Appearance.objects.exists()
 
 
-def test_logging_as_new_after_the_question_logs_it(checker_client, original):
-    response = log(checker_client, claimant_name="TASS", duplicate="new")
+def test_logging_as_new_after_the_question_logs_it(fact_checker_client, original):
+    response = log(fact_checker_client, claimant_name="TASS", duplicate="new")
     assert response.status_code == 302
     assert Claim.objects.count() == 2
 
 
-def test_an_appearance_is_recorded_under_the_original(checker_client, checker, original):
+def test_an_appearance_is_recorded_under_the_original(fact_checker_client, fact_checker, original):
     response = log(
-        checker_client,
+        fact_checker_client,
         claimant_name="TASS",
         new_claimant_kind="media",
         origin_url="https://tass.ru/armiya/2",
@@ -102,9 +98,9 @@ def test_an_appearance_is_recorded_under_the_original(checker_client, checker, o
     appearance = Appearance.objects.get()
     assert (appearance.claim, appearance.claimant.name, appearance.claimant.kind) == (original, "TASS", "media")
     assert (appearance.origin_url, appearance.appeared_on) == ("https://tass.ru/armiya/2", dt.date(2024, 5, 16))
-    assert (appearance.quote, appearance.added_by) == ("Robotyne is under control.", checker)
+    assert (appearance.quote, appearance.added_by) == ("Robotyne is under control.", fact_checker)
 
-    page = checker_client.get(original.get_absolute_url()).content.decode()
+    page = fact_checker_client.get(original.get_absolute_url()).content.decode()
     assert "Added as another appearance of claim" in page
     assert "TASS" in page and "Robotyne is under control." in page
     structured = json.loads(page.split('<script type="application/ld+json">')[1].split("</script>")[0])
@@ -114,28 +110,28 @@ def test_an_appearance_is_recorded_under_the_original(checker_client, checker, o
     assert item["firstAppearance"]["url"] == "https://mil.ru/news/1"
 
 
-def test_an_appearance_counts_in_the_repeaters_track_record(checker_client, original):
+def test_an_appearance_counts_in_the_repeaters_track_record(fact_checker_client, original, second_fact_checker):
     tass = ClaimantFactory(name="TASS")
     workflow.appearance_add(
         claim=original,
-        user=fact_checker(username="petro"),
+        user=second_fact_checker,
         claimant=workflow.ClaimantChoice(name="TASS"),
         appeared_on=dt.date(2024, 5, 16),
     )
-    page = checker_client.get(reverse("claims:claimant", args=[tass.pk])).content.decode()
+    page = fact_checker_client.get(reverse("claims:claimant", args=[tass.pk])).content.decode()
     assert "1 claim made or repeated, 1 assessed." in page
     assert ORIGINAL in page and "Repeated by TASS" in page
-    listing = checker_client.get(reverse("claims:claimants"))
+    listing = fact_checker_client.get(reverse("claims:claimants"))
     row = next(claimant for claimant in listing.context["page"].object_list if claimant.pk == tass.pk)
     assert (row.claim_count, row.repeated_count) == (0, 1)
 
 
 @pytest.mark.parametrize("choice", ["999999", "OTHER", "٣", "00", "1.0"])
-def test_an_appearance_goes_only_under_a_claim_the_desk_offered(checker_client, original, choice):
+def test_an_appearance_goes_only_under_a_claim_the_desk_offered(fact_checker_client, original, choice):
     """A decided claim's published appearances change only by a choice the guard offered."""
     unrelated = ClaimFactory(text="Ukraine will receive $2 billion in new military financing.")
     choice = str(unrelated.pk) if choice == "OTHER" else choice
-    response = log(checker_client, claimant_name="Some blogger", duplicate=choice)
+    response = log(fact_checker_client, claimant_name="Some blogger", duplicate=choice)
     assert response.status_code in (200, 409)
     page = response.content.decode()
     assert "This claim may already be on the desk" in page
@@ -159,7 +155,7 @@ def merge(client, duplicate, into, reason="The same claim, logged twice."):
     return client.post(reverse("claims:merge", args=[duplicate.pk]), {"into": into, "reason": reason})
 
 
-def test_an_editor_merges_a_duplicate_into_its_original(editor_client, an_editor, original, duplicate):
+def test_an_editor_merges_a_duplicate_into_its_original(editor_client, editor, original, duplicate):
     counts_before = StatusCount.by_status()
     response = merge(editor_client, duplicate, original.pk)
     assert (response.status_code, response["Location"]) == (302, original.get_absolute_url())
@@ -167,7 +163,7 @@ def test_an_editor_merges_a_duplicate_into_its_original(editor_client, an_editor
     duplicate.refresh_from_db()
     assert (duplicate.merged_into, duplicate.merged_by, duplicate.merge_reason) == (
         original,
-        an_editor,
+        editor,
         "The same claim, logged twice.",
     )
     # The context source moved; the source both had stays on the duplicate; nothing was deleted.
@@ -188,8 +184,8 @@ def test_an_editor_merges_a_duplicate_into_its_original(editor_client, an_editor
     )
 
 
-def test_a_fact_checker_cannot_merge(checker_client, original, duplicate):
-    assert merge(checker_client, duplicate, original.pk).status_code == 403
+def test_a_fact_checker_cannot_merge(fact_checker_client, original, duplicate):
+    assert merge(fact_checker_client, duplicate, original.pk).status_code == 403
     duplicate.refresh_from_db()
     assert duplicate.merged_into is None
 
@@ -214,8 +210,8 @@ def test_a_bad_merge_is_explained_and_writes_nothing(editor_client, original, du
     assert Evidence.objects.filter(claim=duplicate).count() == 2
 
 
-def test_a_merge_waits_for_a_pending_proposal_and_happens_once(editor_client, original, duplicate):
-    review = ReviewFactory(claim=duplicate, proposed_by=fact_checker(username="o"), proposed_status="unverifiable")
+def test_a_merge_waits_for_a_pending_proposal_and_happens_once(editor_client, original, duplicate, fact_checker):
+    review = ReviewFactory(claim=duplicate, proposed_by=fact_checker, proposed_status="unverifiable")
     refused = merge(editor_client, duplicate, original.pk)
     assert refused.status_code == 409 and "waits for an editor" in refused.content.decode()
     Review.objects.filter(pk=review.pk).update(
@@ -229,12 +225,12 @@ def test_a_merge_waits_for_a_pending_proposal_and_happens_once(editor_client, or
     assert into_merged.status_code == 422 and "merge into that one" in into_merged.content.decode()
 
 
-def test_a_merged_duplicate_takes_no_new_work(original, duplicate):
-    workflow.claim_merge(duplicate=duplicate, into=original.pk, user=editor(username="anna"), reason="Same.")
+def test_a_merged_duplicate_takes_no_new_work(original, duplicate, fact_checker, second_editor):
+    workflow.claim_merge(duplicate=duplicate, into=original.pk, user=second_editor, reason="Same.")
     with pytest.raises(workflow.Refused, match="was merged into"):
         workflow.evidence_add(
             claim=duplicate,
-            user=fact_checker(username="o"),
+            user=fact_checker,
             url="https://a.org/x",
             title="",
             kind="article",
@@ -243,9 +239,9 @@ def test_a_merged_duplicate_takes_no_new_work(original, duplicate):
 
 
 def test_the_queue_flags_a_proposal_whose_likely_duplicate_stands_elsewhere(
-    editor_client, original, duplicate, django_assert_max_num_queries
+    editor_client, original, duplicate, django_assert_max_num_queries, fact_checker
 ):
-    ReviewFactory(claim=duplicate, proposed_by=fact_checker(username="o"), proposed_status=Status.UNVERIFIABLE)
+    ReviewFactory(claim=duplicate, proposed_by=fact_checker, proposed_status=Status.UNVERIFIABLE)
     unrelated = [
         "Ukraine will receive $2 billion in new military financing.",
         "Seventeen drones were shot down over Belgorod, Kursk and Bryansk.",
@@ -256,7 +252,7 @@ def test_the_queue_flags_a_proposal_whose_likely_duplicate_stands_elsewhere(
     for text in unrelated:  # the flag costs one query, not one per row
         ReviewFactory(
             claim=ClaimFactory(text=text),
-            proposed_by=fact_checker(username="o"),
+            proposed_by=fact_checker,
             proposed_status=Status.UNVERIFIABLE,
         )
     with django_assert_max_num_queries(14):
@@ -272,9 +268,9 @@ def test_the_claim_page_lists_likely_duplicates_with_a_different_status(editor_c
     assert f'name="into" value="{original.pk}"' in page  # the likeliest original, filled in
 
 
-def test_the_guard_marks_a_likely_duplicate_while_typing(checker_client, original):
+def test_the_guard_marks_a_likely_duplicate_while_typing(fact_checker_client, original):
     ClaimFactory(text="Russian forces shelled a village near Robotyne.")
-    page = checker_client.get(
+    page = fact_checker_client.get(
         reverse("claims:similar"), {"text": "Russian forces have recaptured Robotyne village in Zaporizhzhia"}
     ).content.decode()
     assert page.count("Likely the same claim") == 1
@@ -294,10 +290,10 @@ def test_a_verdict_is_never_merged_away_into_a_claim_without_one(editor_client, 
     assert merge(editor_client, newer, original.pk).status_code == 302
 
 
-def test_appearances_and_merges_are_in_the_claims_history(editor_client, original, duplicate):
+def test_appearances_and_merges_are_in_the_claims_history(editor_client, original, duplicate, second_fact_checker):
     workflow.appearance_add(
         claim=original,
-        user=fact_checker(username="petro"),
+        user=second_fact_checker,
         claimant=workflow.ClaimantChoice(name="TASS"),
         appeared_on=dt.date(2024, 5, 16),
     )
@@ -311,15 +307,15 @@ def test_appearances_and_merges_are_in_the_claims_history(editor_client, origina
     )
 
 
-def test_logging_and_rewording_note_likely_duplicates_both_ways(checker_client, original):
-    log(checker_client, claimant_name="TASS", duplicate="new")
+def test_logging_and_rewording_note_likely_duplicates_both_ways(fact_checker_client, original, second_fact_checker):
+    log(fact_checker_client, claimant_name="TASS", duplicate="new")
     copy = Claim.objects.exclude(pk=original.pk).get()
     links = set(LikelyDuplicate.objects.values_list("claim_id", "other_id"))
     assert links == {(copy.pk, original.pk), (original.pk, copy.pk)}
     # Reworded into another claim, it no longer reads like the original.
     workflow.claim_update(
         claim=copy,
-        user=fact_checker(username="petro"),
+        user=second_fact_checker,
         version=copy.version,
         values={"text": "Ukraine will receive $2 billion in new military financing."},
         claimant=workflow.ClaimantChoice(name="TASS"),
@@ -340,12 +336,14 @@ def test_find_duplicates_notes_them_for_claims_logged_before(original):
     }
 
 
-def test_merging_a_claim_that_has_duplicates_points_them_at_the_new_original(editor_client, original, duplicate):
+def test_merging_a_claim_that_has_duplicates_points_them_at_the_new_original(
+    editor_client, original, duplicate, second_fact_checker, second_editor
+):
     third = ClaimFactory(text="Russian troops recaptured Robotyne village in Zaporizhzhia", claimant=original.claimant)
     assert merge(editor_client, third, duplicate.pk).status_code == 302
     workflow.review_approve(
-        review=ReviewFactory(claim=duplicate, proposed_by=fact_checker(username="p"), proposed_status="unverifiable"),
-        user=editor(username="anna"),
+        review=ReviewFactory(claim=duplicate, proposed_by=second_fact_checker, proposed_status="unverifiable"),
+        user=second_editor,
     )
     assert merge(editor_client, duplicate, original.pk).status_code == 302
     third.refresh_from_db()
@@ -353,12 +351,14 @@ def test_merging_a_claim_that_has_duplicates_points_them_at_the_new_original(edi
     assert editor_client.get(third.get_absolute_url())["Location"] == original.get_absolute_url()
 
 
-def test_a_merged_duplicate_is_not_assigned_and_keeps_its_evidence(editor_client, checker, original, duplicate):
-    workflow.claim_merge(duplicate=duplicate, into=original.pk, user=editor(username="anna"), reason="Same.")
+def test_a_merged_duplicate_is_not_assigned_and_keeps_its_evidence(
+    editor_client, fact_checker, original, duplicate, second_editor
+):
+    workflow.claim_merge(duplicate=duplicate, into=original.pk, user=second_editor, reason="Same.")
     kept = Evidence.objects.get(claim=duplicate)  # the source both had stays on the duplicate
-    editor_client.post(reverse("claims:assign"), {"claims": duplicate.pk, "assignee": checker.username})
+    editor_client.post(reverse("claims:assign"), {"claims": duplicate.pk, "assignee": fact_checker.username})
     duplicate.refresh_from_db()
     assert duplicate.assignee is None
     with pytest.raises(workflow.Refused, match="was merged into"):
-        workflow.evidence_remove(evidence=kept, user=checker)
+        workflow.evidence_remove(evidence=kept, user=fact_checker)
     assert Evidence.objects.filter(pk=kept.pk).exists()

@@ -10,7 +10,7 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from claims.models import Claim, Evidence, Review
-from tests.factories import ClaimFactory, UserFactory
+from tests.factories import ClaimFactory, claim_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -20,29 +20,29 @@ def cursor(values) -> str:
 
 
 @pytest.mark.parametrize("values", [[None, None], [[1], {"a": 1}], [True, 3], ["not a date", 1]])
-def test_forged_cursors_fall_back_to_the_first_page(checker_client, values):
+def test_forged_cursors_fall_back_to_the_first_page(fact_checker_client, values):
     ClaimFactory.create_batch(2)
-    response = checker_client.get(reverse("claims:list"), {"after": cursor(values)})
+    response = fact_checker_client.get(reverse("claims:list"), {"after": cursor(values)})
     assert response.status_code == 200 and len(response.context["claims"]) == 2
 
 
-def test_search_results_page_through_offsets(checker_client):
+def test_search_results_page_through_offsets(fact_checker_client):
     ClaimFactory.create_batch(55, text="Shelling near Vovchansk")
-    first = checker_client.get(reverse("claims:list"), {"q": "vovchansk"})
+    first = fact_checker_client.get(reverse("claims:list"), {"q": "vovchansk"})
     assert len(first.context["claims"]) == 50 and "page=2" in first.context["next_query"]
-    second = checker_client.get(reverse("claims:list"), {"q": "vovchansk", "page": "2"})
+    second = fact_checker_client.get(reverse("claims:list"), {"q": "vovchansk", "page": "2"})
     assert len(second.context["claims"]) == 5 and not second.context["next_query"]
 
 
 @pytest.mark.parametrize("claimant", ["\x00", "a" * 500])
-def test_impossible_claimant_names_in_the_url_are_a_400(checker_client, claimant):
-    assert checker_client.get(reverse("claims:list"), {"claimant": claimant}).status_code == 400
+def test_impossible_claimant_names_in_the_url_are_a_400(fact_checker_client, claimant):
+    assert fact_checker_client.get(reverse("claims:list"), {"claimant": claimant}).status_code == 400
 
 
 @pytest.mark.parametrize("exclude", ["²", "-1", "99999999999999999999", "x"])
-def test_duplicate_guard_copes_with_odd_ids(checker_client, exclude):
+def test_duplicate_guard_copes_with_odd_ids(fact_checker_client, exclude):
     ClaimFactory(text="Russian air defences shot down ten missiles over Crimea")
-    response = checker_client.get(
+    response = fact_checker_client.get(
         reverse("claims:similar"), {"text": "air defences shot down missiles", "exclude": exclude}
     )
     assert response.status_code == 200
@@ -56,18 +56,18 @@ def test_duplicate_guard_copes_with_odd_ids(checker_client, exclude):
         ("https://" + "a" * 64 + ".com/", "invalid host name"),
     ],
 )
-def test_over_long_addresses_are_refused_beside_the_field(checker_client, url, message):
+def test_over_long_addresses_are_refused_beside_the_field(fact_checker_client, url, message):
     claim = ClaimFactory()
-    response = checker_client.post(
+    response = fact_checker_client.post(
         reverse("claims:evidence_add", args=[claim.pk]), {"url": url, "kind": "article", "stance": "corroborates"}
     )
     assert response.status_code == 422 and message in response.content.decode()
     assert not Evidence.objects.exists()
 
 
-def test_a_failed_evidence_add_leaves_the_proposal_form_alone(checker_client):
+def test_a_failed_evidence_add_leaves_the_proposal_form_alone(fact_checker_client):
     claim = ClaimFactory()
-    response = checker_client.post(
+    response = fact_checker_client.post(
         reverse("claims:evidence_add", args=[claim.pk]),
         {"url": "javascript:x", "stance": "corroborates"},
         headers={"HX-Request": "true"},
@@ -76,15 +76,14 @@ def test_a_failed_evidence_add_leaves_the_proposal_form_alone(checker_client):
     assert 'id="gates"' not in response.content.decode() and "hx-swap-oob" not in response.content.decode()
 
 
-def test_a_view_only_account_cannot_write(client):
-    viewer = UserFactory(username="auditor")
-    viewer.user_permissions.add(Permission.objects.get(codename="view_claim"))
+def test_a_view_only_account_cannot_write(client, outsider):
+    outsider.user_permissions.add(Permission.objects.get(codename="view_claim"))  # may read claims, nothing more
     claim = ClaimFactory()
-    client.force_login(viewer)
+    client.force_login(outsider)
     assert client.get(claim.get_absolute_url()).status_code == 200
     posts = [
-        (reverse("claims:create"), {"text": "x", "claimant_name": "y", "claimed_on": "2024-05-15", "priority": 1}),
-        (reverse("claims:edit", args=[claim.pk]), {"text": "x", "claimant_name": "y", "claimed_on": "2024-05-15"}),
+        (reverse("claims:create"), claim_form_data(text="x", claimant_name="y")),
+        (reverse("claims:edit", args=[claim.pk]), claim_form_data(text="x", claimant_name="y")),
         (reverse("claims:evidence_add", args=[claim.pk]), {"url": "https://a.org/x", "stance": "corroborates"}),
         (reverse("claims:propose", args=[claim.pk]), {"status": "false", "rationale": "x"}),
         (reverse("claims:assign"), {"claims": [claim.pk], "assignee": ""}),
@@ -116,22 +115,22 @@ def test_an_expired_session_inside_htmx_sends_the_whole_page_to_login(client):
     assert response["HX-Redirect"] == f"/accounts/login/?next=%2Fclaims%2F{claim.pk}%2F"
 
 
-def test_pages_that_answer_htmx_with_fragments_vary_on_it(checker_client):
+def test_pages_that_answer_htmx_with_fragments_vary_on_it(fact_checker_client):
     for url in [reverse("claims:list"), reverse("claims:dashboard")]:
-        assert "HX-Request" in checker_client.get(url)["Vary"]
+        assert "HX-Request" in fact_checker_client.get(url)["Vary"]
 
 
-def test_a_history_restore_gets_the_whole_page(checker_client):
-    response = checker_client.get(
+def test_a_history_restore_gets_the_whole_page(fact_checker_client):
+    response = fact_checker_client.get(
         reverse("claims:list"), headers={"HX-Request": "true", "HX-History-Restore-Request": "true"}
     )
     assert "<html" in response.content.decode()
 
 
-def test_an_edit_without_its_version_is_refused_not_taken_for_a_conflict(checker_client):
+def test_an_edit_without_its_version_is_refused_not_taken_for_a_conflict(fact_checker_client):
     claim = ClaimFactory(text="Unchanged")
-    data = {"text": "Changed", "claimant_name": claim.claimant.name, "claimed_on": "2024-05-15", "priority": "1"}
-    response = checker_client.post(reverse("claims:edit", args=[claim.pk]), data)
+    data = claim_form_data(text="Changed", claimant_name=claim.claimant.name)
+    response = fact_checker_client.post(reverse("claims:edit", args=[claim.pk]), data)
     assert response.status_code == 422
     assert "open the edit page of this claim again" in response.content.decode()
     assert Claim.objects.get(pk=claim.pk).text == "Unchanged"

@@ -15,7 +15,7 @@ from django.test import Client
 from django.urls import path, reverse
 
 from claims.models import Decision, Status
-from tests.factories import ClaimFactory, EvidenceFactory, ReviewFactory, UserFactory, fact_checker
+from tests.factories import ClaimFactory, EvidenceFactory, ReviewFactory, UserFactory
 from tests.test_settings import _load_settings
 
 pytestmark = pytest.mark.django_db
@@ -42,56 +42,55 @@ def desk_log():
 # --- Login throttling ----------------------------------------------------------------------------
 
 
-def test_repeated_failed_sign_ins_lock_the_username_from_that_address(client, checker):
+def test_repeated_failed_sign_ins_lock_the_username_from_that_address(client, fact_checker):
     for _ in range(settings.AXES_FAILURE_LIMIT - 1):
-        assert sign_in(client, "checker", "wrong").status_code == 200
+        assert sign_in(client, fact_checker.username, "wrong").status_code == 200
 
-    locked = sign_in(client, "checker", "wrong")
+    locked = sign_in(client, fact_checker.username, "wrong")
     assert locked.status_code == 429
     page = locked.content.decode()
     assert "Too many failed sign-ins" in page
     assert "ask a desk administrator to unlock it" in page.lower()
 
     # Locked means locked: even the right password is refused now.
-    assert sign_in(client, "checker", PASSWORD).status_code == 429
+    assert sign_in(client, fact_checker.username, PASSWORD).status_code == 429
     assert "_auth_user_id" not in client.session
 
 
-def test_a_lock_on_one_username_does_not_lock_out_colleagues(client, checker):
-    colleague = fact_checker(username="colleague")
+def test_a_lock_on_one_username_does_not_lock_out_colleagues(client, fact_checker, second_fact_checker):
     for _ in range(settings.AXES_FAILURE_LIMIT):
-        sign_in(client, "checker", "wrong")
-    response = sign_in(Client(), colleague.username, PASSWORD)
+        sign_in(client, fact_checker.username, "wrong")
+    response = sign_in(Client(), second_fact_checker.username, PASSWORD)
     assert response.status_code == 302
 
 
-def test_an_admin_unlocks_a_locked_account_in_the_admin(client, checker):
+def test_an_admin_unlocks_a_locked_account_in_the_admin(client, fact_checker):
     for _ in range(settings.AXES_FAILURE_LIMIT):
-        sign_in(client, "checker", "wrong")
-    assert sign_in(client, "checker", PASSWORD).status_code == 429
+        sign_in(client, fact_checker.username, "wrong")
+    assert sign_in(client, fact_checker.username, PASSWORD).status_code == 429
 
     admin = Client()
     admin.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
-    attempt = AccessAttempt.objects.get(username="checker")
+    attempt = AccessAttempt.objects.get(username=fact_checker.username)
     listing = admin.get(reverse("admin:axes_accessattempt_changelist"))
-    assert "checker" in listing.content.decode()
+    assert fact_checker.username in listing.content.decode()
     admin.post(reverse("admin:axes_accessattempt_delete", args=[attempt.pk]), {"post": "yes"})
 
-    assert sign_in(client, "checker", PASSWORD).status_code == 302
+    assert sign_in(client, fact_checker.username, PASSWORD).status_code == 302
 
 
-def test_a_successful_sign_in_clears_earlier_failures(client, checker):
+def test_a_successful_sign_in_clears_earlier_failures(client, fact_checker):
     for _ in range(settings.AXES_FAILURE_LIMIT - 1):
-        sign_in(client, "checker", "wrong")
-    assert sign_in(client, "checker", PASSWORD).status_code == 302
+        sign_in(client, fact_checker.username, "wrong")
+    assert sign_in(client, fact_checker.username, PASSWORD).status_code == 302
     client.post(reverse("logout"))
-    assert sign_in(client, "checker", "wrong").status_code == 200  # counting starts again
+    assert sign_in(client, fact_checker.username, "wrong").status_code == 200  # counting starts again
 
 
-def test_a_failed_sign_in_is_logged_without_the_password(client, checker, desk_log):
-    sign_in(client, "checker", "hunter2-wrong")
+def test_a_failed_sign_in_is_logged_without_the_password(client, fact_checker, desk_log):
+    sign_in(client, fact_checker.username, "hunter2-wrong")
     [line] = [entry for entry in desk_log() if entry["event"] == "login.failed"]
-    assert line["username"] == "checker"
+    assert line["username"] == fact_checker.username
     assert line["ip"] == "203.0.113.7"
     assert line["level"] == "WARNING"
     assert "hunter2" not in json.dumps(line)
@@ -111,8 +110,8 @@ def test_behind_our_proxy_the_address_comes_from_forwarded_for_and_cannot_be_for
 # --- Headers ---------------------------------------------------------------------------------------
 
 
-def test_pages_carry_a_content_security_policy_without_inline_code_or_eval(checker_client):
-    policy = checker_client.get(reverse("claims:list"))["Content-Security-Policy"]
+def test_pages_carry_a_content_security_policy_without_inline_code_or_eval(fact_checker_client):
+    policy = fact_checker_client.get(reverse("claims:list"))["Content-Security-Policy"]
     directives = dict(part.strip().split(" ", 1) for part in policy.split(";") if part.strip())
     assert directives["script-src"] == "'self'"
     assert directives["style-src"] == "'self'"
@@ -121,16 +120,16 @@ def test_pages_carry_a_content_security_policy_without_inline_code_or_eval(check
     assert "unsafe" not in policy
 
 
-def test_security_headers(checker_client):
-    response = checker_client.get(reverse("claims:list"))
+def test_security_headers(fact_checker_client):
+    response = fact_checker_client.get(reverse("claims:list"))
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["X-Frame-Options"] == "DENY"
     assert response["Referrer-Policy"] == "same-origin"
     assert response["Cross-Origin-Opener-Policy"] == "same-origin"
 
 
-def test_htmx_is_configured_to_need_no_eval_or_inline_styles(checker_client):
-    page = checker_client.get(reverse("claims:list")).content.decode()
+def test_htmx_is_configured_to_need_no_eval_or_inline_styles(fact_checker_client):
+    page = fact_checker_client.get(reverse("claims:list")).content.decode()
     config_start = page.index('name="htmx-config" content=\'') + len('name="htmx-config" content=\'')
     config = json.loads(page[config_start : page.index("'>", config_start)])
     assert config["allowEval"] is False
@@ -155,9 +154,9 @@ def test_production_cookies_are_secure_and_https_is_enforced():
 # --- Error pages -----------------------------------------------------------------------------------
 
 
-def test_not_found_page_is_the_desks_own_and_echoes_nothing(checker_client, settings):
+def test_not_found_page_is_the_desks_own_and_echoes_nothing(fact_checker_client, settings):
     settings.DEBUG = False
-    response = checker_client.get("/claims/no-such-thing-zq7/")
+    response = fact_checker_client.get("/claims/no-such-thing-zq7/")
     assert response.status_code == 404
     page = response.content.decode()
     assert "There is nothing at this address" in page
@@ -165,18 +164,18 @@ def test_not_found_page_is_the_desks_own_and_echoes_nothing(checker_client, sett
     assert "Page not found" not in page  # Django's own page would say this
 
 
-def test_forbidden_page_shows_the_desks_refusal(client, settings):
+def test_forbidden_page_shows_the_desks_refusal(client, settings, outsider):
     settings.DEBUG = False
-    client.force_login(UserFactory(username="visitor"))
+    client.force_login(outsider)
     response = client.get(reverse("claims:list"))
     assert response.status_code == 403
     assert "Your account has no role on this desk" in response.content.decode()
 
 
-def test_fact_checker_approving_gets_the_403_page_with_the_reason(checker_client, settings):
+def test_fact_checker_approving_gets_the_403_page_with_the_reason(fact_checker_client, settings):
     settings.DEBUG = False
     review = ReviewFactory(proposed_status=Status.DISPUTED)
-    response = checker_client.post(reverse("claims:approve", args=[review.pk]))
+    response = fact_checker_client.post(reverse("claims:approve", args=[review.pk]))
     assert response.status_code == 403
     assert "Only editors approve or return proposals." in response.content.decode()
     review.refresh_from_db()
@@ -214,11 +213,11 @@ def test_server_error_page_leaks_nothing(settings):
 
 
 def test_every_decision_is_logged_as_json_once_committed(
-    editor_client, checker, desk_log, django_capture_on_commit_callbacks
+    editor_client, fact_checker, desk_log, django_capture_on_commit_callbacks, editor
 ):
     claim = ClaimFactory()
     EvidenceFactory(claim=claim)
-    review = ReviewFactory(claim=claim, proposed_by=checker, proposed_status=Status.CORROBORATED)
+    review = ReviewFactory(claim=claim, proposed_by=fact_checker, proposed_status=Status.CORROBORATED)
     with django_capture_on_commit_callbacks(execute=True):
         editor_client.post(reverse("claims:approve", args=[review.pk]))
 
@@ -226,12 +225,14 @@ def test_every_decision_is_logged_as_json_once_committed(
     assert line["review"] == review.pk
     assert line["claim"] == claim.pk
     assert line["to_status"] == Status.CORROBORATED
-    assert line["user"] == "editor-on-duty"
+    assert line["user"] == editor.username
     assert line["logger"] == "newsdesk.decisions" and line["time"]
 
 
-def test_a_refused_decision_is_not_logged_as_made(editor_client, checker, desk_log, django_capture_on_commit_callbacks):
-    review = ReviewFactory(proposed_by=checker, proposed_status=Status.CONFIRMED)  # no evidence: the gate refuses
+def test_a_refused_decision_is_not_logged_as_made(
+    editor_client, fact_checker, desk_log, django_capture_on_commit_callbacks
+):
+    review = ReviewFactory(proposed_by=fact_checker, proposed_status=Status.CONFIRMED)  # no evidence: the gate refuses
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         response = editor_client.post(reverse("claims:approve", args=[review.pk]))
     assert response.status_code == 409

@@ -141,18 +141,18 @@ def test_the_command_imports_files_and_reports(tmp_path, capsys):
     assert "0 created, 1 skipped, 1 rejected." in capsys.readouterr().out
 
 
-def test_editors_upload_a_file_and_see_the_report(editor_client):
+def test_editors_upload_a_file_and_see_the_report(editor_client, editor):
     upload = SimpleUploadedFile("r.jsonld", json.dumps(review()).encode(), content_type="application/ld+json")
     response = editor_client.post(reverse("claims:import"), {"file": upload})
     assert response.status_code == 200
     assert "1 created, 0 skipped, 0 rejected" in response.content.decode()
-    assert Claim.objects.get().created_by.username == "editor-on-duty"
+    assert Claim.objects.get().created_by == editor
 
 
-def test_the_upload_needs_a_file_and_an_editor(editor_client, checker_client):
+def test_the_upload_needs_a_file_and_an_editor(editor_client, fact_checker_client):
     assert editor_client.post(reverse("claims:import"), {}).status_code == 422
     upload = SimpleUploadedFile("r.jsonld", json.dumps(review()).encode())
-    assert checker_client.post(reverse("claims:import"), {"file": upload}).status_code == 403
+    assert fact_checker_client.post(reverse("claims:import"), {"file": upload}).status_code == 403
     assert not Claim.objects.exists()
 
 

@@ -24,65 +24,65 @@ def claims_for(claimant, n, status=Status.UNVERIFIED):
         EvidenceFactory(claim=claim)
 
 
-def test_claimant_track_record(checker_client):
+def test_claimant_track_record(fact_checker_client):
     ministry = ClaimantFactory(name="Міністерство оборони")
     claims_for(ministry, 3, Status.CONFIRMED)
     claims_for(ministry, 1, Status.FALSE)
     claims_for(ministry, 2)
-    response = checker_client.get(reverse("claims:claimant", args=[ministry.pk]))
+    response = fact_checker_client.get(reverse("claims:claimant", args=[ministry.pk]))
     page = response.content.decode()
     assert (response.context["total"], response.context["decided"]) == (6, 4)
     assert (response.context["share_confirmed"], response.context["share_false"]) == (75, 25)
     assert "Міністерство оборони" in page
 
 
-def test_claimant_list_counts_and_finds(checker_client):
+def test_claimant_list_counts_and_finds(fact_checker_client):
     ministry = ClaimantFactory(name="Russian Ministry of Defence")
     claims_for(ministry, 2, Status.CONFIRMED)
     ClaimantFactory(name="Serhiy Nykyforov")
-    response = checker_client.get(reverse("claims:claimants"), {"q": "ministry"})
+    response = fact_checker_client.get(reverse("claims:claimants"), {"q": "ministry"})
     rows = list(response.context["page"].object_list)
     assert [(row.name, row.claim_count, row.confirmed_count) for row in rows] == [("Russian Ministry of Defence", 2, 2)]
 
 
-def test_source_library_filters_by_outlet_and_kind(checker_client):
+def test_source_library_filters_by_outlet_and_kind(fact_checker_client):
     tass = OutletFactory(domain="tass.ru", name="TASS")
     SourceFactory(outlet=tass, kind="article", title="TASS article")
     SourceFactory(outlet=tass, kind="video", title="TASS video")
     SourceFactory(title="Elsewhere")
-    response = checker_client.get(reverse("claims:sources"), {"outlet": "tass.ru", "kind": "video"})
+    response = fact_checker_client.get(reverse("claims:sources"), {"outlet": "tass.ru", "kind": "video"})
     assert [source.title for source in response.context["page"].object_list] == ["TASS video"]
-    assert checker_client.get(reverse("claims:sources"), {"outlet": "nope.example"}).status_code == 400
+    assert fact_checker_client.get(reverse("claims:sources"), {"outlet": "nope.example"}).status_code == 400
 
 
-def test_source_page_lists_the_claims_and_stances(checker_client):
+def test_source_page_lists_the_claims_and_stances(fact_checker_client):
     source = SourceFactory(title="Satellite imagery of Robotyne")
     EvidenceFactory(source=source, claim__text="Robotyne captured", stance=Stance.CONTRADICTS)
-    page = checker_client.get(reverse("claims:source", args=[source.pk])).content.decode()
+    page = fact_checker_client.get(reverse("claims:source", args=[source.pk])).content.decode()
     assert "Robotyne captured" in page and "Contradicts" in page and "web.archive.org" in page
 
 
 @pytest.mark.parametrize("name", ["claimants", "sources", "outlets"])
-def test_library_query_counts_stay_flat(checker_client, name):
+def test_library_query_counts_stay_flat(fact_checker_client, name):
     def add_rows(n):
         for _ in range(n):
             claimant = ClaimantFactory()
             claims_for(claimant, 1)
 
     add_rows(5)
-    assert_query_count_stays_flat(checker_client, reverse(f"claims:{name}"), lambda: add_rows(45))
+    assert_query_count_stays_flat(fact_checker_client, reverse(f"claims:{name}"), lambda: add_rows(45))
 
 
-def test_claimant_and_source_pages_query_counts_stay_flat(checker_client):
+def test_claimant_and_source_pages_query_counts_stay_flat(fact_checker_client):
     claimant = ClaimantFactory()
     source = SourceFactory()
     claims_for(claimant, 5)
     EvidenceFactory.create_batch(5, source=source)
     assert_query_count_stays_flat(
-        checker_client, reverse("claims:claimant", args=[claimant.pk]), lambda: claims_for(claimant, 45)
+        fact_checker_client, reverse("claims:claimant", args=[claimant.pk]), lambda: claims_for(claimant, 45)
     )
     assert_query_count_stays_flat(
-        checker_client,
+        fact_checker_client,
         reverse("claims:source", args=[source.pk]),
         lambda: EvidenceFactory.create_batch(45, source=source),
     )
@@ -106,9 +106,9 @@ def test_an_outlet_needs_a_name(editor_client):
     assert Outlet.objects.get(pk=outlet.pk).name == "Meduza"
 
 
-def test_fact_checkers_cannot_change_outlets(checker_client):
+def test_fact_checkers_cannot_change_outlets(fact_checker_client):
     outlet = OutletFactory(name="Meduza")
-    response = checker_client.post(
+    response = fact_checker_client.post(
         reverse("claims:outlet_update", args=[outlet.pk]), {"name": "Mine", "affiliation": ""}
     )
     assert response.status_code == 403
@@ -146,13 +146,13 @@ def test_an_affiliation_needs_a_name(editor_client, name):
     assert not Affiliation.objects.exists()
 
 
-def test_fact_checkers_cannot_add_affiliations(checker_client):
-    assert checker_client.post(reverse("claims:affiliation_create"), {"name": "Mine"}).status_code == 403
+def test_fact_checkers_cannot_add_affiliations(fact_checker_client):
+    assert fact_checker_client.post(reverse("claims:affiliation_create"), {"name": "Mine"}).status_code == 403
     assert not Affiliation.objects.exists()
 
 
-def test_outlets_page_has_a_plain_title(checker_client):
-    page = checker_client.get(reverse("claims:outlets")).content.decode()
+def test_outlets_page_has_a_plain_title(fact_checker_client):
+    page = fact_checker_client.get(reverse("claims:outlets")).content.decode()
     assert "<title>Outlets · newsdesk</title>" in page
 
 
@@ -170,20 +170,20 @@ def test_editors_correct_a_claimants_affiliation(editor_client):
     assert bad.status_code == 422 and "Enter a valid URL." in bad.content.decode()
 
 
-def test_fact_checkers_cannot_change_a_claimants_side(checker_client):
+def test_fact_checkers_cannot_change_a_claimants_side(fact_checker_client):
     claimant = ClaimantFactory(affiliation=None)
-    response = checker_client.post(reverse("claims:claimant_update", args=[claimant.pk]), {"kind": "other"})
+    response = fact_checker_client.post(reverse("claims:claimant_update", args=[claimant.pk]), {"kind": "other"})
     assert response.status_code == 403
     assert (
         "Edit kind and affiliation"
-        not in checker_client.get(reverse("claims:claimant", args=[claimant.pk])).content.decode()
+        not in fact_checker_client.get(reverse("claims:claimant", args=[claimant.pk])).content.decode()
     )
 
 
-def test_editors_rename_an_affiliation(editor_client, checker_client):
+def test_editors_rename_an_affiliation(editor_client, fact_checker_client):
     side = AffiliationFactory(name="Independant")
     url = reverse("claims:affiliation_update", args=[side.pk])
-    assert checker_client.post(url, {"name": "Mine"}).status_code == 403
+    assert fact_checker_client.post(url, {"name": "Mine"}).status_code == 403
     assert editor_client.post(url, {"name": "Independent", "description": "No state control"}).status_code == 302
     side.refresh_from_db()
     assert (side.name, side.description) == ("Independent", "No state control")

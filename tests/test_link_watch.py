@@ -115,17 +115,17 @@ def test_the_hourly_task_queues_one_check_per_due_source_once(settings):
     assert [job.args for job in jobs if job.args in ours] == [{"source_id": sources[0].pk}]
 
 
-def test_the_claim_page_and_dashboard_show_evidence_at_risk_with_the_desks_copy(site, checker_client):
+def test_the_claim_page_and_dashboard_show_evidence_at_risk_with_the_desks_copy(site, fact_checker_client):
     claim, source = decided_claim_citing(site.url("/briefing.html"))
     capture = source.captures.get()
     site.pages["/briefing.html"] = Page(b"", status=404)
     linkwatch.check(source.pk)
 
-    page = checker_client.get(claim.get_absolute_url()).content.decode()
+    page = fact_checker_client.get(claim.get_absolute_url()).content.decode()
     assert "Evidence at risk:" in page and "Gone since" in page
     assert capture.artifact(ArtifactKind.SCREENSHOT).get_absolute_url() in page
 
-    dashboard = checker_client.get(reverse("claims:dashboard")).content.decode()
+    dashboard = fact_checker_client.get(reverse("claims:dashboard")).content.decode()
     assert "Evidence at risk" in dashboard
     assert f"{claim.get_absolute_url()}#evidence" in dashboard
     assert "1 source gone or changed" in dashboard

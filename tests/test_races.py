@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from claims import workflow
 from claims.models import Affiliation, Claim, Decision, Review, ReviewEvent, Stance, Status
-from tests.factories import AffiliationFactory, ClaimFactory, EvidenceFactory, ReviewFactory, editor, fact_checker
+from tests.factories import AffiliationFactory, ClaimFactory, EvidenceFactory, ReviewFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -39,25 +39,22 @@ def run_together(*actions):
     return outcomes
 
 
-def test_two_editors_deciding_one_review_at_once_exactly_one_wins():
-    checker = fact_checker(username="olena")
-    anna = editor(username="anna", first_name="Anna", last_name="Berg")
-    ben = editor(username="ben", first_name="Ben", last_name="Cole")
+def test_two_editors_deciding_one_review_at_once_exactly_one_wins(fact_checker, editor, second_editor):
     for _ in range(ROUNDS):
         claim = ClaimFactory()
         EvidenceFactory(claim=claim)
-        review = ReviewFactory(claim=claim, proposed_by=checker, proposed_status=Status.CORROBORATED)
+        review = ReviewFactory(claim=claim, proposed_by=fact_checker, proposed_status=Status.CORROBORATED)
 
         outcomes = run_together(
-            lambda review=review: workflow.review_approve(review=review, user=anna),
-            lambda review=review: workflow.review_return(review=review, user=ben, note="Not yet."),
+            lambda review=review: workflow.review_approve(review=review, user=editor),
+            lambda review=review: workflow.review_return(review=review, user=second_editor, note="Not yet."),
         )
 
         wins = [outcome for outcome in outcomes if isinstance(outcome, Review)]
         losses = [outcome for outcome in outcomes if isinstance(outcome, workflow.Refused)]
         assert len(wins) == 1 and len(losses) == 1, outcomes
         review.refresh_from_db()
-        winner = "Anna Berg" if review.decision == Decision.APPROVED else "Ben Cole"
+        winner = "Daniel Weber" if review.decision == Decision.APPROVED else "Anna Berg"
         assert f"Already {review.get_decision_display().lower()} by {winner}" in str(losses[0])
         # Written once: one decision in the audit history, and the claim's status matches it.
         assert ReviewEvent.objects.filter(pgh_obj=review, pgh_label="update").count() == 1
@@ -65,16 +62,17 @@ def test_two_editors_deciding_one_review_at_once_exactly_one_wins():
         assert Claim.objects.get(pk=claim.pk).status == expected
 
 
-def test_two_proposals_for_one_claim_at_once_only_one_is_made():
-    olena, petro = fact_checker(username="olena"), fact_checker(username="petro")
+def test_two_proposals_for_one_claim_at_once_only_one_is_made(fact_checker, second_fact_checker):
     for _ in range(ROUNDS):
         claim = ClaimFactory()
         # Evidence on both sides, so both proposals meet their gates and only the race decides.
         EvidenceFactory(claim=claim, stance=Stance.CORROBORATES)
         EvidenceFactory(claim=claim, stance=Stance.CONTRADICTS)
         outcomes = run_together(
-            lambda claim=claim: workflow.review_propose(claim=claim, status="false", rationale="a", user=olena),
-            lambda claim=claim: workflow.review_propose(claim=claim, status="disputed", rationale="b", user=petro),
+            lambda claim=claim: workflow.review_propose(claim=claim, status="false", rationale="a", user=fact_checker),
+            lambda claim=claim: workflow.review_propose(
+                claim=claim, status="disputed", rationale="b", user=second_fact_checker
+            ),
         )
         assert sum(isinstance(outcome, Review) for outcome in outcomes) == 1, outcomes
         refusal = next(outcome for outcome in outcomes if isinstance(outcome, workflow.Refused))
@@ -82,30 +80,32 @@ def test_two_proposals_for_one_claim_at_once_only_one_is_made():
         assert Review.objects.filter(claim=claim).count() == 1
 
 
-def test_two_fact_checkers_taking_one_claim_at_once_only_one_gets_it():
-    olena, petro = fact_checker(username="olena"), fact_checker(username="petro")
+def test_two_fact_checkers_taking_one_claim_at_once_only_one_gets_it(fact_checker, second_fact_checker):
     for _ in range(ROUNDS):
         claim = ClaimFactory()
         outcomes = run_together(
-            lambda claim=claim: workflow.claims_assign(claim_ids=[claim.pk], assignee=olena, user=olena),
-            lambda claim=claim: workflow.claims_assign(claim_ids=[claim.pk], assignee=petro, user=petro),
+            lambda claim=claim: workflow.claims_assign(claim_ids=[claim.pk], assignee=fact_checker, user=fact_checker),
+            lambda claim=claim: workflow.claims_assign(
+                claim_ids=[claim.pk], assignee=second_fact_checker, user=second_fact_checker
+            ),
         )
         assert sorted(outcome if isinstance(outcome, int) else -1 for outcome in outcomes) == [-1, 1], outcomes
         refusal = next(outcome for outcome in outcomes if isinstance(outcome, workflow.Refused))
         assert "already taken" in str(refusal)
         claim.refresh_from_db()
-        assert claim.assignee in (olena, petro) and claim.version == 2
+        assert claim.assignee in (fact_checker, second_fact_checker) and claim.version == 2
 
 
-def test_two_editors_adding_the_same_affiliation_at_once_get_one_row_and_a_sentence():
-    anna, ben = editor(username="anna"), editor(username="ben")
+def test_two_editors_adding_the_same_affiliation_at_once_get_one_row_and_a_sentence(editor, second_editor):
     for round_number in range(ROUNDS):
         name = f"Moldovan government {round_number}"
         outcomes = run_together(
             lambda name=name: workflow.affiliation_save(
-                affiliation=None, user=anna, name=name, description="Chisinau."
+                affiliation=None, user=editor, name=name, description="Chisinau."
             ),
-            lambda name=name: workflow.affiliation_save(affiliation=None, user=ben, name=name, description="Chișinău."),
+            lambda name=name: workflow.affiliation_save(
+                affiliation=None, user=second_editor, name=name, description="Chișinău."
+            ),
         )
         assert sum(isinstance(outcome, Affiliation) for outcome in outcomes) == 1, outcomes
         refusal = next(outcome for outcome in outcomes if isinstance(outcome, workflow.Refused))

@@ -20,7 +20,7 @@ from claims import exports
 from claims.models import ExportState, ReportExport
 from claims.reports import IsoWeek
 from claims.tasks import export_report
-from tests.test_reports import at, decided_claim
+from tests.test_reports import at
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +43,7 @@ def _files_in_a_temporary_folder(settings, tmp_path):
 
 
 @pytest.fixture
-def busy_week(settings):
+def busy_week(settings, decided_claim):
     """Week 2024-W20 with two verdicts, over a limit of one."""
     settings.TIME_ZONE = "Europe/Kyiv"
     settings.REPORT_INLINE_LIMIT = 1
@@ -133,8 +133,8 @@ def test_the_json_is_queued_written_by_the_worker_and_downloaded_with_its_hash(
     assert json.loads(content)["verdicts"][1]["claim_id"] > 0
 
 
-def test_the_pdf_is_rendered_by_the_worker(busy_week, checker_client, monkeypatch):
-    prepare(checker_client, "pdf")
+def test_the_pdf_is_rendered_by_the_worker(busy_week, fact_checker_client, monkeypatch):
+    prepare(fact_checker_client, "pdf")
     export = ReportExport.objects.get()
     seen = []
     progress = exports._progress
@@ -142,7 +142,7 @@ def test_the_pdf_is_rendered_by_the_worker(busy_week, checker_client, monkeypatc
     export_report(export_id=export.pk)
     assert seen == ["Gathering 2 verdicts", "Rendering the PDF"]
     export.refresh_from_db()
-    got = download(checker_client, export)
+    got = download(fact_checker_client, export)
     content = b"".join(got.streaming_content)
     assert content.startswith(b"%PDF") and hashlib.sha256(content).hexdigest() == export.sha256
     assert got["Content-Type"] == "application/pdf" and got["X-Content-SHA256"] == export.sha256
@@ -160,27 +160,27 @@ def test_without_javascript_the_form_goes_back_to_the_page(busy_week, editor_cli
     assert plain.status_code == 302 and plain["Location"].startswith(reverse("claims:report", args=[WEEK]))
 
 
-def test_one_file_is_written_at_a_time_per_week_and_format(busy_week, editor_client, checker_client):
+def test_one_file_is_written_at_a_time_per_week_and_format(busy_week, editor_client, fact_checker_client):
     prepare(editor_client, "json", **HTMX)
-    prepare(checker_client, "json", **HTMX)
-    prepare(checker_client, "pdf", **HTMX)
+    prepare(fact_checker_client, "json", **HTMX)
+    prepare(fact_checker_client, "pdf", **HTMX)
     assert sorted(ReportExport.objects.values_list("format", flat=True)) == ["json", "pdf"]
     assert len(jobs()) == 2
 
 
-def test_a_past_week_reuses_its_finished_file(busy_week, editor_client, checker_client):
+def test_a_past_week_reuses_its_finished_file(busy_week, editor_client, fact_checker_client):
     prepare(editor_client, "json")
     export = ReportExport.objects.get()
     export_report(export_id=export.pk)
     assert exports.is_final(ReportExport.objects.get())
 
-    response = prepare(checker_client, "json", **HTMX)
+    response = prepare(fact_checker_client, "json", **HTMX)
     assert ReportExport.objects.count() == 1 and len(jobs()) == 1
     block = response.content.decode()
     assert POLLING not in block and "Prepare the JSON" not in block
     assert reverse("claims:report_file_download", args=[export.pk]) in block
     # The direct address of the busy week leads to that file.
-    direct = checker_client.get(reverse("claims:report_export", kwargs={"week": WEEK, "fmt": "json"}))
+    direct = fact_checker_client.get(reverse("claims:report_export", kwargs={"week": WEEK, "fmt": "json"}))
     assert direct.status_code == 302 and direct["Location"] == reverse("claims:report_file_download", args=[export.pk])
     # Running the job twice (a job delivered again) writes nothing more.
     assert export_report(export_id=export.pk) is None

@@ -13,7 +13,12 @@ from django.urls import reverse
 from claims import workflow
 from claims.models import Claim, Claimant, Evidence, Review, Stance, Status
 from claims.reports import IsoWeek, WeeklyReport
-from tests.factories import AffiliationFactory, ClaimFactory, EvidenceFactory, ReviewFactory, editor, fact_checker
+from tests.factories import (
+    AffiliationFactory,
+    ClaimFactory,
+    EvidenceFactory,
+    ReviewFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -22,18 +27,6 @@ KYIV = ZoneInfo("Europe/Kyiv")
 
 def at(day: int, hour: int, minute: int = 0) -> dt.datetime:
     return dt.datetime(2024, 5, day, hour, minute, tzinfo=KYIV)
-
-
-def decided_claim(text: str, *, logged: dt.datetime, decided: dt.datetime, status=Status.CORROBORATED):
-    """A claim logged and approved at given moments, the way the workflow records it."""
-    checker, boss = fact_checker(username="olena"), editor(username="daniel")
-    claim = ClaimFactory(text=text, created_at=logged, updated_at=logged)
-    EvidenceFactory(claim=claim, source__title="Agency report")
-    review = ReviewFactory(claim=claim, proposed_by=checker, proposed_status=status, proposed_at=logged)
-    workflow.review_approve(review=review, user=boss)
-    Review.objects.filter(pk=review.pk).update(decided_at=decided)
-    Claim.objects.filter(pk=claim.pk).update(updated_at=decided)
-    return claim
 
 
 def test_weeks_parse_and_run_monday_to_sunday_in_the_newsroom_time_zone(settings):
@@ -47,7 +40,7 @@ def test_weeks_parse_and_run_monday_to_sunday_in_the_newsroom_time_zone(settings
             IsoWeek.parse(bad)
 
 
-def test_a_verdict_at_sunday_2330_local_belongs_to_that_week(settings):
+def test_a_verdict_at_sunday_2330_local_belongs_to_that_week(settings, decided_claim):
     settings.TIME_ZONE = "Europe/Kyiv"
     claim = decided_claim("Late Sunday verdict", logged=at(15, 10), decided=at(19, 23, 30))
     assert at(19, 23, 30).astimezone(dt.UTC).date() == dt.date(2024, 5, 19)  # 20:30 UTC
@@ -57,7 +50,7 @@ def test_a_verdict_at_sunday_2330_local_belongs_to_that_week(settings):
     assert dict(this_week.verdicts_per_day)[dt.date(2024, 5, 19)][Status.CORROBORATED] == 1
 
 
-def test_a_verdict_at_monday_0030_local_belongs_to_the_next_week(settings):
+def test_a_verdict_at_monday_0030_local_belongs_to_the_next_week(settings, decided_claim):
     settings.TIME_ZONE = "Europe/Kyiv"
     decided_claim("Just after midnight", logged=at(15, 10), decided=at(20, 0, 30))
     assert WeeklyReport(IsoWeek(2024, 20)).verdicts == []
@@ -79,7 +72,9 @@ def render_all(client, week="2024-W20") -> tuple[str, ...]:
     return html, csv_text, export("json").content.decode(), export("jsonld").content.decode(), pdf_text
 
 
-def test_later_changes_do_not_change_a_past_week_in_any_format(settings, editor_client):
+def test_later_changes_do_not_change_a_past_week_in_any_format(
+    settings, editor_client, decided_claim, second_fact_checker, second_editor
+):
     settings.TIME_ZONE = "Europe/Kyiv"
     claim = decided_claim("Robotyne was taken", logged=at(15, 10), decided=at(16, 9))
     ClaimFactory(text="Drones over Belgorod", created_at=at(17, 8), updated_at=at(17, 8))
@@ -93,9 +88,9 @@ def test_later_changes_do_not_change_a_past_week_in_any_format(settings, editor_
         claim=claim,
         previous_status=Status.CORROBORATED,
         proposed_status=Status.FALSE,
-        proposed_by=fact_checker(username="petro"),
+        proposed_by=second_fact_checker,
     )
-    workflow.review_approve(review=again, user=editor(username="anna"))
+    workflow.review_approve(review=again, user=second_editor)
     Review.objects.filter(pk=again.pk).update(decided_at=at(23, 9))
     ClaimFactory(text="Logged the week after", created_at=at(21, 9), updated_at=at(21, 9))
 
@@ -111,7 +106,7 @@ def test_later_changes_do_not_change_a_past_week_in_any_format(settings, editor_
     ]
 
 
-def test_status_at_week_end_is_rebuilt_from_reviews_not_the_current_status(settings):
+def test_status_at_week_end_is_rebuilt_from_reviews_not_the_current_status(settings, decided_claim):
     settings.TIME_ZONE = "Europe/Kyiv"
     claim = decided_claim("Confirmed later", logged=at(15, 10), decided=at(22, 10))
     report = WeeklyReport(IsoWeek(2024, 20))
@@ -122,7 +117,7 @@ def test_status_at_week_end_is_rebuilt_from_reviews_not_the_current_status(setti
     assert total == 1 and backlog[0]["id"] == claim.pk
 
 
-def test_csv_parses_and_defuses_formulas(settings, editor_client):
+def test_csv_parses_and_defuses_formulas(settings, editor_client, decided_claim):
     settings.TIME_ZONE = "Europe/Kyiv"
     decided_claim('=HYPERLINK("http://evil.example","click")', logged=at(15, 10), decided=at(16, 9))
     ClaimFactory(text="+1 drone", created_at=at(15, 11), updated_at=at(15, 11))
@@ -133,7 +128,7 @@ def test_csv_parses_and_defuses_formulas(settings, editor_client):
     assert rows[0]["claim_url"].startswith("http://127.0.0.1:8000/claims/")  # SITE_URL, whoever downloads it
 
 
-def test_json_has_the_documented_shape(settings, editor_client):
+def test_json_has_the_documented_shape(settings, editor_client, decided_claim):
     settings.TIME_ZONE = "Europe/Kyiv"
     decided_claim("Robotyne was taken", logged=at(15, 10), decided=at(16, 9))
     data = json.loads(render_all(editor_client)[2])
@@ -204,7 +199,7 @@ def test_reports_need_a_desk_role(client, outsider):
     assert client.get(reverse("claims:report_export", kwargs={"week": "2024-W20", "fmt": "csv"})).status_code == 403
 
 
-def test_report_query_count_does_not_grow_with_the_week(settings, editor_client):
+def test_report_query_count_does_not_grow_with_the_week(settings, editor_client, decided_claim):
     from tests.queries import assert_query_count_stays_flat
 
     settings.TIME_ZONE = "Europe/Kyiv"
@@ -217,7 +212,7 @@ def test_report_query_count_does_not_grow_with_the_week(settings, editor_client)
     )
 
 
-def test_the_command_writes_each_format(settings, tmp_path):
+def test_the_command_writes_each_format(settings, tmp_path, decided_claim):
     from django.core.management import CommandError, call_command
 
     settings.TIME_ZONE = "Europe/Kyiv"
@@ -242,19 +237,19 @@ def test_the_command_defaults_to_last_week(capsys):
     assert week == str(IsoWeek.containing(timezone.localdate() - dt.timedelta(days=7)))
 
 
-def test_the_claims_list_downloads_as_csv_under_its_filters(checker_client):
+def test_the_claims_list_downloads_as_csv_under_its_filters(fact_checker_client):
     ClaimFactory(text="=1+1 inside a claim", tags=["Crimea"])
     ClaimFactory(text="Another claim")
     Claim.objects.filter(text="Another claim").update(status=Status.FALSE)
-    response = checker_client.get(reverse("claims:export"), {"status": "unverified"})
+    response = fact_checker_client.get(reverse("claims:export"), {"status": "unverified"})
     rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert [(row["claim"], row["tags"]) for row in rows] == [("'=1+1 inside a claim", "Crimea")]
-    assert checker_client.get(reverse("claims:export"), {"status": "maybe"}).status_code == 400
+    assert fact_checker_client.get(reverse("claims:export"), {"status": "maybe"}).status_code == 400
 
 
-def test_the_list_links_its_csv_with_the_current_filters(checker_client):
+def test_the_list_links_its_csv_with_the_current_filters(fact_checker_client):
     ClaimFactory()
-    page = checker_client.get(reverse("claims:list"), {"status": "unverified"}).content.decode()
+    page = fact_checker_client.get(reverse("claims:list"), {"status": "unverified"}).content.decode()
     assert 'href="/claims/export.csv?status=unverified"' in page
 
 
@@ -264,7 +259,7 @@ def test_the_list_export_needs_a_role(client, outsider):
     assert client.get(reverse("claims:export")).status_code == 403
 
 
-def test_the_pdf_has_pages_and_the_claims_text(settings, editor_client):
+def test_the_pdf_has_pages_and_the_claims_text(settings, editor_client, decided_claim):
     from pypdf import PdfReader
 
     settings.TIME_ZONE = "Europe/Kyiv"
@@ -289,11 +284,13 @@ def test_a_very_busy_week_lists_a_bounded_number_of_rows_in_the_pdf(settings):
     assert len(context["logged_rows"]) == 3 and context["logged_omitted"] == 2
 
 
-def test_the_web_page_of_a_busy_week_lists_the_first_rows_and_points_to_the_files(settings, editor_client, monkeypatch):
-    from claims import views
+def test_the_web_page_of_a_busy_week_lists_the_first_rows_and_points_to_the_files(
+    settings, editor_client, monkeypatch, decided_claim
+):
+    from claims.views import reports as report_views
 
     settings.TIME_ZONE = "Europe/Kyiv"
-    monkeypatch.setattr(views, "REPORT_PAGE_ROWS", 2)
+    monkeypatch.setattr(report_views, "REPORT_PAGE_ROWS", 2)
     for n in range(3):
         decided_claim(f"Busy verdict {n}", logged=at(14, 9, n), decided=at(15, 10, n))
     page = editor_client.get(reverse("claims:report", args=["2024-W20"])).content.decode()
@@ -301,7 +298,7 @@ def test_the_web_page_of_a_busy_week_lists_the_first_rows_and_points_to_the_file
     assert sum(f"Busy verdict {n}" in page for n in range(3)) == 2
 
 
-def test_claims_read_in_batches_are_the_same_claims(settings):
+def test_claims_read_in_batches_are_the_same_claims(settings, decided_claim):
     settings.TIME_ZONE = "Europe/Kyiv"
     for n in range(5):
         decided_claim(f"Batch {n}", logged=at(15, 10, n), decided=at(16, 9, n))
@@ -328,7 +325,9 @@ def test_a_week_pattern_allows_nothing_around_it():
             IsoWeek.parse(text)
 
 
-def test_a_correction_and_a_merge_after_the_week_leave_it_identical_in_every_format(settings, editor_client):
+def test_a_correction_and_a_merge_after_the_week_leave_it_identical_in_every_format(
+    settings, editor_client, decided_claim, second_editor
+):
     settings.TIME_ZONE = "Europe/Kyiv"
     original = decided_claim("Robotyne was taken by Russian forces", logged=at(15, 10), decided=at(16, 9))
     duplicate = ClaimFactory(
@@ -340,17 +339,16 @@ def test_a_correction_and_a_merge_after_the_week_leave_it_identical_in_every_for
 
     # Later (now): an editor corrects the decided claim's wording with a reason, and merges the
     # duplicate into it (its evidence moves, it becomes an appearance of the original).
-    boss = editor(username="anna")
     workflow.claim_update(
         claim=original,
-        user=boss,
+        user=second_editor,
         version=Claim.objects.get(pk=original.pk).version,
         values={"text": "Russian forces entered Robotyne"},
         claimant=workflow.ClaimantChoice(name=original.claimant.name),
         tags=[],
         reason="The ministry said entered, not took.",
     )
-    workflow.claim_merge(duplicate=duplicate, into=original.pk, user=boss, reason="The same claim.")
+    workflow.claim_merge(duplicate=duplicate, into=original.pk, user=second_editor, reason="The same claim.")
 
     assert render_all(editor_client) == before
     report = json.loads(before[2])
@@ -385,7 +383,7 @@ def captured(source, finished: dt.datetime, *, state="done", files=("warc", "tex
     return capture
 
 
-def test_json_gives_each_key_source_its_capture_as_it_stood_at_the_week_end(settings, editor_client):
+def test_json_gives_each_key_source_its_capture_as_it_stood_at_the_week_end(settings, editor_client, decided_claim):
     settings.TIME_ZONE = "Europe/Kyiv"
     claim = decided_claim("Robotyne was taken", logged=at(15, 10), decided=at(16, 9))
     uncaptured = decided_claim("Drones over Belgorod", logged=at(15, 11), decided=at(16, 10))
@@ -409,7 +407,7 @@ def test_json_gives_each_key_source_its_capture_as_it_stood_at_the_week_end(sett
     assert "capture" not in Review.objects.get(claim=claim).evidence_snapshot["sources"][0]
 
 
-def test_a_capture_made_later_leaves_a_past_week_identical(settings, editor_client):
+def test_a_capture_made_later_leaves_a_past_week_identical(settings, editor_client, decided_claim):
     settings.TIME_ZONE = "Europe/Kyiv"
     claim = decided_claim("Robotyne was taken", logged=at(15, 10), decided=at(16, 9))
     captured(Evidence.objects.get(claim=claim).source, at(17, 9))
@@ -418,7 +416,7 @@ def test_a_capture_made_later_leaves_a_past_week_identical(settings, editor_clie
     assert render_all(editor_client) == before
 
 
-def test_json_query_count_does_not_grow_with_captured_sources(settings, editor_client):
+def test_json_query_count_does_not_grow_with_captured_sources(settings, editor_client, decided_claim):
     from tests.queries import query_count
 
     settings.TIME_ZONE = "Europe/Kyiv"

@@ -11,7 +11,6 @@ from tests.factories import (
     OutletFactory,
     ReviewFactory,
     SourceFactory,
-    editor,
 )
 from tests.queries import assert_query_count_stays_flat
 
@@ -19,22 +18,22 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def proposal(checker):
+def proposal(fact_checker):
     """A fact-checker's proposal of "corroborated", backed by one independent source."""
     claim = ClaimFactory(text="Seventeen drones over Belgorod")
     EvidenceFactory(claim=claim)
-    return ReviewFactory(claim=claim, proposed_by=checker, proposed_status=Status.CORROBORATED)
+    return ReviewFactory(claim=claim, proposed_by=fact_checker, proposed_status=Status.CORROBORATED)
 
 
 def approve(client, review, **data):
     return client.post(reverse("claims:approve", args=[review.pk]), data)
 
 
-def test_an_editor_approves_and_the_claim_takes_the_status(editor_client, an_editor, proposal):
+def test_an_editor_approves_and_the_claim_takes_the_status(editor_client, editor, proposal):
     response = approve(editor_client, proposal)
     assert response.status_code == 302
     proposal.refresh_from_db()
-    assert (proposal.decision, proposal.decided_by) == (Decision.APPROVED, an_editor)
+    assert (proposal.decision, proposal.decided_by) == (Decision.APPROVED, editor)
     assert Claim.objects.get(pk=proposal.claim_id).status == Status.CORROBORATED
 
 
@@ -53,7 +52,7 @@ def test_returning_needs_a_note(editor_client, proposal):
     assert Review.objects.get(pk=proposal.pk).decision == Decision.PENDING
 
 
-def test_permission_matrix(client, checker, outsider, proposal):
+def test_permission_matrix(client, fact_checker, outsider, proposal):
     urls = [reverse("claims:approve", args=[proposal.pk]), reverse("claims:return", args=[proposal.pk])]
     for url in urls:  # anonymous: to the login page
         response = client.post(url, {"note": "x"})
@@ -62,23 +61,23 @@ def test_permission_matrix(client, checker, outsider, proposal):
     assert client.get(reverse("claims:queue")).status_code == 403
     for url in urls:
         assert client.post(url, {"note": "x"}).status_code == 403
-    client.force_login(checker)  # fact-checkers propose but do not decide
+    client.force_login(fact_checker)  # fact-checkers propose but do not decide
     for url in urls:
         assert client.post(url, {"note": "x"}).status_code == 403
     assert Review.objects.get(pk=proposal.pk).decision == Decision.PENDING
 
 
-def test_an_editor_cannot_decide_their_own_proposal(editor_client, an_editor, proposal):
-    proposal.proposed_by = an_editor
+def test_an_editor_cannot_decide_their_own_proposal(editor_client, editor, proposal):
+    proposal.proposed_by = editor
     proposal.save()
     assert approve(editor_client, proposal).status_code == 403
     assert editor_client.post(reverse("claims:return", args=[proposal.pk]), {"note": "x"}).status_code == 403
     assert Review.objects.get(pk=proposal.pk).decision == Decision.PENDING
 
 
-def test_a_one_editor_desk_may_allow_self_approval(settings, editor_client, an_editor, proposal):
+def test_a_one_editor_desk_may_allow_self_approval(settings, editor_client, editor, proposal):
     settings.ALLOW_SELF_APPROVAL = True
-    proposal.proposed_by = an_editor
+    proposal.proposed_by = editor
     proposal.save()
     assert approve(editor_client, proposal).status_code == 302
     assert Review.objects.get(pk=proposal.pk).decision == Decision.APPROVED
@@ -120,27 +119,26 @@ def test_gates_count_independence_at_approval(editor_client, proposal):
         (Status.UNVERIFIABLE, Stance.CONTEXT, False),
     ],
 )
-def test_gates_per_status_at_approval(editor_client, checker, status, stance, blocked):
+def test_gates_per_status_at_approval(editor_client, fact_checker, status, stance, blocked):
     claim = ClaimFactory()
     EvidenceFactory(claim=claim)  # one independent corroboration
     EvidenceFactory(claim=claim, stance=stance)
-    review = ReviewFactory(claim=claim, proposed_by=checker, proposed_status=status)
+    review = ReviewFactory(claim=claim, proposed_by=fact_checker, proposed_status=status)
     assert approve(editor_client, review).status_code == (409 if blocked else 302)
 
 
-def test_a_decided_review_cannot_be_decided_again_and_says_by_whom(client, proposal):
-    first, second = editor(username="first", first_name="Anna", last_name="Berg"), editor(username="second")
-    client.force_login(first)
+def test_a_decided_review_cannot_be_decided_again_and_says_by_whom(client, proposal, editor, second_editor):
+    client.force_login(second_editor)
     assert approve(client, proposal).status_code == 302
-    client.force_login(second)
+    client.force_login(editor)
     response = client.post(reverse("claims:return", args=[proposal.pk]), {"note": "No."})
     assert response.status_code == 409
     assert "Already approved by Anna Berg" in response.content.decode()
     assert Review.objects.get(pk=proposal.pk).decision == Decision.APPROVED
 
 
-def test_the_proposer_withdraws(checker_client, proposal):
-    assert checker_client.post(reverse("claims:withdraw", args=[proposal.pk])).status_code == 302
+def test_the_proposer_withdraws(fact_checker_client, proposal):
+    assert fact_checker_client.post(reverse("claims:withdraw", args=[proposal.pk])).status_code == 302
     assert Review.objects.get(pk=proposal.pk).decision == Decision.WITHDRAWN
 
 
@@ -169,47 +167,47 @@ def test_htmx_refusal_keeps_the_row_with_the_reason(editor_client, proposal):
     assert page.lstrip().startswith('<article class="queue-row') and "Confirmed needs 2" in page
 
 
-def test_reopening_a_decided_claim_keeps_both_decisions(editor_client, checker_client, proposal):
+def test_reopening_a_decided_claim_keeps_both_decisions(editor_client, fact_checker_client, proposal):
     approve(editor_client, proposal)
     EvidenceFactory(claim=proposal.claim, stance=Stance.CONTRADICTS)
-    response = checker_client.post(
+    response = fact_checker_client.post(
         reverse("claims:propose", args=[proposal.claim_id]), {"status": "disputed", "rationale": "New imagery."}
     )
     assert response.status_code == 302
     second = Review.objects.get(decision=Decision.PENDING)
     assert second.previous_status == Status.CORROBORATED
     approve(editor_client, second)
-    timeline = checker_client.get(reverse("claims:detail", args=[proposal.claim_id])).context["timeline"]
+    timeline = fact_checker_client.get(reverse("claims:detail", args=[proposal.claim_id])).context["timeline"]
     decisions = [entry.review.decision for entry in timeline if entry.review]
     assert decisions == [Decision.APPROVED, Decision.APPROVED]
     assert Claim.objects.get(pk=proposal.claim_id).status == Status.DISPUTED
 
 
-def test_queue_orders_most_urgent_then_longest_waiting(editor_client, checker):
-    urgent_late = ReviewFactory(claim=ClaimFactory(priority=3), proposed_by=checker)
-    normal_early = ReviewFactory(claim=ClaimFactory(priority=1), proposed_by=checker)
+def test_queue_orders_most_urgent_then_longest_waiting(editor_client, fact_checker):
+    urgent_late = ReviewFactory(claim=ClaimFactory(priority=3), proposed_by=fact_checker)
+    normal_early = ReviewFactory(claim=ClaimFactory(priority=1), proposed_by=fact_checker)
     Review.objects.filter(pk=normal_early.pk).update(proposed_at=urgent_late.proposed_at.replace(year=2020))
     rows = editor_client.get(reverse("claims:queue")).context["rows"]
     assert [row.pk for row in rows] == [urgent_late.pk, normal_early.pk]
 
 
-def test_proposed_by_me_filter(client, checker, an_editor):
-    ReviewFactory(proposed_by=checker)
-    mine = ReviewFactory(proposed_by=an_editor)
-    client.force_login(an_editor)
+def test_proposed_by_me_filter(client, fact_checker, editor):
+    ReviewFactory(proposed_by=fact_checker)
+    mine = ReviewFactory(proposed_by=editor)
+    client.force_login(editor)
     assert [row.pk for row in client.get(reverse("claims:queue"), {"mine": "1"}).context["rows"]] == [mine.pk]
 
 
-def test_queue_updates_drop_decided_rows_and_announce_new_ones(editor_client, checker, proposal):
-    other = ReviewFactory(proposed_by=checker)
+def test_queue_updates_drop_decided_rows_and_announce_new_ones(editor_client, fact_checker, proposal):
+    other = ReviewFactory(proposed_by=fact_checker)
     Review.objects.filter(pk=proposal.pk).update(
-        decision=Decision.WITHDRAWN, decided_by=checker, decided_at=proposal.proposed_at
+        decision=Decision.WITHDRAWN, decided_by=fact_checker, decided_at=proposal.proposed_at
     )
-    newcomer = ReviewFactory(proposed_by=checker)
+    newcomer = ReviewFactory(proposed_by=fact_checker)
     page = editor_client.get(reverse("claims:queue_updates"), {"shown": f"{proposal.pk},{other.pk},x"}).content.decode()
     assert f'<p id="review-{proposal.pk}" hx-swap-oob="true"' in page  # the row becomes a notice
     assert f'id="review-{other.pk}"' not in page
-    assert f"Withdrawn by {checker.get_full_name() or checker.username}" in page
+    assert f"Withdrawn by {fact_checker.get_full_name() or fact_checker.username}" in page
     assert "1 more proposal waiting" in page  # the newcomer, announced rather than inserted
     assert f"review-{newcomer.pk}" not in page
 
@@ -219,25 +217,25 @@ def test_queue_count_endpoint(editor_client, proposal):
     assert 'id="queue-count"' in page and ">1</span>" in page
 
 
-def test_queue_and_dashboard_query_counts_stay_flat(editor_client, checker):
+def test_queue_and_dashboard_query_counts_stay_flat(editor_client, fact_checker):
     def proposals(n):
-        for claim in ClaimFactory.create_batch(n, assignee=checker):
+        for claim in ClaimFactory.create_batch(n, assignee=fact_checker):
             EvidenceFactory(claim=claim)
-            ReviewFactory(claim=claim, proposed_by=checker)
+            ReviewFactory(claim=claim, proposed_by=fact_checker)
 
     proposals(5)
     assert_query_count_stays_flat(editor_client, reverse("claims:queue"), lambda: proposals(45))
     assert_query_count_stays_flat(editor_client, reverse("claims:dashboard"), lambda: proposals(45))
 
 
-def test_returned_reviews_show_on_the_proposers_dashboard_until_they_act(editor_client, checker_client, proposal):
+def test_returned_reviews_show_on_the_proposers_dashboard_until_they_act(editor_client, fact_checker_client, proposal):
     editor_client.post(reverse("claims:return", args=[proposal.pk]), {"note": "Only a relay; find another."})
-    page = checker_client.get(reverse("claims:dashboard")).content.decode()
+    page = fact_checker_client.get(reverse("claims:dashboard")).content.decode()
     assert "Returned to you" in page and "Only a relay; find another." in page
-    checker_client.post(
+    fact_checker_client.post(
         reverse("claims:propose", args=[proposal.claim_id]), {"status": "unverifiable", "rationale": "x"}
     )
-    assert "Returned to you" not in checker_client.get(reverse("claims:dashboard")).content.decode()
+    assert "Returned to you" not in fact_checker_client.get(reverse("claims:dashboard")).content.decode()
 
 
 def test_dashboard_counters_refresh_as_a_fragment(editor_client, proposal):
@@ -247,8 +245,8 @@ def test_dashboard_counters_refresh_as_a_fragment(editor_client, proposal):
     assert 'id="dash-count-unverified" hx-swap-oob="true">1<' in page and "<section" not in page
 
 
-def test_a_fact_checker_returning_gets_403_even_without_a_note(checker_client, proposal):
-    assert checker_client.post(reverse("claims:return", args=[proposal.pk]), {"note": ""}).status_code == 403
+def test_a_fact_checker_returning_gets_403_even_without_a_note(fact_checker_client, proposal):
+    assert fact_checker_client.post(reverse("claims:return", args=[proposal.pk]), {"note": ""}).status_code == 403
 
 
 @pytest.mark.parametrize(
@@ -259,10 +257,10 @@ def test_a_fact_checker_returning_gets_403_even_without_a_note(checker_client, p
         (Status.MISLEADING, "relay_only"),
     ],
 )
-def test_more_gates_block_at_approval(editor_client, checker, status, setup):
+def test_more_gates_block_at_approval(editor_client, fact_checker, status, setup):
     claim = ClaimFactory(claimant__affiliation=None) if setup == "unknown_claimant_side" else ClaimFactory()
     EvidenceFactory(claim=claim, repeats_claimant=setup == "relay_only")
-    review = ReviewFactory(claim=claim, proposed_by=checker, proposed_status=status)
+    review = ReviewFactory(claim=claim, proposed_by=fact_checker, proposed_status=status)
     assert approve(editor_client, review).status_code == 409
     assert Claim.objects.get(pk=claim.pk).status == Status.UNVERIFIED
 
@@ -279,12 +277,12 @@ def test_queue_pages_need_a_role(client, outsider, proposal):
     assert Review.objects.get(pk=proposal.pk).decision == Decision.PENDING
 
 
-def test_live_updates_keep_rows_beyond_the_first_page_of_the_queue(monkeypatch, editor_client, checker):
-    from claims import views
+def test_live_updates_keep_rows_beyond_the_first_page_of_the_queue(monkeypatch, editor_client, fact_checker):
+    from claims.views import review
 
-    monkeypatch.setattr(views, "QUEUE_LIMIT", 3)
+    monkeypatch.setattr(review, "QUEUE_LIMIT", 3)
     for _ in range(6):
-        ReviewFactory(proposed_by=checker)
+        ReviewFactory(proposed_by=fact_checker)
     shown = [row.pk for row in editor_client.get(reverse("claims:queue")).context["rows"]]
     assert len(shown) == 3
     page = editor_client.get(reverse("claims:queue_updates"), {"shown": ",".join(map(str, shown))}).content.decode()
@@ -292,33 +290,33 @@ def test_live_updates_keep_rows_beyond_the_first_page_of_the_queue(monkeypatch, 
     assert "3 more proposals waiting" in page
 
 
-def test_the_dashboard_costs_the_same_with_full_panels(client, checker, an_editor):
-    def desk(n):
-        for claim in ClaimFactory.create_batch(n, assignee=checker):
+def test_the_dashboard_costs_the_same_with_full_panels(client, fact_checker, editor):
+    def fill_every_panel(n):
+        for claim in ClaimFactory.create_batch(n, assignee=fact_checker):
             EvidenceFactory(claim=claim)
-            ReviewFactory(claim=claim, proposed_by=checker)
+            ReviewFactory(claim=claim, proposed_by=fact_checker)
         ClaimFactory.create_batch(n)  # waiting without a review
         for claim in ClaimFactory.create_batch(n):
-            review = ReviewFactory(claim=claim, proposed_by=checker)
+            review = ReviewFactory(claim=claim, proposed_by=fact_checker)
             Review.objects.filter(pk=review.pk).update(
-                decision=Decision.RETURNED, decided_by=an_editor, decided_at=review.proposed_at, decision_note="No."
+                decision=Decision.RETURNED, decided_by=editor, decided_at=review.proposed_at, decision_note="No."
             )
 
-    client.force_login(checker)
-    desk(5)
+    client.force_login(fact_checker)
+    fill_every_panel(5)
     response = client.get(reverse("claims:dashboard"))
     assert response.context["my_claims"] and response.context["waiting"] and response.context["returned"]
-    assert_query_count_stays_flat(client, reverse("claims:dashboard"), lambda: desk(45))
+    assert_query_count_stays_flat(client, reverse("claims:dashboard"), lambda: fill_every_panel(45))
 
 
-def test_recent_activity_shows_an_old_proposal_decided_today(editor_client, checker, proposal):
+def test_recent_activity_shows_an_old_proposal_decided_today(editor_client, fact_checker, proposal):
     for _ in range(20):
-        ReviewFactory(proposed_by=checker)
+        ReviewFactory(proposed_by=fact_checker)
     approve(editor_client, proposal)
     activity = editor_client.get(reverse("claims:dashboard")).context["activity"]
     assert any(item["kind"] == "approved" and item["review"].pk == proposal.pk for item in activity)
 
 
-def test_the_proposer_withdraws_from_the_claim_page(checker_client, proposal):
-    page = checker_client.get(reverse("claims:detail", args=[proposal.claim_id])).content.decode()
+def test_the_proposer_withdraws_from_the_claim_page(fact_checker_client, proposal):
+    page = fact_checker_client.get(reverse("claims:detail", args=[proposal.claim_id])).content.decode()
     assert "Withdraw my proposal" in page

@@ -21,10 +21,8 @@ from tests.factories import (
     OutletFactory,
     ReviewFactory,
     SourceFactory,
-    editor,
-    fact_checker,
+    claim_form_data,
 )
-from tests.test_claim_forms import claim_data
 
 pytestmark = pytest.mark.django_db
 
@@ -34,13 +32,13 @@ def independent_source():
 
 
 @pytest.fixture
-def decided(db):
+def decided(fact_checker, editor):
     """'Corroborated' by an editor, on one independent source."""
     ministry = ClaimantFactory(name="Russian Ministry of Defence", affiliation=AffiliationFactory(name="Russia"))
     claim = ClaimFactory(text="Russian forces recaptured Robotyne.", claimant=ministry, quote="We took it.")
     EvidenceFactory(claim=claim, source=independent_source())
-    review = ReviewFactory(claim=claim, proposed_by=fact_checker(username="olena"))
-    workflow.review_approve(review=review, user=editor(username="daniel"))
+    review = ReviewFactory(claim=claim, proposed_by=fact_checker)
+    workflow.review_approve(review=review, user=editor)
     Review.objects.filter(pk=review.pk).update(decided_at=dt.datetime(2024, 5, 16, 9, tzinfo=dt.UTC))
     claim.refresh_from_db()
     return claim
@@ -56,7 +54,7 @@ def edit(client, claim, **changes):
         "tag_names": "",
         "version": claim.version,
     }
-    data = claim_data(**{**as_it_is, **changes})
+    data = claim_form_data(**{**as_it_is, **changes})
     return client.post(reverse("claims:edit", args=[claim.pk]), data)
 
 
@@ -70,8 +68,8 @@ def edit(client, claim, **changes):
         ("origin_url", "https://mil.ru/news/1"),
     ],
 )
-def test_a_fact_checker_cannot_reword_a_decided_claim(checker_client, decided, field, value):
-    response = edit(checker_client, decided, **{field: value})
+def test_a_fact_checker_cannot_reword_a_decided_claim(fact_checker_client, decided, field, value):
+    response = edit(fact_checker_client, decided, **{field: value})
     assert response.status_code == 403
     page = response.content.decode()
     assert "This claim has a verdict (Corroborated)" in page
@@ -88,35 +86,35 @@ def test_a_fact_checker_cannot_reword_a_decided_claim(checker_client, decided, f
     assert not Correction.objects.exists()
 
 
-def test_after_a_refused_rewording_the_read_only_fields_show_what_is_stored(checker_client, decided):
-    page = edit(checker_client, decided, text="Ukrainian forces held Robotyne.").content.decode()
+def test_after_a_refused_rewording_the_read_only_fields_show_what_is_stored(fact_checker_client, decided):
+    page = edit(fact_checker_client, decided, text="Ukrainian forces held Robotyne.").content.decode()
     assert "Ukrainian forces held Robotyne." not in page
     assert decided.text in page
 
 
-def test_a_fact_checker_sees_why_the_wording_of_a_decided_claim_is_read_only(checker_client, decided):
-    page = checker_client.get(reverse("claims:edit", args=[decided.pk])).content.decode()
+def test_a_fact_checker_sees_why_the_wording_of_a_decided_claim_is_read_only(fact_checker_client, decided):
+    page = fact_checker_client.get(reverse("claims:edit", args=[decided.pk])).content.decode()
     assert "This claim has a verdict." in page and "propose a new status" in page
     assert 'name="text"' in page and "readonly" in page
     assert "correction_reason" not in page
 
 
-def test_a_fact_checker_still_edits_what_a_verdict_is_not_about(checker_client, decided):
-    response = edit(checker_client, decided, priority="3", tag_names="Zaporizhzhia")
+def test_a_fact_checker_still_edits_what_a_verdict_is_not_about(fact_checker_client, decided):
+    response = edit(fact_checker_client, decided, priority="3", tag_names="Zaporizhzhia")
     assert response.status_code == 302
     after = Claim.objects.get(pk=decided.pk)
     assert (after.priority, after.tag_list(), after.version) == (3, "Zaporizhzhia", decided.version + 1)
 
 
-def test_an_undecided_claim_is_reworded_freely(checker_client):
+def test_an_undecided_claim_is_reworded_freely(fact_checker_client):
     claim = ClaimFactory(text="Russian forces recaptured Robotyne.")
-    response = edit(checker_client, claim, text="Russian forces entered Robotyne.")
+    response = edit(fact_checker_client, claim, text="Russian forces entered Robotyne.")
     assert response.status_code == 302
     assert Claim.objects.get(pk=claim.pk).text == "Russian forces entered Robotyne."
     assert not Correction.objects.exists()
 
 
-def test_an_editor_corrects_a_decided_claim_only_with_a_reason(editor_client, an_editor, decided):
+def test_an_editor_corrects_a_decided_claim_only_with_a_reason(editor_client, editor, decided):
     refused = edit(editor_client, decided, text="Russian forces entered Robotyne.")
     assert refused.status_code == 422
     assert "Say why: this claim has a verdict (Corroborated)" in refused.content.decode()
@@ -130,7 +128,7 @@ def test_an_editor_corrects_a_decided_claim_only_with_a_reason(editor_client, an
     )
     assert response.status_code == 302
     correction = Correction.objects.get()
-    assert (correction.claim_id, correction.made_by, correction.status) == (decided.pk, an_editor, Status.CORROBORATED)
+    assert (correction.claim_id, correction.made_by, correction.status) == (decided.pk, editor, Status.CORROBORATED)
     assert correction.changes == [
         {"field": "Text", "before": "Russian forces recaptured Robotyne.", "after": "Russian forces entered Robotyne."}
     ]
@@ -151,22 +149,24 @@ def test_an_editor_corrects_a_decided_claim_only_with_a_reason(editor_client, an
     )
 
 
-def test_a_decided_claim_reproposed_as_unverified_still_keeps_its_wording(checker_client, decided):
+def test_a_decided_claim_reproposed_as_unverified_still_keeps_its_wording(
+    fact_checker_client, decided, second_fact_checker, second_editor
+):
     """Once approved, always a verdict's subject: a claim reopened to unverified keeps the rule."""
     review = ReviewFactory(
         claim=decided,
         previous_status=Status.CORROBORATED,
         proposed_status=Status.UNVERIFIED,
-        proposed_by=fact_checker(username="petro"),
+        proposed_by=second_fact_checker,
     )
-    workflow.review_approve(review=review, user=editor(username="anna"))
+    workflow.review_approve(review=review, user=second_editor)
     decided.refresh_from_db()
-    assert edit(checker_client, decided, text="Something else.").status_code == 403
+    assert edit(fact_checker_client, decided, text="Something else.").status_code == 403
 
 
-def test_removing_evidence_a_verdict_stands_on_is_refused_with_the_reason(checker_client, decided):
+def test_removing_evidence_a_verdict_stands_on_is_refused_with_the_reason(fact_checker_client, decided):
     evidence = Evidence.objects.get(claim=decided)
-    response = checker_client.post(reverse("claims:evidence_remove", args=[decided.pk, evidence.pk]))
+    response = fact_checker_client.post(reverse("claims:evidence_remove", args=[decided.pk, evidence.pk]))
     assert response.status_code == 422
     page = response.content.decode()
     assert "Not removed: the claim is Corroborated" in page
@@ -175,18 +175,18 @@ def test_removing_evidence_a_verdict_stands_on_is_refused_with_the_reason(checke
     assert Evidence.objects.filter(pk=evidence.pk).exists()
 
 
-def test_removing_evidence_the_verdict_does_not_need_goes_through(checker_client, decided):
+def test_removing_evidence_the_verdict_does_not_need_goes_through(fact_checker_client, decided):
     extra = EvidenceFactory(claim=decided, stance=Stance.CONTEXT)
-    response = checker_client.post(
+    response = fact_checker_client.post(
         reverse("claims:evidence_remove", args=[decided.pk, extra.pk]), headers={"HX-Request": "true"}
     )
     assert response.status_code == 200
     assert not Evidence.objects.filter(pk=extra.pk).exists()
 
 
-def test_an_htmx_removal_that_is_refused_says_why_in_the_evidence_section(checker_client, decided):
+def test_an_htmx_removal_that_is_refused_says_why_in_the_evidence_section(fact_checker_client, decided):
     evidence = Evidence.objects.get(claim=decided)
-    response = checker_client.post(
+    response = fact_checker_client.post(
         reverse("claims:evidence_remove", args=[decided.pk, evidence.pk]), headers={"HX-Request": "true"}
     )
     assert response.status_code == 422
@@ -203,50 +203,50 @@ def test_an_htmx_removal_that_is_refused_says_why_in_the_evidence_section(checke
         (Status.MISLEADING, "Misleading needs at least one contradicting or context source."),
     ],
 )
-def test_a_proposal_whose_gate_is_unmet_is_refused_when_made(checker_client, status, sentence):
+def test_a_proposal_whose_gate_is_unmet_is_refused_when_made(fact_checker_client, status, sentence):
     claim = ClaimFactory()
-    form_page = checker_client.get(claim.get_absolute_url()).content.decode()
+    form_page = fact_checker_client.get(claim.get_absolute_url()).content.decode()
     assert sentence in form_page  # the form says it beside the status…
-    response = checker_client.post(reverse("claims:propose", args=[claim.pk]), {"status": status, "rationale": "x"})
+    response = fact_checker_client.post(
+        reverse("claims:propose", args=[claim.pk]), {"status": status, "rationale": "x"}
+    )
     assert response.status_code == 422
     assert sentence in response.content.decode()  # …and the refusal says the same
     assert not Review.objects.exists()
 
 
-def test_a_proposal_that_meets_its_gate_enters_the_queue(checker_client):
+def test_a_proposal_that_meets_its_gate_enters_the_queue(fact_checker_client):
     claim = ClaimFactory()
     EvidenceFactory(claim=claim, stance=Stance.CONTRADICTS)
-    response = checker_client.post(reverse("claims:propose", args=[claim.pk]), {"status": "false", "rationale": "x"})
+    response = fact_checker_client.post(
+        reverse("claims:propose", args=[claim.pk]), {"status": "false", "rationale": "x"}
+    )
     assert response.status_code == 302
     assert Review.objects.get().proposed_status == Status.FALSE
 
 
-def test_unverifiable_needs_only_a_rationale():
+def test_unverifiable_needs_only_a_rationale(fact_checker):
     claim = ClaimFactory()
-    review = workflow.review_propose(
-        claim=claim, status=Status.UNVERIFIABLE, rationale="No access.", user=fact_checker(username="o")
-    )
+    review = workflow.review_propose(claim=claim, status=Status.UNVERIFIABLE, rationale="No access.", user=fact_checker)
     assert review.decision == "pending"
 
 
-def test_the_workflow_checks_the_role_itself():
-    claim, outsider = ClaimFactory(), fact_checker(username="x")
-    outsider.groups.clear()
-    outsider = type(outsider).objects.get(pk=outsider.pk)  # permissions are cached per instance
+def test_the_workflow_checks_the_role_itself(outsider, fact_checker):
+    claim = ClaimFactory()
     with pytest.raises(workflow.NotAllowed, match=r"Your role cannot propose a status\."):
         workflow.review_propose(claim=claim, status=Status.UNVERIFIABLE, rationale="x", user=outsider)
     with pytest.raises(workflow.NotAllowed, match=r"Only editors merge claims\."):
-        workflow.claim_merge(duplicate=claim, into=ClaimFactory().pk, user=fact_checker(username="y"), reason="r")
+        workflow.claim_merge(duplicate=claim, into=ClaimFactory().pk, user=fact_checker, reason="r")
     assert not Review.objects.exists()
 
 
-def test_a_refusal_a_view_does_not_handle_is_answered_in_one_place(rf, checker):
+def test_a_refusal_a_view_does_not_handle_is_answered_in_one_place(rf, fact_checker):
     """claims.middleware: a 409/422 page, or for htmx an alert retargeted into the page."""
     from claims.middleware import WorkflowRefusalMiddleware
 
     middleware = WorkflowRefusalMiddleware(lambda request: None)
     request = rf.post("/")
-    request.user, request.htmx = checker, False
+    request.user, request.htmx = fact_checker, False
     page = middleware.process_exception(request, workflow.Invalid("Say why."))
     assert page.status_code == 422 and "Say why." in page.content.decode()
     request.htmx = True
@@ -259,24 +259,23 @@ def test_a_refusal_a_view_does_not_handle_is_answered_in_one_place(rf, checker):
 
 
 @pytest.mark.parametrize("value", ["-1", "abc", "claims:list", "//evil.example/x", "https://evil.example/", "/a\nb"])
-def test_a_next_that_is_not_a_path_here_is_ignored_after_the_write(editor_client, value):
+def test_a_next_that_is_not_a_path_here_is_ignored_after_the_write(editor_client, value, fact_checker):
     claim = ClaimFactory()
-    checker = fact_checker(username="olena")
     response = editor_client.post(
-        reverse("claims:assign"), {"claims": claim.pk, "assignee": checker.username, "next": value}
+        reverse("claims:assign"), {"claims": claim.pk, "assignee": fact_checker.username, "next": value}
     )
     assert (response.status_code, response["Location"]) == (302, reverse("claims:list"))
-    assert Claim.objects.get(pk=claim.pk).assignee == checker
+    assert Claim.objects.get(pk=claim.pk).assignee == fact_checker
 
 
-def test_a_next_path_here_is_followed(editor_client):
-    review = ReviewFactory(proposed_by=fact_checker(username="olena"), proposed_status=Status.UNVERIFIABLE)
+def test_a_next_path_here_is_followed(editor_client, fact_checker):
+    review = ReviewFactory(proposed_by=fact_checker, proposed_status=Status.UNVERIFIABLE)
     target = review.claim.get_absolute_url()
     response = editor_client.post(reverse("claims:approve", args=[review.pk]), {"next": target})
     assert (response.status_code, response["Location"]) == (302, target)
 
 
-def test_saving_a_decided_claim_unchanged_is_not_a_rewording(checker_client, decided):
+def test_saving_a_decided_claim_unchanged_is_not_a_rewording(fact_checker_client, decided):
     """Spellings the form writes differently (spacing, CRLF, a tracking parameter, seconds the form
     does not show) are the stored value, not a change that needs an editor."""
     Claim.objects.filter(pk=decided.pk).update(
@@ -287,7 +286,7 @@ def test_saving_a_decided_claim_unchanged_is_not_a_rewording(checker_client, dec
     )
     decided.refresh_from_db()
     response = edit(
-        checker_client,
+        fact_checker_client,
         decided,
         text="Russian forces recaptured Robotyne.",
         quote="We took it.\r\nAll of it.",
@@ -300,10 +299,10 @@ def test_saving_a_decided_claim_unchanged_is_not_a_rewording(checker_client, dec
     after = Claim.objects.get(pk=decided.pk)
     assert (after.priority, after.text, after.claimant_id) == (3, decided.text, decided.claimant_id)
     assert not Correction.objects.exists()
-    assert "Changes saved." in checker_client.get(decided.get_absolute_url()).content.decode()
+    assert "Changes saved." in fact_checker_client.get(decided.get_absolute_url()).content.decode()
 
 
-def test_a_claimed_time_is_kept_to_the_minute(checker_client):
+def test_a_claimed_time_is_kept_to_the_minute(fact_checker_client):
     claim = ClaimFactory()
-    edit(checker_client, claim, claimed_time="10:30:15.123456")
+    edit(fact_checker_client, claim, claimed_time="10:30:15.123456")
     assert Claim.objects.get(pk=claim.pk).claimed_time == dt.time(10, 30)

@@ -18,14 +18,15 @@ from captures.tasks import retry_stalled
 from claims import workflow
 from tests.capture_server import Page
 from tests.crash_support import wait_for
-from tests.factories import ClaimFactory, fact_checker
+from tests.factories import ClaimFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def link(url: str) -> Capture:
+def link(url: str, user) -> Capture:
+    """`user` links the page at `url` to a new claim as evidence; the desk queues its capture."""
     evidence = workflow.evidence_add(
-        claim=ClaimFactory(), user=fact_checker(), url=url, title="", kind="article", stance="corroborates"
+        claim=ClaimFactory(), user=user, url=url, title="", kind="article", stance="corroborates"
     )
     return Capture.objects.get(source=evidence.source)
 
@@ -53,8 +54,8 @@ def state_of(capture: Capture) -> str:
     return capture.state
 
 
-def test_a_worker_process_captures_a_newly_linked_source(site, start_worker):
-    capture = link(site.url("/briefing.html"))
+def test_a_worker_process_captures_a_newly_linked_source(site, start_worker, fact_checker):
+    capture = link(site.url("/briefing.html"), fact_checker)
     worker = start_worker()
 
     wait_for(
@@ -71,10 +72,12 @@ def test_a_worker_process_captures_a_newly_linked_source(site, start_worker):
     wait_for("the job to succeed", lambda: job_status(capture) == "succeeded", also=worker.output)
 
 
-def test_a_worker_killed_mid_capture_loses_nothing_the_job_is_retried_to_completion(site, start_worker, settings):
+def test_a_worker_killed_mid_capture_loses_nothing_the_job_is_retried_to_completion(
+    site, start_worker, settings, fact_checker
+):
     settings.WORKER_STALLED_AFTER_SECONDS = 2
     site.pages["/slow.html"] = Page(site.pages["/briefing.html"].body, delay=6)
-    capture = link(site.url("/slow.html"))
+    capture = link(site.url("/slow.html"), fact_checker)
     first = start_worker("first")
     wait_for(
         "the first worker to start the capture",

@@ -10,6 +10,9 @@ import os
 import shutil
 
 import pytest
+from playwright.sync_api import expect
+
+from tests.factories import PASSWORD
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM refuses to run in
 # a thread with a running loop unless told that this is deliberate. Only the tests do this.
@@ -62,3 +65,18 @@ def _no_content_security_policy_violations(page):
     page.on("console", lambda message: "Content Security Policy" in message.text and violations.append(message.text))
     yield
     assert violations == []
+
+
+@pytest.fixture
+def sign_in(live_server):
+    """Sign a person in through the login form, as they would: `sign_in(page, fact_checker)`. The
+    page lands on the dashboard."""
+
+    def sign_in(page, user) -> None:
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.get_by_label("Username").fill(user.username)
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
+
+    return sign_in

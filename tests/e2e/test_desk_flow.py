@@ -8,27 +8,18 @@ import pytest
 from playwright.sync_api import expect
 
 from claims.models import Claim, Review
-from tests.factories import AffiliationFactory, ClaimFactory, OutletFactory, fact_checker
+from tests.factories import AffiliationFactory, ClaimFactory, OutletFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def sign_in(page, live_server, username="olena"):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill("correct horse battery")
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
-
-
-def test_log_a_claim_add_evidence_find_it_and_propose_a_status(live_server, page):
-    fact_checker(username="olena")
+def test_log_a_claim_add_evidence_find_it_and_propose_a_status(live_server, page, sign_in, fact_checker):
     AffiliationFactory(name="Russian government")
     independent = AffiliationFactory(name="Independent")
     OutletFactory(domain="reuters.com", name="Reuters", affiliation=independent)
     OutletFactory(domain="apnews.com", name="AP", affiliation=independent)
     ClaimFactory(text="Russian air defences shot down 10 ATACMS missiles over Crimea overnight.")
-    sign_in(page, live_server)
+    sign_in(page, fact_checker)
 
     # Log a claim with a new claimant; the duplicate guard points at the near-identical one.
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Claims").click()
@@ -83,10 +74,9 @@ def test_log_a_claim_add_evidence_find_it_and_propose_a_status(live_server, page
     assert Review.objects.get(claim=claim).proposed_status == "disputed"
 
 
-def test_bad_evidence_is_explained_beside_the_field(live_server, page):
-    fact_checker(username="olena")
+def test_bad_evidence_is_explained_beside_the_field(live_server, page, sign_in, fact_checker):
     claim = ClaimFactory(text="Seventeen drones over Belgorod")
-    sign_in(page, live_server)
+    sign_in(page, fact_checker)
     page.goto(f"{live_server.url}{claim.get_absolute_url()}")
     page.get_by_label("Source address").fill("javascript:alert(1)")
     page.get_by_label("Corroborates").check()

@@ -16,8 +16,6 @@ from tests.factories import (
     EvidenceFactory,
     OutletFactory,
     SourceFactory,
-    editor,
-    fact_checker,
 )
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -25,40 +23,37 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 ROBOTYNE = "Russian forces recaptured the village of Robotyne in the Zaporizhzhia region"
 
 
-def sign_in(page, live_server, username):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill("correct horse battery")
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
+@pytest.fixture
+def decided(fact_checker, editor):
+    """Make a claim with one independent corroboration and the editor's approved verdict on the
+    fact-checker's proposal."""
+
+    def decided(text: str, *, status: str = "corroborated", **claim_fields) -> Claim:
+        claim = ClaimFactory(text=text, **claim_fields)
+        EvidenceFactory(
+            claim=claim, source=SourceFactory(outlet=OutletFactory(affiliation=AffiliationFactory(name="Independent")))
+        )
+        Review.objects.create(
+            claim=claim,
+            previous_status="unverified",
+            proposed_status=status,
+            rationale="One independent source.",
+            proposed_by=fact_checker,
+            decision=Decision.APPROVED,
+            decided_by=editor,
+            decided_at=dt.datetime(2024, 5, 16, 9, 0, tzinfo=dt.UTC),
+        )
+        Claim.objects.filter(pk=claim.pk).update(status=status)
+        claim.refresh_from_db()
+        return claim
+
+    return decided
 
 
-def decided(text: str, *, status: str = "corroborated", **claim_fields) -> Claim:
-    """A claim with one independent corroboration and an editor's approved verdict."""
-    claim = ClaimFactory(text=text, **claim_fields)
-    EvidenceFactory(
-        claim=claim, source=SourceFactory(outlet=OutletFactory(affiliation=AffiliationFactory(name="Independent")))
-    )
-    Review.objects.create(
-        claim=claim,
-        previous_status="unverified",
-        proposed_status=status,
-        rationale="One independent source.",
-        proposed_by=fact_checker(username="proposer"),
-        decision=Decision.APPROVED,
-        decided_by=editor(username="decider"),
-        decided_at=dt.datetime(2024, 5, 16, 9, 0, tzinfo=dt.UTC),
-    )
-    Claim.objects.filter(pk=claim.pk).update(status=status)
-    claim.refresh_from_db()
-    return claim
-
-
-def test_logging_a_claim_already_on_the_desk_adds_an_appearance_instead(live_server, page):
-    fact_checker(username="olena")
+def test_logging_a_claim_already_on_the_desk_adds_an_appearance_instead(live_server, page, sign_in, fact_checker):
     ministry = ClaimantFactory(name="Russian Ministry of Defence")
     original = ClaimFactory(text=ROBOTYNE, claimant=ministry, claimed_on=dt.date(2024, 5, 15))
-    sign_in(page, live_server, "olena")
+    sign_in(page, fact_checker)
 
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Claims").click()
     page.get_by_role("link", name="Log a claim").click()
@@ -106,8 +101,7 @@ def test_logging_a_claim_already_on_the_desk_adds_an_appearance_instead(live_ser
     )
 
 
-def test_an_editor_merges_a_duplicate_into_the_original(live_server, page):
-    editor(username="daniel", first_name="Daniel", last_name="Weber")
+def test_an_editor_merges_a_duplicate_into_the_original(live_server, page, sign_in, decided, editor):
     independent = AffiliationFactory(name="Independent")
     original = decided(ROBOTYNE, claimant=ClaimantFactory(name="Russian Ministry of Defence"))
     duplicate = ClaimFactory(
@@ -124,7 +118,7 @@ def test_an_editor_merges_a_duplicate_into_the_original(live_server, page):
         ),
     )
     duplicates.record_for(duplicate)  # as the workflow notes it when a claim is logged
-    sign_in(page, live_server, "daniel")
+    sign_in(page, editor)
     page.goto(f"{live_server.url}{duplicate.get_absolute_url()}")
 
     # The duplicate's page names the original, which stands at another status.
@@ -162,10 +156,9 @@ def test_an_editor_merges_a_duplicate_into_the_original(live_server, page):
     assert Claim.objects.get(pk=duplicate.pk).merged_into_id == original.pk
 
 
-def test_a_fact_checker_cannot_reword_a_decided_claim(live_server, page):
-    fact_checker(username="olena")
+def test_a_fact_checker_cannot_reword_a_decided_claim(live_server, page, sign_in, decided, fact_checker):
     claim = decided(ROBOTYNE)
-    sign_in(page, live_server, "olena")
+    sign_in(page, fact_checker)
     page.goto(f"{live_server.url}{claim.get_absolute_url()}")
     page.get_by_role("link", name="Edit").click()
 
@@ -196,10 +189,9 @@ def test_a_fact_checker_cannot_reword_a_decided_claim(live_server, page):
     assert not Correction.objects.exists()
 
 
-def test_an_editor_corrects_a_decided_claim_with_a_reason(live_server, page):
-    editor(username="daniel", first_name="Daniel", last_name="Weber")
+def test_an_editor_corrects_a_decided_claim_with_a_reason(live_server, page, sign_in, decided, editor):
     claim = decided(ROBOTYNE)
-    sign_in(page, live_server, "daniel")
+    sign_in(page, editor)
     page.goto(f"{live_server.url}/claims/{claim.pk}/edit/")
     expect(page.get_by_role("note")).to_contain_text("published as a correction")
     corrected = "Russian forces recaptured the village of Robotyne in the Zaporizhzhia region on 15 May"
@@ -226,9 +218,7 @@ def test_an_editor_corrects_a_decided_claim_with_a_reason(live_server, page):
     assert Correction.objects.get().reason == "The ministry's statement gives the date."
 
 
-def test_pressing_a_on_a_blocked_queue_card_says_why(live_server, page):
-    checker = fact_checker(username="olena")
-    editor(username="daniel")
+def test_pressing_a_on_a_blocked_queue_card_says_why(live_server, page, sign_in, decided, fact_checker, editor):
     # The proposal was made when the claim had evidence; it has none now, so its gate is unmet.
     claim = ClaimFactory(text="Ukrainian drones struck the Novoshakhtinsk oil refinery overnight")
     review = Review.objects.create(
@@ -236,12 +226,12 @@ def test_pressing_a_on_a_blocked_queue_card_says_why(live_server, page):
         previous_status="unverified",
         proposed_status="confirmed",
         rationale="Two outlets reported the fire.",
-        proposed_by=checker,
+        proposed_by=fact_checker,
     )
     # The same claim, logged twice and already decided otherwise.
     twin = decided("Ukrainian drones struck an oil refinery in Novoshakhtinsk overnight", status="false")
     duplicates.record_for(twin)
-    sign_in(page, live_server, "daniel")
+    sign_in(page, editor)
     page.goto(f"{live_server.url}/review/")
 
     card = page.locator(f"#review-{review.pk}")

@@ -13,19 +13,9 @@ from tests.factories import (
     EvidenceFactory,
     OutletFactory,
     SourceFactory,
-    editor,
-    fact_checker,
 )
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in(page, live_server, username):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill("correct horse battery")
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
 
 
 def waiting_proposal(text: str, *, proposed_by) -> Review:
@@ -50,9 +40,9 @@ def editor_page(browser):
     context.close()
 
 
-def test_propose_confirmed_meet_the_gate_approve_and_return(live_server, page, editor_page):
-    fact_checker(username="olena", first_name="Olena", last_name="Marchenko")
-    editor(username="daniel", first_name="Daniel", last_name="Weber")
+def test_propose_confirmed_meet_the_gate_approve_and_return(
+    live_server, page, editor_page, sign_in, fact_checker, editor
+):
     russia, independent = AffiliationFactory(name="Russian government"), AffiliationFactory(name="Independent")
     ministry = ClaimantFactory(name="Russian Ministry of Defence", affiliation=russia)
     OutletFactory(domain="apnews.com", name="AP", affiliation=independent)
@@ -68,7 +58,7 @@ def test_propose_confirmed_meet_the_gate_approve_and_return(live_server, page, e
 
     # The fact-checker proposes "confirmed" with one independent source: the gate is unmet, so the
     # proposal is refused with the sentence the form shows, and nothing reaches the queue.
-    sign_in(page, live_server, "olena")
+    sign_in(page, fact_checker)
     page.goto(f"{live_server.url}{claim.get_absolute_url()}")
     proposal = page.locator("#proposal")
     confirmed = proposal.locator("label.gate", has_text="Confirmed")
@@ -97,7 +87,7 @@ def test_propose_confirmed_meet_the_gate_approve_and_return(live_server, page, e
     page.get_by_role("button", name="Send to an editor").click()
 
     # The editor works the queue: approve one, return the other with a note.
-    sign_in(editor_page, live_server, "daniel")
+    sign_in(editor_page, editor)
     counter = editor_page.locator("#queue-count")
     expect(counter).to_have_text("2")
     editor_page.get_by_role("link", name="Review queue").click()
@@ -125,17 +115,16 @@ def test_propose_confirmed_meet_the_gate_approve_and_return(live_server, page, e
     expect(returned).to_contain_text("Look for the regional governor's statement first.")
 
 
-def test_a_decision_elsewhere_removes_the_row_from_an_open_queue(live_server, editor_page, browser):
-    checker = fact_checker(username="olena")
-    editor(username="daniel")
-    editor(username="anna")
-    waiting_proposal("Robotyne was taken", proposed_by=checker)
-    sign_in(editor_page, live_server, "daniel")
+def test_a_decision_elsewhere_removes_the_row_from_an_open_queue(
+    live_server, editor_page, browser, sign_in, fact_checker, editor, second_editor
+):
+    waiting_proposal("Robotyne was taken", proposed_by=fact_checker)
+    sign_in(editor_page, editor)
     editor_page.goto(f"{live_server.url}/review/")
     expect(editor_page.locator("article.queue-row")).to_have_count(1)
 
     other = browser.new_context().new_page()
-    sign_in(other, live_server, "anna")
+    sign_in(other, second_editor)
     other.goto(f"{live_server.url}/review/")
     other.get_by_role("button", name="Approve").click()
     expect(other.locator("article.queue-row")).to_have_count(0)
@@ -145,12 +134,10 @@ def test_a_decision_elsewhere_removes_the_row_from_an_open_queue(live_server, ed
     other.context.close()
 
 
-def test_an_editor_decides_from_the_keyboard(live_server, editor_page):
-    checker = fact_checker(username="olena", first_name="Olena", last_name="Marchenko")
-    editor(username="daniel")
+def test_an_editor_decides_from_the_keyboard(live_server, editor_page, sign_in, fact_checker, editor):
     for text in ["First claim to approve", "Second claim to return"]:
-        waiting_proposal(text, proposed_by=checker)
-    sign_in(editor_page, live_server, "daniel")
+        waiting_proposal(text, proposed_by=fact_checker)
+    sign_in(editor_page, editor)
     editor_page.goto(f"{live_server.url}/review/")
     rows = editor_page.locator("article.queue-row")
     expect(rows).to_have_count(2)

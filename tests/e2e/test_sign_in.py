@@ -5,20 +5,19 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.factories import ClaimFactory, EvidenceFactory, fact_checker
+from tests.factories import PASSWORD, ClaimFactory, EvidenceFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def test_fact_checker_signs_in_and_opens_a_claim(live_server, page):
-    fact_checker(username="olena")
+def test_fact_checker_signs_in_and_opens_a_claim(live_server, page, fact_checker):
     claim = ClaimFactory(text="Russian air defences shot down 10 ATACMS missiles over Crimea.")
     EvidenceFactory(claim=claim, source__title="Wire report on the Crimea strike")
 
     page.goto(f"{live_server.url}/claims/")
     expect(page).to_have_url(re.compile(r"/accounts/login/\?next=/claims/"))
-    page.get_by_label("Username").fill("olena")
-    page.get_by_label("Password").fill("correct horse battery")
+    page.get_by_label("Username").fill(fact_checker.username)
+    page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
 
     expect(page.get_by_role("heading", name="Claims")).to_be_visible()
@@ -29,10 +28,9 @@ def test_fact_checker_signs_in_and_opens_a_claim(live_server, page):
     expect(page.get_by_role("link", name="Wire report on the Crimea strike")).to_be_visible()
 
 
-def test_wrong_password_keeps_the_person_on_the_login_page(live_server, page):
-    fact_checker(username="olena")
+def test_wrong_password_keeps_the_person_on_the_login_page(live_server, page, fact_checker):
     page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Username").fill("olena")
+    page.get_by_label("Username").fill(fact_checker.username)
     page.get_by_label("Password").fill("not the password")
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("alert")).to_contain_text("correct username and password")

@@ -26,6 +26,8 @@ from django.utils.html import escape
 from hypothesis import settings
 from hypothesis import strategies as st
 
+from tests.factories import claim_form_data
+
 # Registered in conftest.py; a decorator, so that other test suites keep their own settings.
 BATTERY = settings(parent=settings.get_profile("security-battery"))
 MIN_CASES = 300
@@ -279,71 +281,80 @@ def claimreview_file(name: str = "reviews.json", **review) -> SimpleUploadedFile
     return SimpleUploadedFile(name, json.dumps(item).encode(), content_type="application/ld+json")
 
 
-def desk_actions(desk) -> dict[str, Action]:
-    claim_fields = {"claimant_name": "Russian Ministry of Defence", "claimed_on": "2024-05-15", "priority": "1"}
+def desk_actions(battery_desk) -> dict[str, Action]:
     return {
-        "log a claim": Action("checker", reverse("claims:create"), {**claim_fields, "text": "Shelling hit Kharkiv."}),
+        "log a claim": Action("checker", reverse("claims:create"), claim_form_data(text="Shelling hit Kharkiv.")),
         "edit a claim": Action(
             "checker",
-            reverse("claims:edit", args=[desk.open_claim.pk]),
-            {**claim_fields, "text": "Shelling hit Vovchansk.", "version": desk.open_claim.version},
+            reverse("claims:edit", args=[battery_desk.open_claim.pk]),
+            claim_form_data(text="Shelling hit Vovchansk.", version=battery_desk.open_claim.version),
         ),
         "add evidence": Action(
             "checker",
-            reverse("claims:evidence_add", args=[desk.open_claim.pk]),
+            reverse("claims:evidence_add", args=[battery_desk.open_claim.pk]),
             {"url": "https://www.reuters.com/world/europe/1", "kind": "article", "stance": "contradicts"},
         ),
         "remove evidence": Action(
-            "checker", reverse("claims:evidence_remove", args=[desk.claim.pk, desk.evidence.pk]), {}
+            "checker", reverse("claims:evidence_remove", args=[battery_desk.claim.pk, battery_desk.evidence.pk]), {}
         ),
         "propose a status": Action(
             "checker",
-            reverse("claims:propose", args=[desk.open_claim.pk]),
+            reverse("claims:propose", args=[battery_desk.open_claim.pk]),
             {"status": "unverifiable", "rationale": "No one can reach the village."},
         ),
         "take a claim": Action(
-            "checker", reverse("claims:assign"), {"claims": desk.open_claim.pk, "assignee": desk.checker.username}
+            "checker",
+            reverse("claims:assign"),
+            {"claims": battery_desk.open_claim.pk, "assignee": battery_desk.checker.username},
         ),
         "assign a claim": Action(
-            "editor", reverse("claims:assign"), {"claims": desk.open_claim.pk, "assignee": desk.other_checker.username}
+            "editor",
+            reverse("claims:assign"),
+            {"claims": battery_desk.open_claim.pk, "assignee": battery_desk.other_checker.username},
         ),
         "assign several claims": Action(
             "editor",
             reverse("claims:assign"),
-            {"claims": [desk.open_claim.pk, desk.claim.pk], "assignee": desk.checker.username},
+            {"claims": [battery_desk.open_claim.pk, battery_desk.claim.pk], "assignee": battery_desk.checker.username},
         ),
-        "unassign a claim": Action("editor", reverse("claims:assign"), {"claims": desk.taken_claim.pk, "assignee": ""}),
-        "approve": Action("editor", reverse("claims:approve", args=[desk.review.pk]), {"note": "Agreed."}),
-        "return": Action("editor", reverse("claims:return", args=[desk.review.pk]), {"note": "Find a second source."}),
-        "withdraw": Action("checker", reverse("claims:withdraw", args=[desk.review.pk]), {}),
+        "unassign a claim": Action(
+            "editor", reverse("claims:assign"), {"claims": battery_desk.taken_claim.pk, "assignee": ""}
+        ),
+        "approve": Action("editor", reverse("claims:approve", args=[battery_desk.review.pk]), {"note": "Agreed."}),
+        "return": Action(
+            "editor", reverse("claims:return", args=[battery_desk.review.pk]), {"note": "Find a second source."}
+        ),
+        "withdraw": Action("checker", reverse("claims:withdraw", args=[battery_desk.review.pk]), {}),
         "correct a claimant": Action(
             "editor",
-            reverse("claims:claimant_update", args=[desk.claim.claimant_id]),
-            {"kind": "military", "affiliation": desk.independent.pk, "description": "The ministry."},
+            reverse("claims:claimant_update", args=[battery_desk.claim.claimant_id]),
+            {"kind": "military", "affiliation": battery_desk.independent.pk, "description": "The ministry."},
         ),
         "rename an outlet": Action(
             "editor",
-            reverse("claims:outlet_update", args=[desk.tass.pk]),
-            {"name": "TASS agency", "affiliation": desk.russian_government.pk},
+            reverse("claims:outlet_update", args=[battery_desk.tass.pk]),
+            {"name": "TASS agency", "affiliation": battery_desk.russian_government.pk},
         ),
         "add an affiliation": Action(
             "editor", reverse("claims:affiliation_create"), {"name": "Ukrainian government", "description": "Kyiv."}
         ),
         "rename an affiliation": Action(
             "editor",
-            reverse("claims:affiliation_update", args=[desk.independent.pk]),
+            reverse("claims:affiliation_update", args=[battery_desk.independent.pk]),
             {"name": "Independent media", "description": "No side."},
         ),
         "import reviews": Action("editor", reverse("claims:import"), {"file": claimreview_file()}),
         "merge a duplicate": Action(
             "editor",
-            reverse("claims:merge", args=[desk.open_claim.pk]),
-            {"into": desk.claim.pk, "reason": "The same claim, logged twice."},
+            reverse("claims:merge", args=[battery_desk.open_claim.pk]),
+            {"into": battery_desk.claim.pk, "reason": "The same claim, logged twice."},
         ),
         "prepare a report file": Action(
             "checker", reverse("claims:report_file_prepare", args=["2024-W20"]), {"format": "json"}
         ),
-        "capture a source": Action("checker", reverse("captures:source_captures", args=[desk.evidence.source_id]), {}),
+        "capture a source": Action(
+            "checker", reverse("captures:source_captures", args=[battery_desk.evidence.source_id]), {}
+        ),
     }
 
 

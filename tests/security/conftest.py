@@ -26,9 +26,6 @@ from tests.factories import (
     OutletFactory,
     ReviewFactory,
     SourceFactory,
-    UserFactory,
-    editor,
-    fact_checker,
 )
 
 # Examples per hypothesis test. With the parametrised cases this gives the battery well over
@@ -117,7 +114,8 @@ class Desk:
 
 
 @pytest.fixture
-def desk(db) -> Desk:
+def battery_desk(fact_checker, second_fact_checker, editor, second_editor, outsider) -> Desk:
+    """The desk the battery aims at: the conftest personas, signed in, and the claims described on Desk."""
     independent = AffiliationFactory(name="Independent")
     russian_government = AffiliationFactory(name="Russian government")
     reuters = OutletFactory(domain="reuters.com", name="Reuters", affiliation=independent)
@@ -126,11 +124,11 @@ def desk(db) -> Desk:
         name="Russian Ministry of Defence", kind=ClaimantKind.GOVERNMENT_BODY, affiliation=russian_government
     )
     people = {
-        "editor": editor(username="sec-editor"),
-        "second_editor": editor(username="sec-editor-2"),
-        "checker": fact_checker(username="sec-checker"),
-        "other_checker": fact_checker(username="sec-checker-2"),
-        "outsider": UserFactory(username="sec-outsider"),
+        "editor": editor,
+        "second_editor": second_editor,
+        "checker": fact_checker,
+        "other_checker": second_fact_checker,
+        "outsider": outsider,
     }
     claim = ClaimFactory(text="Forces took Robotyne on 15 May.", claimant=ministry, tags=["front"])
     evidence = EvidenceFactory(claim=claim, source=SourceFactory(outlet=tass, url="https://tass.ru/armiya/1"))

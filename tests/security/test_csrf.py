@@ -39,13 +39,13 @@ def forged_post(browser: Client, url: str, data: dict, forgery: str):
     return browser.post(url, data, headers=headers)
 
 
-def test_every_write_the_desk_offers_is_in_the_battery(desk):
+def test_every_write_the_desk_offers_is_in_the_battery(battery_desk):
     """Every claims and captures URL that accepts POST has an action here, so a new form cannot be missed."""
     count_case()
     from captures.urls import urlpatterns as capture_patterns
     from claims.urls import urlpatterns as claim_patterns
 
-    covered = {resolve(action.url).view_name for action in desk_actions(desk).values()}
+    covered = {resolve(action.url).view_name for action in desk_actions(battery_desk).values()}
     patterns = [("claims", pattern) for pattern in claim_patterns] + [("captures", p) for p in capture_patterns]
     for namespace, pattern in patterns:
         kwargs = {name: 1 for name in pattern.pattern.converters} or {
@@ -60,20 +60,20 @@ def test_every_write_the_desk_offers_is_in_the_battery(desk):
 
 @pytest.mark.parametrize("forgery", FORGERIES)
 @pytest.mark.parametrize("action_name", ACTIONS)
-def test_a_write_without_its_token_is_refused(desk, action_name, forgery):
+def test_a_write_without_its_token_is_refused(battery_desk, action_name, forgery):
     count_case()
-    action = desk_actions(desk)[action_name]
-    browser = desk.new_client(action.actor, enforce_csrf_checks=True)
+    action = desk_actions(battery_desk)[action_name]
+    browser = battery_desk.new_client(action.actor, enforce_csrf_checks=True)
     with nothing_written():
         response = forged_post(browser, action.url, action.data, forgery)
     assert response.status_code == 403
 
 
 @pytest.mark.parametrize("action_name", ACTIONS)
-def test_the_same_write_with_its_token_goes_through(desk, action_name):
+def test_the_same_write_with_its_token_goes_through(battery_desk, action_name):
     count_case()
-    action = desk_actions(desk)[action_name]
-    browser = desk.new_client(action.actor, enforce_csrf_checks=True)
+    action = desk_actions(battery_desk)[action_name]
+    browser = battery_desk.new_client(action.actor, enforce_csrf_checks=True)
     token = own_token(browser)
     with something_written():
         response = browser.post(action.url, {**action.data, "csrfmiddlewaretoken": token})
@@ -81,20 +81,22 @@ def test_the_same_write_with_its_token_goes_through(desk, action_name):
 
 
 @pytest.mark.parametrize("forgery", FORGERIES)
-def test_signing_in_without_the_token_is_refused(desk, forgery):
+def test_signing_in_without_the_token_is_refused(battery_desk, forgery):
     count_case()
     browser = Client(enforce_csrf_checks=True)
     with nothing_written():
-        response = forged_post(browser, reverse("login"), {"username": "sec-checker", "password": "x"}, forgery)
+        response = forged_post(
+            browser, reverse("login"), {"username": battery_desk.checker.username, "password": "x"}, forgery
+        )
     assert response.status_code == 403
     assert "_auth_user_id" not in browser.session
 
 
 @pytest.mark.parametrize("forgery", FORGERIES)
-def test_signing_out_without_the_token_is_refused(desk, forgery):
+def test_signing_out_without_the_token_is_refused(battery_desk, forgery):
     """A page elsewhere cannot sign a desk member out."""
     count_case()
-    browser = desk.new_client("checker", enforce_csrf_checks=True)
+    browser = battery_desk.new_client("checker", enforce_csrf_checks=True)
     with nothing_written():
         response = forged_post(browser, reverse("logout"), {}, forgery)
     assert response.status_code == 403

@@ -136,12 +136,12 @@ IN_QUERIES = st.sampled_from(LONG_QUERY_VALUES)
 @pytest.mark.parametrize("action_name", FORM_FIELDS)
 @given(data=st.data())
 @BATTERY
-def test_malformed_form_fields_are_refused_and_write_nothing(desk, action_name, data):
+def test_malformed_form_fields_are_refused_and_write_nothing(battery_desk, action_name, data):
     count_case()
-    action = desk_actions(desk)[action_name]
+    action = desk_actions(battery_desk)[action_name]
     field = data.draw(st.sampled_from(sorted(FORM_FIELDS[action_name])), label="field")
     value = data.draw(hostile(FORM_FIELDS[action_name][field], IN_FORMS), label=field)
-    browser = desk.client(action.actor)
+    browser = battery_desk.client(action.actor)
     with nothing_written():
         response = browser.post(action.url, {**action.data, field: value})
     if action_name in REDIRECTS_WITH_ERRORS:
@@ -179,26 +179,26 @@ QUERY_PARAMETERS = {
 }
 
 
-def page_address(desk, page: str) -> str:
+def page_address(battery_desk, page: str) -> str:
     if page == "claims:claim_history":
-        return reverse(page, args=[desk.claim.pk])
+        return reverse(page, args=[battery_desk.claim.pk])
     if page == "claims:source_history":
-        return reverse(page, args=[desk.evidence.source_id])
+        return reverse(page, args=[battery_desk.evidence.source_id])
     return reverse(page)
 
 
 @pytest.mark.parametrize("page_name", QUERY_PARAMETERS)
 @given(data=st.data(), htmx=st.booleans())
 @BATTERY
-def test_malformed_query_strings_are_answered_and_write_nothing(desk, page_name, data, htmx):
+def test_malformed_query_strings_are_answered_and_write_nothing(battery_desk, page_name, data, htmx):
     count_case()
     kinds = QUERY_PARAMETERS[page_name]
     names = data.draw(st.sets(st.sampled_from(sorted(kinds)), min_size=1, max_size=3), label="parameters")
     parameters = {name: data.draw(hostile(kinds[name], IN_QUERIES), label=name) for name in sorted(names)}
-    browser = desk.client("editor")
+    browser = battery_desk.client("editor")
     with nothing_written():
         response = browser.get(
-            page_address(desk, page_name), parameters, headers={"HX-Request": "true"} if htmx else {}
+            page_address(battery_desk, page_name), parameters, headers={"HX-Request": "true"} if htmx else {}
         )
     assert response.status_code in (200, 302, 400)
 
@@ -246,21 +246,21 @@ def one_odd_column(sort: str, position: int, number: float) -> str:
 @pytest.mark.parametrize(
     ("sort", "position"), [(sort, position) for sort in SORTS for position, column in enumerate(SORTS[sort])]
 )
-def test_a_cursor_with_an_odd_number_gives_a_page(checker_client, sort, position, number):
+def test_a_cursor_with_an_odd_number_gives_a_page(fact_checker_client, sort, position, number):
     """Each column of each sort in turn holds the odd number; the others are what a real cursor has.
     Some still name a position (-1, 1.5), the others are no cursor at all (the first page)."""
     count_case()
     ClaimFactory()
     cursor = one_odd_column(sort, position, number)
-    assert checker_client.get(reverse("claims:list"), {"sort": sort, "after": cursor}).status_code == 200
+    assert fact_checker_client.get(reverse("claims:list"), {"sort": sort, "after": cursor}).status_code == 200
 
 
 @given(sort=st.sampled_from(["", *SORTS]), data=st.data())
 @BATTERY
-def test_forged_cursors_give_the_first_page(desk, sort, data):
+def test_forged_cursors_give_the_first_page(battery_desk, sort, data):
     count_case()
     cursor = data.draw(forged_cursors(len(SORTS[sort or "newest"])), label="cursor")
-    response = desk.client("checker").get(reverse("claims:list"), {"sort": sort, "after": cursor})
+    response = battery_desk.client("checker").get(reverse("claims:list"), {"sort": sort, "after": cursor})
     assert response.status_code == 200
 
 
@@ -269,10 +269,10 @@ def test_forged_cursors_give_the_first_page(desk, sort, data):
     number=st.one_of(st.integers(min_value=-(2**80), max_value=2**80).map(str), not_numbers(IN_QUERIES)),
 )
 @BATTERY
-def test_any_page_number_gives_a_page(desk, page_name, number):
+def test_any_page_number_gives_a_page(battery_desk, page_name, number):
     count_case()
     query = {"page": number, "q": "forces"} if page_name == "claims:list" else {"page": number}
-    response = desk.client("editor").get(page_address(desk, page_name), query)
+    response = battery_desk.client("editor").get(page_address(battery_desk, page_name), query)
     assert response.status_code == 200
 
 
@@ -291,12 +291,12 @@ def test_any_page_number_gives_a_page(desk, page_name, number):
     ids=lambda query: "&".join(f"{key}={value}" for key, value in query.items()),
 )
 @pytest.mark.parametrize("page_name", ["claims:list", "claims:export"])
-def test_unknown_filter_values_are_a_400(desk, page_name, query):
+def test_unknown_filter_values_are_a_400(battery_desk, page_name, query):
     count_case()
-    assert desk.client("checker").get(reverse(page_name), query).status_code == 400
+    assert battery_desk.client("checker").get(reverse(page_name), query).status_code == 400
 
 
 @pytest.mark.parametrize("query", [{"outlet": "nowhere.example"}, {"kind": "rumour"}])
-def test_unknown_source_filters_are_a_400(desk, query):
+def test_unknown_source_filters_are_a_400(battery_desk, query):
     count_case()
-    assert desk.client("checker").get(reverse("claims:sources"), query).status_code == 400
+    assert battery_desk.client("checker").get(reverse("claims:sources"), query).status_code == 400

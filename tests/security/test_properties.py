@@ -201,9 +201,9 @@ CURSORS = st.one_of(
 
 @given(sort=st.sampled_from(["", "newest", "oldest", "priority", "activity"]), cursor=CURSORS)
 @BATTERY
-def test_any_cursor_gives_a_page_of_the_claims_list(desk, sort, cursor):
+def test_any_cursor_gives_a_page_of_the_claims_list(battery_desk, sort, cursor):
     count_case()
-    response = desk.client("checker").get(reverse("claims:list"), {"sort": sort, "after": cursor})
+    response = battery_desk.client("checker").get(reverse("claims:list"), {"sort": sort, "after": cursor})
     assert response.status_code == 200
 
 
@@ -233,9 +233,9 @@ def test_a_parsed_week_is_one_whose_arithmetic_works_and_whose_name_reads_back(t
 
 @given(text=WEEKISH)
 @BATTERY
-def test_any_week_in_the_picker_or_the_address_is_never_a_server_error(desk, text):
+def test_any_week_in_the_picker_or_the_address_is_never_a_server_error(battery_desk, text):
     count_case()
-    browser = desk.client("checker")
+    browser = battery_desk.client("checker")
     picked = browser.get(reverse("claims:report_current"), {"week": text})
     assert picked.status_code == 302
     if re.fullmatch(r"\d{4}-W\d{2}", text):  # what the report URLs take, Unicode digits included
@@ -252,17 +252,17 @@ NEXT_VALUES = st.one_of(
 
 @given(value=NEXT_VALUES)
 @BATTERY
-def test_any_next_after_a_decision_or_an_assignment_is_never_a_server_error(desk, value):
+def test_any_next_after_a_decision_or_an_assignment_is_never_a_server_error(battery_desk, value):
     """`next` names where a form goes back to: anything else than a path here falls back to the
     form's own page, after the write, and never ends in a server error."""
     count_case()
-    review = ReviewFactory(claim=ClaimFactory(), proposed_by=desk.checker, proposed_status=Status.UNVERIFIABLE)
-    decided = desk.client("editor").post(reverse("claims:approve", args=[review.pk]), {"next": value})
+    review = ReviewFactory(claim=ClaimFactory(), proposed_by=battery_desk.checker, proposed_status=Status.UNVERIFIABLE)
+    decided = battery_desk.client("editor").post(reverse("claims:approve", args=[review.pk]), {"next": value})
     assert decided.status_code == 302
     assert decided["Location"].startswith("/") and not decided["Location"].startswith("//")
     review.refresh_from_db()
     assert review.decision == "approved"
-    assigned = desk.client("editor").post(
-        reverse("claims:assign"), {"claims": desk.open_claim.pk, "assignee": "", "next": value}
+    assigned = battery_desk.client("editor").post(
+        reverse("claims:assign"), {"claims": battery_desk.open_claim.pk, "assignee": "", "next": value}
     )
     assert assigned.status_code == 302 and assigned["Location"].startswith("/")

@@ -16,6 +16,7 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from claims.models import Claim, Decision
+from tests.factories import claim_form_data
 from tests.security.battery import (
     ACTIONS,
     EDITOR_ONLY_ACTIONS,
@@ -57,11 +58,11 @@ PAGES = [
 ]
 
 
-def page_url(desk, name: str, arguments: tuple) -> str:
+def page_url(battery_desk, name: str, arguments: tuple) -> str:
     values = {
-        "claim": desk.claim.pk,
-        "claimant": desk.claim.claimant_id,
-        "source": desk.evidence.source_id,
+        "claim": battery_desk.claim.pk,
+        "claimant": battery_desk.claim.claimant_id,
+        "source": battery_desk.evidence.source_id,
         "week": "2024-W20",
         "csv": "csv",
         "json": "json",
@@ -80,10 +81,10 @@ def sent_to_login(response, url: str) -> bool:
 
 
 @pytest.mark.parametrize("action_name", EDITOR_ONLY_ACTIONS)
-def test_fact_checkers_cannot_take_editors_actions(desk, action_name):
+def test_fact_checkers_cannot_take_editors_actions(battery_desk, action_name):
     count_case()
-    action = desk_actions(desk)[action_name]
-    browser = desk.client("checker")
+    action = desk_actions(battery_desk)[action_name]
+    browser = battery_desk.client("checker")
     with nothing_written():
         response = browser.post(action.url, action.data)
     assert response.status_code == 403
@@ -92,46 +93,46 @@ def test_fact_checkers_cannot_take_editors_actions(desk, action_name):
 @pytest.mark.parametrize(
     "page_name", [("claims:import", ()), ("claims:claim_history", ("claim",)), ("claims:source_history", ("source",))]
 )
-def test_fact_checkers_cannot_open_editors_pages(desk, page_name):
+def test_fact_checkers_cannot_open_editors_pages(battery_desk, page_name):
     count_case()
-    assert desk.client("checker").get(page_url(desk, *page_name)).status_code == 403
+    assert battery_desk.client("checker").get(page_url(battery_desk, *page_name)).status_code == 403
 
 
 @pytest.mark.parametrize("action_name", ACTIONS)
-def test_an_account_without_a_role_can_do_nothing(desk, action_name):
+def test_an_account_without_a_role_can_do_nothing(battery_desk, action_name):
     count_case()
-    action = desk_actions(desk)[action_name]
-    browser = desk.client("outsider")
+    action = desk_actions(battery_desk)[action_name]
+    browser = battery_desk.client("outsider")
     with nothing_written():
         response = browser.post(action.url, action.data)
     assert response.status_code == 403
 
 
 @pytest.mark.parametrize("page_name", PAGES, ids=page_id)
-def test_an_account_without_a_role_sees_no_page(desk, page_name):
+def test_an_account_without_a_role_sees_no_page(battery_desk, page_name):
     count_case()
-    browser = desk.client("outsider")
+    browser = battery_desk.client("outsider")
     with nothing_written():
-        response = browser.get(page_url(desk, *page_name))
+        response = browser.get(page_url(battery_desk, *page_name))
     assert response.status_code == 403
-    assert desk.claim.text not in response.content.decode()
+    assert battery_desk.claim.text not in response.content.decode()
 
 
 @pytest.mark.parametrize("action_name", ACTIONS)
-def test_anonymous_writes_are_sent_to_sign_in(desk, action_name):
+def test_anonymous_writes_are_sent_to_sign_in(battery_desk, action_name):
     count_case()
-    action = desk_actions(desk)[action_name]
-    browser = desk.client("anonymous")
+    action = desk_actions(battery_desk)[action_name]
+    browser = battery_desk.client("anonymous")
     with nothing_written():
         response = browser.post(action.url, action.data)
     assert sent_to_login(response, action.url)
 
 
 @pytest.mark.parametrize("action_name", ACTIONS)
-def test_anonymous_htmx_writes_send_the_browser_to_sign_in(desk, action_name):
+def test_anonymous_htmx_writes_send_the_browser_to_sign_in(battery_desk, action_name):
     count_case()
-    action = desk_actions(desk)[action_name]
-    browser = desk.client("anonymous")
+    action = desk_actions(battery_desk)[action_name]
+    browser = battery_desk.client("anonymous")
     with nothing_written():
         response = browser.post(action.url, action.data, headers={"HX-Request": "true"})
     assert response.status_code == 200 and response["HX-Redirect"].startswith(reverse("login") + "?next=")
@@ -139,10 +140,10 @@ def test_anonymous_htmx_writes_send_the_browser_to_sign_in(desk, action_name):
 
 
 @pytest.mark.parametrize("page_name", PAGES, ids=page_id)
-def test_anonymous_pages_are_sent_to_sign_in(desk, page_name):
+def test_anonymous_pages_are_sent_to_sign_in(battery_desk, page_name):
     count_case()
-    url = page_url(desk, *page_name)
-    browser = desk.client("anonymous")
+    url = page_url(battery_desk, *page_name)
+    browser = battery_desk.client("anonymous")
     with nothing_written():
         response = browser.get(url)
     assert sent_to_login(response, url)
@@ -151,108 +152,110 @@ def test_anonymous_pages_are_sent_to_sign_in(desk, page_name):
 # --- Other people's objects ---------------------------------------------------------------------
 
 
-def test_nobody_withdraws_another_fact_checkers_proposal(desk):
+def test_nobody_withdraws_another_fact_checkers_proposal(battery_desk):
     count_case()
-    browser = desk.client("checker")
+    browser = battery_desk.client("checker")
     with nothing_written():
-        response = browser.post(reverse("claims:withdraw", args=[desk.others_review.pk]))
+        response = browser.post(reverse("claims:withdraw", args=[battery_desk.others_review.pk]))
     assert response.status_code == 403
 
 
-def test_an_editor_cannot_withdraw_a_fact_checkers_proposal(desk):
+def test_an_editor_cannot_withdraw_a_fact_checkers_proposal(battery_desk):
     count_case()
-    browser = desk.client("editor")
+    browser = battery_desk.client("editor")
     with nothing_written():
-        response = browser.post(reverse("claims:withdraw", args=[desk.review.pk]))
+        response = browser.post(reverse("claims:withdraw", args=[battery_desk.review.pk]))
     assert response.status_code == 403
 
 
 @pytest.mark.parametrize("decision", ["approve", "return"])
-def test_an_editor_does_not_decide_their_own_proposal(desk, decision):
+def test_an_editor_does_not_decide_their_own_proposal(battery_desk, decision):
     count_case()
-    browser = desk.client("editor")
+    browser = battery_desk.client("editor")
     with nothing_written():
-        response = browser.post(reverse(f"claims:{decision}", args=[desk.editors_review.pk]), {"note": "Fine by me."})
+        response = browser.post(
+            reverse(f"claims:{decision}", args=[battery_desk.editors_review.pk]), {"note": "Fine by me."}
+        )
     assert response.status_code == 403
 
 
 @pytest.mark.parametrize("decision", ["approve", "return", "withdraw"])
-def test_a_decided_proposal_cannot_be_decided_again(desk, decision):
+def test_a_decided_proposal_cannot_be_decided_again(battery_desk, decision):
     count_case()
-    desk.client("second_editor").post(reverse("claims:approve", args=[desk.editors_review.pk]))
-    desk.editors_review.refresh_from_db()
-    assert desk.editors_review.decision == Decision.APPROVED
+    battery_desk.client("second_editor").post(reverse("claims:approve", args=[battery_desk.editors_review.pk]))
+    battery_desk.editors_review.refresh_from_db()
+    assert battery_desk.editors_review.decision == Decision.APPROVED
     who = "editor" if decision == "withdraw" else "second_editor"
-    browser = desk.client(who)
+    browser = battery_desk.client(who)
     with nothing_written():
-        response = browser.post(reverse(f"claims:{decision}", args=[desk.editors_review.pk]), {"note": "Again."})
+        response = browser.post(
+            reverse(f"claims:{decision}", args=[battery_desk.editors_review.pk]), {"note": "Again."}
+        )
     assert response.status_code == 409
 
 
-def test_a_fact_checker_cannot_take_a_claim_someone_has(desk):
+def test_a_fact_checker_cannot_take_a_claim_someone_has(battery_desk):
     count_case()
-    browser = desk.client("checker")
+    browser = battery_desk.client("checker")
     with nothing_written():
         response = browser.post(
-            reverse("claims:assign"), {"claims": desk.taken_claim.pk, "assignee": desk.checker.username}
+            reverse("claims:assign"), {"claims": battery_desk.taken_claim.pk, "assignee": battery_desk.checker.username}
         )
     assert response.status_code == 302
     assert "already taken" in " ".join(str(message) for message in get_messages(response.wsgi_request))
 
 
-def test_evidence_is_removed_only_through_its_own_claim(desk):
+def test_evidence_is_removed_only_through_its_own_claim(battery_desk):
     count_case()
-    browser = desk.client("checker")
+    browser = battery_desk.client("checker")
     with nothing_written():
-        response = browser.post(reverse("claims:evidence_remove", args=[desk.open_claim.pk, desk.evidence.pk]))
+        response = browser.post(
+            reverse("claims:evidence_remove", args=[battery_desk.open_claim.pk, battery_desk.evidence.pk])
+        )
     assert response.status_code == 404
 
 
-def test_a_fact_checkers_edit_cannot_assign(desk):
+def test_a_fact_checkers_edit_cannot_assign(battery_desk):
     """The edit form has no assignee field for fact-checkers; one added by hand is ignored."""
     count_case()
-    claim = desk.open_claim
-    browser = desk.client("checker")
+    claim = battery_desk.open_claim
+    browser = battery_desk.client("checker")
     with something_written():
         response = browser.post(
             reverse("claims:edit", args=[claim.pk]),
-            {
-                "text": "Shelling hit Vovchansk.",
-                "claimant_name": claim.claimant.name,
-                "claimed_on": "2024-05-15",
-                "priority": "1",
-                "version": claim.version,
-                "assignee": desk.other_checker.pk,
-            },
+            claim_form_data(
+                text="Shelling hit Vovchansk.",
+                claimant_name=claim.claimant.name,
+                version=claim.version,
+                assignee=battery_desk.other_checker.pk,
+            ),
         )
     assert response.status_code == 302
     claim.refresh_from_db()
     assert claim.text == "Shelling hit Vovchansk." and claim.assignee is None
 
 
-def test_fields_the_forms_do_not_offer_are_ignored(desk):
+def test_fields_the_forms_do_not_offer_are_ignored(battery_desk):
     """Status, authorship and version come from the desk, never from the request."""
     count_case()
-    response = desk.client("checker").post(
+    response = battery_desk.client("checker").post(
         reverse("claims:create"),
-        {
-            "text": "A bridge over the Dnipro was destroyed.",
-            "claimant_name": "A spokesman",
-            "claimed_on": "2024-05-15",
-            "priority": "1",
-            "status": "confirmed",
-            "created_by": desk.editor.pk,
-            "updated_by": desk.editor.pk,
-            "version": "41",
-            "created_at": "2000-01-01T00:00:00Z",
-        },
+        claim_form_data(
+            text="A bridge over the Dnipro was destroyed.",
+            claimant_name="A spokesman",
+            status="confirmed",
+            created_by=battery_desk.editor.pk,
+            updated_by=battery_desk.editor.pk,
+            version="41",
+            created_at="2000-01-01T00:00:00Z",
+        ),
     )
     assert response.status_code == 302
     claim = Claim.objects.get(text="A bridge over the Dnipro was destroyed.")
     assert (claim.status, claim.created_by, claim.updated_by, claim.version) == (
         "unverified",
-        desk.checker,
-        desk.checker,
+        battery_desk.checker,
+        battery_desk.checker,
         1,
     )
     assert claim.created_at.date() > dt.date(2000, 1, 1)
@@ -294,13 +297,13 @@ MISSING_TARGETS = [
 
 @pytest.mark.parametrize("target", MISSING_TARGETS, ids=lambda target: f"{target[0]}-{target[1]}-{'/'.join(target[2])}")
 @pytest.mark.parametrize("who", ["checker", "editor"])
-def test_ids_that_do_not_exist_are_a_404(desk, who, target):
+def test_ids_that_do_not_exist_are_a_404(battery_desk, who, target):
     count_case()
     method, name, arguments = target
-    values = {"missing": MISSING, "huge": 10**30, "claim": desk.claim.pk, "evidence": desk.evidence.pk}
+    values = {"missing": MISSING, "huge": 10**30, "claim": battery_desk.claim.pk, "evidence": battery_desk.evidence.pk}
     url = reverse(name, args=[values[argument] for argument in arguments])
-    data = {"note": "x", "name": "x", "text": "x", "claimant_name": "x", "claimed_on": "2024-05-15", "priority": "1"}
-    browser = desk.client(who)
+    data = {"note": "x", "name": "x", **claim_form_data(text="x", claimant_name="x")}
+    browser = battery_desk.client(who)
     with nothing_written():
         response = getattr(browser, method)(url, data if method == "post" else {})
     # Editors' actions answer a fact-checker 403 before looking the id up (existence is not told).

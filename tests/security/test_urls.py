@@ -27,6 +27,7 @@ from hypothesis import strategies as st
 
 from claims.links import parent_domains
 from claims.models import Claim, Claimant, Outlet, Source
+from tests.factories import claim_form_data
 from tests.security.battery import BATTERY, browser_reading, count_case, nothing_written, serial
 
 pytestmark = pytest.mark.django_db
@@ -72,22 +73,21 @@ def odd_urls():
     )
 
 
-def submit(desk, field: str, url: str):
+def submit(battery_desk, field: str, url: str):
     """Send `url` through one of the desk's URL fields, as the person who may use it."""
     if field == "evidence":
-        return desk.client("checker").post(
-            reverse("claims:evidence_add", args=[desk.open_claim.pk]),
+        return battery_desk.client("checker").post(
+            reverse("claims:evidence_add", args=[battery_desk.open_claim.pk]),
             {"url": url, "kind": "article", "stance": "corroborates"},
         )
     if field == "claim origin":
-        return desk.client("checker").post(
+        return battery_desk.client("checker").post(
             reverse("claims:create"),
-            {"text": f"Claim {next(serial)}", "claimant_name": "A spokesman", "claimed_on": "2024-05-15"}
-            | {"priority": "1", "origin_url": url},
+            claim_form_data(text=f"Claim {next(serial)}", claimant_name="A spokesman", origin_url=url),
         )
     if field == "claimant website":
-        return desk.client("editor").post(
-            reverse("claims:claimant_update", args=[desk.claim.claimant_id]), {"kind": "military", "url": url}
+        return battery_desk.client("editor").post(
+            reverse("claims:claimant_update", args=[battery_desk.claim.claimant_id]), {"kind": "military", "url": url}
         )
     review = {
         "@type": "ClaimReview",
@@ -100,7 +100,7 @@ def submit(desk, field: str, url: str):
     else:
         review["itemReviewed"]["firstAppearance"] = {"url": url}
     upload = SimpleUploadedFile("review.json", json.dumps(review).encode(), content_type="application/json")
-    return desk.client("editor").post(reverse("claims:import"), {"file": upload})
+    return battery_desk.client("editor").post(reverse("claims:import"), {"file": upload})
 
 
 URL_FIELDS = ["evidence", "claim origin", "claimant website", "imported article", "imported appearance"]
@@ -128,23 +128,23 @@ def assert_only_web_urls_stored() -> None:
 
 @given(field=st.sampled_from(URL_FIELDS), url=hostile_urls())
 @BATTERY
-def test_script_running_schemes_are_refused_in_every_url_field(desk, field, url):
+def test_script_running_schemes_are_refused_in_every_url_field(battery_desk, field, url):
     count_case()
     if browser_reading(url).startswith(DANGEROUS):
         with nothing_written():
-            response = submit(desk, field, url)
+            response = submit(battery_desk, field, url)
         assert refused(response), (field, url, response.status_code)
     else:  # not a script address to any browser (a %3A is no colon): refused, or stored as http(s)
-        response = submit(desk, field, url)
+        response = submit(battery_desk, field, url)
         assert response.status_code < 500
     assert_only_web_urls_stored()
 
 
 @given(field=st.sampled_from(URL_FIELDS), url=odd_urls())
 @BATTERY
-def test_odd_addresses_are_answered_never_with_a_500(desk, field, url):
+def test_odd_addresses_are_answered_never_with_a_500(battery_desk, field, url):
     count_case()
-    response = submit(desk, field, url)
+    response = submit(battery_desk, field, url)
     assert response.status_code < 500
     assert_only_web_urls_stored()
 
@@ -166,7 +166,7 @@ def look_alike_hosts(draw) -> tuple[str, str]:
 
 @given(hosts=look_alike_hosts())
 @BATTERY
-def test_a_look_alike_domain_is_never_the_outlet_it_imitates(desk, hosts):
+def test_a_look_alike_domain_is_never_the_outlet_it_imitates(battery_desk, hosts):
     count_case()
     domain, look_alike = hosts
     known = Outlet.objects.get(domain=domain)
@@ -175,23 +175,26 @@ def test_a_look_alike_domain_is_never_the_outlet_it_imitates(desk, hosts):
     url = f"https://{look_alike}{path}"
     ascii_host = look_alike.encode("idna").decode().removeprefix("www.")
 
-    assert submit(desk, "evidence", url).status_code == 302
+    assert submit(battery_desk, "evidence", url).status_code == 302
     source = Source.objects.get(url__endswith=path)
     assert source.outlet != known and source.outlet.affiliation is None  # so it never counts as independent
     # Its own outlet, or that of the look-alike's parent domain logged in an earlier example.
     assert source.outlet.domain in parent_domains(ascii_host) and source.url.isascii() and "xn--" in source.url
-    for address in (reverse("claims:detail", args=[desk.open_claim.pk]), reverse("claims:source", args=[source.pk])):
-        html = desk.client("checker").get(address).content.decode()
+    for address in (
+        reverse("claims:detail", args=[battery_desk.open_claim.pk]),
+        reverse("claims:source", args=[source.pk]),
+    ):
+        html = battery_desk.client("checker").get(address).content.decode()
         assert ascii_host in html and look_alike not in html
 
-    assert submit(desk, "claim origin", url).status_code == 302
+    assert submit(battery_desk, "claim origin", url).status_code == 302
     origin = Claim.objects.latest("pk").origin_url
     assert origin.isascii() and ascii_host in origin
-    assert submit(desk, "claimant website", url).status_code == 302
-    website = Claimant.objects.get(pk=desk.claim.claimant_id).url
+    assert submit(battery_desk, "claimant website", url).status_code == 302
+    website = Claimant.objects.get(pk=battery_desk.claim.claimant_id).url
     assert website.isascii() and ascii_host in website
     article = f"/fact-check/{next(serial)}"
-    assert "1 created" in submit(desk, "imported article", f"https://{look_alike}{article}").content.decode()
+    assert "1 created" in submit(battery_desk, "imported article", f"https://{look_alike}{article}").content.decode()
     assert Source.objects.get(url__endswith=article).outlet != known
     assert known.sources.count() == known_sources
 
@@ -206,12 +209,12 @@ def test_a_look_alike_domain_is_never_the_outlet_it_imitates(desk, hosts):
         "https://edition.reuters.com/world/1",
     ],
 )
-def test_spellings_a_browser_reads_as_the_outlet_are_that_outlet(desk, spelling):
+def test_spellings_a_browser_reads_as_the_outlet_are_that_outlet(battery_desk, spelling):
     """A browser visits reuters.com for each of these, so they are Reuters, stored in plain ASCII."""
     count_case()
-    assert submit(desk, "evidence", spelling).status_code == 302
+    assert submit(battery_desk, "evidence", spelling).status_code == 302
     source = Source.objects.get(url__contains="/world/1")
-    assert source.outlet == desk.reuters
+    assert source.outlet == battery_desk.reuters
     assert urlsplit(source.url).hostname in ("reuters.com", "www.reuters.com", "edition.reuters.com")
 
 
@@ -226,17 +229,17 @@ def test_spellings_a_browser_reads_as_the_outlet_are_that_outlet(desk, spelling)
         "https://xn--reutrs-6of.com/world/1",
     ],
 )
-def test_addresses_that_only_mention_the_outlet_are_not_it(desk, spelling):
+def test_addresses_that_only_mention_the_outlet_are_not_it(battery_desk, spelling):
     count_case()
-    assert submit(desk, "evidence", spelling).status_code == 302
-    assert Source.objects.get(url__contains="/world/1").outlet not in (desk.reuters, desk.tass)
+    assert submit(battery_desk, "evidence", spelling).status_code == 302
+    assert Source.objects.get(url__contains="/world/1").outlet not in (battery_desk.reuters, battery_desk.tass)
 
 
 @pytest.mark.parametrize("spelling", ["https://taß.ru/world/1", "https://taς.ru/world/1", "https://ta\u200dss.ru/1"])
 @pytest.mark.parametrize("field", URL_FIELDS)
-def test_hosts_browsers_and_the_desk_would_read_differently_are_refused(desk, field, spelling):
+def test_hosts_browsers_and_the_desk_would_read_differently_are_refused(battery_desk, field, spelling):
     """Python reads taß.ru as tass.ru (IDNA 2003); browsers visit another host (xn--ta-jia.ru)."""
     count_case()
     with nothing_written():
-        response = submit(desk, field, spelling)
+        response = submit(battery_desk, field, spelling)
     assert refused(response)

@@ -11,18 +11,19 @@ from __future__ import annotations
 
 import io
 import json
+from html import unescape
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from claims import reports
 from claims.models import Affiliation, Claim, Source
-from tests.factories import ClaimantFactory, ClaimFactory
+from tests.factories import ClaimantFactory, ClaimFactory, claim_form_data
 from tests.security.battery import (
     BATTERY,
     assert_inert,
@@ -84,20 +85,12 @@ def this_week() -> str:
     quote=script_payloads(),
 )
 @BATTERY
-def test_what_a_claim_form_takes_is_inert_everywhere(desk, text, claimant, tag, place, quote):
+def test_what_a_claim_form_takes_is_inert_everywhere(battery_desk, text, claimant, tag, place, quote):
     count_case()
-    checker = desk.client("checker")
+    checker = battery_desk.client("checker")
     response = checker.post(
         reverse("claims:create"),
-        {
-            "text": text,
-            "claimant_name": claimant,
-            "tag_names": tag,
-            "event_place": place,
-            "quote": quote,
-            "claimed_on": "2024-05-15",
-            "priority": "2",
-        },
+        claim_form_data(text=text, claimant_name=claimant, tag_names=tag, event_place=place, quote=quote, priority="2"),
     )
     assert response.status_code == 302
     claim = Claim.objects.get(pk=response["Location"].strip("/").split("/")[-1])
@@ -123,7 +116,9 @@ def test_what_a_claim_form_takes_is_inert_everywhere(desk, text, claimant, tag, 
     )
     fragment = page(checker, reverse("claims:list"), {"q": text}, headers={"HX-Request": "true"})
     assert_inert(fragment, *typed)
-    check_pages(desk.client("editor"), typed, [(reverse("claims:claim_history", args=[claim.pk]), {}, (text, quote))])
+    check_pages(
+        battery_desk.client("editor"), typed, [(reverse("claims:claim_history", args=[claim.pk]), {}, (text, quote))]
+    )
 
     rows = assert_spreadsheet_safe(streamed(checker.get(reverse("claims:export"))))
     row = csv_row(rows, claim.pk)
@@ -137,13 +132,13 @@ def test_what_a_claim_form_takes_is_inert_everywhere(desk, text, claimant, tag, 
     path=script_payloads().map(lambda payload: payload.replace(" ", "")),
 )
 @BATTERY
-def test_what_an_evidence_form_takes_is_inert_everywhere(desk, title, excerpt, note, path):
+def test_what_an_evidence_form_takes_is_inert_everywhere(battery_desk, title, excerpt, note, path):
     count_case()
-    checker = desk.client("checker")
+    checker = battery_desk.client("checker")
     host = f"outlet{next(serial)}.example.net"
     url = f"https://{host}/{path}"
     response = checker.post(
-        reverse("claims:evidence_add", args=[desk.open_claim.pk]),
+        reverse("claims:evidence_add", args=[battery_desk.open_claim.pk]),
         {"url": url, "title": title, "excerpt": excerpt, "note": note, "kind": "article", "stance": "corroborates"},
     )
     assert response.status_code == 302
@@ -154,7 +149,7 @@ def test_what_an_evidence_form_takes_is_inert_everywhere(desk, title, excerpt, n
         checker,
         typed,
         [
-            (reverse("claims:detail", args=[desk.open_claim.pk]), {}, typed[:3]),
+            (reverse("claims:detail", args=[battery_desk.open_claim.pk]), {}, typed[:3]),
             (reverse("claims:source", args=[source.pk]), {}, (typed[0], source.url)),
             (reverse("claims:sources"), {}, (typed[0], source.url)),
             (reverse("claims:outlets"), {}, (host,)),
@@ -162,7 +157,9 @@ def test_what_an_evidence_form_takes_is_inert_everywhere(desk, title, excerpt, n
         ],
     )
     check_pages(
-        desk.client("editor"), typed, [(reverse("claims:source_history", args=[source.pk]), {}, (typed[0], source.url))]
+        battery_desk.client("editor"),
+        typed,
+        [(reverse("claims:source_history", args=[source.pk]), {}, (typed[0], source.url))],
     )
 
 
@@ -176,11 +173,11 @@ def test_what_an_evidence_form_takes_is_inert_everywhere(desk, title, excerpt, n
 )
 @BATTERY
 def test_what_proposals_and_decisions_say_is_inert_everywhere(
-    desk, tmp_path, claim_text, claimant, first_rationale, return_note, rationale, approval_note
+    battery_desk, tmp_path, claim_text, claimant, first_rationale, return_note, rationale, approval_note
 ):
     count_case()
     claim = ClaimFactory(text=claim_text, claimant=ClaimantFactory(name=claimant))
-    checker, editor = desk.client("checker"), desk.client("editor")
+    checker, editor = battery_desk.client("checker"), battery_desk.client("editor")
     typed = (claim_text, claimant, first_rationale, return_note, rationale, approval_note)
     propose = reverse("claims:propose", args=[claim.pk])
     from_queue = {"headers": {"HX-Request": "true"}}
@@ -236,9 +233,9 @@ def test_what_proposals_and_decisions_say_is_inert_everywhere(
 
 @given(affiliation=script_payloads(), description=script_payloads(), outlet=script_payloads(), about=script_payloads())
 @BATTERY
-def test_what_editors_name_and_describe_is_inert_everywhere(desk, affiliation, description, outlet, about):
+def test_what_editors_name_and_describe_is_inert_everywhere(battery_desk, affiliation, description, outlet, about):
     count_case()
-    editor, checker = desk.client("editor"), desk.client("checker")
+    editor, checker = battery_desk.client("editor"), battery_desk.client("checker")
     affiliation, description, outlet = words(affiliation[:120]), description.strip(), outlet.strip()
     typed = (affiliation, description, outlet, about.strip())
 
@@ -246,7 +243,7 @@ def test_what_editors_name_and_describe_is_inert_everywhere(desk, affiliation, d
     assert response.status_code == 302
     created = Affiliation.objects.get(name=affiliation)
     response = editor.post(
-        reverse("claims:outlet_update", args=[desk.tass.pk]), {"name": outlet, "affiliation": created.pk}
+        reverse("claims:outlet_update", args=[battery_desk.tass.pk]), {"name": outlet, "affiliation": created.pk}
     )
     assert response.status_code == 302
     html = page(editor, reverse("claims:outlets"))  # the messages of both saves, and the editors' inputs
@@ -254,7 +251,7 @@ def test_what_editors_name_and_describe_is_inert_everywhere(desk, affiliation, d
     for text in typed[:3]:
         assert_shown(html, text)
     response = editor.post(
-        reverse("claims:claimant_update", args=[desk.claim.claimant_id]),
+        reverse("claims:claimant_update", args=[battery_desk.claim.claimant_id]),
         {"kind": "official", "affiliation": created.pk, "description": about},
         follow=True,
     )
@@ -267,8 +264,8 @@ def test_what_editors_name_and_describe_is_inert_everywhere(desk, affiliation, d
         typed,
         [
             (reverse("claims:outlets"), {}, typed[:3]),
-            (reverse("claims:detail", args=[desk.claim.pk]), {}, (affiliation, outlet)),
-            (reverse("claims:source", args=[desk.evidence.source_id]), {}, (affiliation, outlet)),
+            (reverse("claims:detail", args=[battery_desk.claim.pk]), {}, (affiliation, outlet)),
+            (reverse("claims:source", args=[battery_desk.evidence.source_id]), {}, (affiliation, outlet)),
             (reverse("claims:sources"), {}, (affiliation, outlet)),
             (reverse("claims:list"), {}, (affiliation,)),
             (reverse("claims:claimants"), {}, (affiliation,)),
@@ -277,7 +274,7 @@ def test_what_editors_name_and_describe_is_inert_everywhere(desk, affiliation, d
     )
     check_pages(editor, typed, [(reverse("claims:queue"), {}, (affiliation,))])
     rows = assert_spreadsheet_safe(streamed(checker.get(reverse("claims:export"))))
-    assert csv_row(rows, desk.claim.pk)[3] == spreadsheet_form(affiliation)
+    assert csv_row(rows, battery_desk.claim.pk)[3] == spreadsheet_form(affiliation)
 
 
 @given(
@@ -285,30 +282,41 @@ def test_what_editors_name_and_describe_is_inert_everywhere(desk, affiliation, d
     claimant=script_payloads(),
     title=script_payloads(),
     rating=script_payloads(),
-    fact_checker=script_payloads(),
+    review_author=script_payloads(),
     file_name=script_payloads(),
     marker=markers(),
 )
+@example(  # a file name written with HTML entities, which Django decodes on upload
+    claim_text="<a href=\"javascript:alert('zqpgliqp459')\">zqpgliqp459</a>",
+    claimant='<script>alert("zqazyhn460")</script>',
+    title='<script>alert("zqptgmpgn461")</script>',
+    rating="\" autofocus onfocus=\"alert('zqkibrpzvj462')",
+    review_author='"><img src=x onerror=alert("zqfalse463")>',
+    file_name="&lt;script&gt;zqanwl464&amp;",
+    marker="zqarygk465",
+)
 @BATTERY
 def test_what_an_imported_file_says_is_inert_everywhere(
-    desk, claim_text, claimant, title, rating, fact_checker, file_name, marker
+    battery_desk, claim_text, claimant, title, rating, review_author, file_name, marker
 ):
     count_case()
-    editor, checker = desk.client("editor"), desk.client("checker")
+    editor, checker = battery_desk.client("editor"), battery_desk.client("checker")
     reviews = [
         {
             "@type": "ClaimReview",
             "claimReviewed": claim_text,
             "url": f"https://factcheck.example.org/{marker}",
             "name": title,
-            "author": {"@type": "Organization", "name": fact_checker},
+            "author": {"@type": "Organization", "name": review_author},
             "itemReviewed": {"@type": "Claim", "author": {"@type": "Person", "name": claimant}},
             "reviewRating": {"@type": "Rating", "ratingValue": 1, "alternateName": rating},
         },
         {"@type": "ClaimReview", "claimReviewed": title, "url": f"javascript:alert('{marker}')"},
     ]
     upload = SimpleUploadedFile(f"{file_name}.json", json.dumps(reviews).encode(), content_type="application/json")
-    typed = (claim_text, claimant, title, rating, fact_checker, file_name)
+    # Django decodes HTML entities in an uploaded file's name (django/http/multipartparser.py): the
+    # decoded name is what the desk receives and shows, so that is the text that must be inert.
+    typed = (claim_text, claimant, title, rating, review_author, unescape(file_name))
 
     response = editor.post(reverse("claims:import"), {"file": upload})
     assert response.status_code == 200
@@ -346,10 +354,10 @@ QUERY_PARAMETERS = {
 @pytest.mark.parametrize("page_name", QUERY_PARAMETERS)
 @given(payload=script_payloads(), htmx=st.booleans())
 @BATTERY
-def test_query_strings_are_never_reflected_as_markup(desk, page_name, payload, htmx):
+def test_query_strings_are_never_reflected_as_markup(battery_desk, page_name, payload, htmx):
     """Every parameter of the page at once: an invalid one makes the page echo the others."""
     count_case()
-    browser = desk.client("anonymous" if page_name == "login" else "editor")
+    browser = battery_desk.client("anonymous" if page_name == "login" else "editor")
     query = dict.fromkeys(QUERY_PARAMETERS[page_name], payload)
     response = browser.get(reverse(page_name), query, headers={"HX-Request": "true"} if htmx else {}, follow=True)
     assert response.status_code in (200, 400)
