@@ -1,6 +1,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
+import json
+import logging
 
 import pytest
 from django.db import connection
@@ -104,6 +107,19 @@ def decided_claim(fact_checker, editor):
         return claim
 
     return decided_claim
+
+
+@pytest.fixture
+def desk_log():
+    """What the desk's JSON logger writes, one parsed object per line, through the configured formatter
+    (docs/security.md: decisions and failed sign-ins are logged)."""
+    stream = io.StringIO()
+    logger = logging.getLogger("newsdesk")
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(logger.handlers[0].formatter)
+    logger.addHandler(handler)
+    yield lambda: [json.loads(line) for line in stream.getvalue().splitlines()]
+    logger.removeHandler(handler)
 
 
 @pytest.fixture

@@ -1,10 +1,16 @@
 from __future__ import annotations
 
+import json
+
 import pytest
-from django.contrib.auth.models import Group
+from axes.models import AccessAttempt
+from django.conf import settings
+from django.contrib.auth.models import Group, Permission
+from django.test import Client
 from django.urls import reverse
 
-from tests.factories import PASSWORD, ClaimFactory
+from claims.models import Claim, Evidence, Review
+from tests.factories import PASSWORD, ClaimFactory, UserFactory, claim_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -71,3 +77,114 @@ def test_roles_exist_with_their_permissions(fact_checker, editor):
     assert set(Group.objects.values_list("name", flat=True)) >= {"Fact-checkers", "Editors"}
     assert fact_checker.has_perm("claims.add_evidence") and not fact_checker.has_perm("claims.decide_review")
     assert editor.has_perm("claims.decide_review") and editor.has_perm("claims.change_outlet")
+
+
+def test_a_view_only_account_cannot_write(client, outsider):
+    outsider.user_permissions.add(Permission.objects.get(codename="view_claim"))  # may read claims, nothing more
+    claim = ClaimFactory()
+    client.force_login(outsider)
+    assert client.get(claim.get_absolute_url()).status_code == 200
+    posts = [
+        (reverse("claims:create"), claim_form_data(text="x", claimant_name="y")),
+        (reverse("claims:edit", args=[claim.pk]), claim_form_data(text="x", claimant_name="y")),
+        (reverse("claims:evidence_add", args=[claim.pk]), {"url": "https://a.org/x", "stance": "corroborates"}),
+        (reverse("claims:propose", args=[claim.pk]), {"status": "false", "rationale": "x"}),
+        (reverse("claims:assign"), {"claims": [claim.pk], "assignee": ""}),
+    ]
+    for url, data in posts:
+        assert client.post(url, data).status_code == 403, url
+    assert Claim.objects.count() == 1 and not Evidence.objects.exists() and not Review.objects.exists()
+
+
+def test_anonymous_writes_go_to_login(client):
+    claim = ClaimFactory()
+    for url in [
+        reverse("claims:edit", args=[claim.pk]),
+        reverse("claims:propose", args=[claim.pk]),
+        reverse("claims:evidence_add", args=[claim.pk]),
+    ]:
+        response = client.post(url, {})
+        assert response.status_code == 302 and "/login/" in response["Location"], url
+
+
+def test_an_expired_session_inside_htmx_sends_the_whole_page_to_login(client):
+    claim = ClaimFactory()
+    response = client.post(
+        reverse("claims:evidence_add", args=[claim.pk]),
+        {},
+        headers={"HX-Request": "true", "HX-Current-URL": f"http://testserver{claim.get_absolute_url()}"},
+    )
+    assert response.status_code == 200
+    assert response["HX-Redirect"] == f"/accounts/login/?next=%2Fclaims%2F{claim.pk}%2F"
+
+
+# --- Sign-in throttling (docs/security.md) ---------------------------------------------------------------
+
+
+def sign_in(client, username, password):
+    return client.post(reverse("login"), {"username": username, "password": password}, REMOTE_ADDR="203.0.113.7")
+
+
+def test_repeated_failed_sign_ins_lock_the_username_from_that_address(client, fact_checker):
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        assert sign_in(client, fact_checker.username, "wrong").status_code == 200
+
+    locked = sign_in(client, fact_checker.username, "wrong")
+    assert locked.status_code == 429
+    page = locked.content.decode()
+    assert "Too many failed sign-ins" in page
+    assert "ask a desk administrator to unlock it" in page.lower()
+
+    # Locked means locked: even the right password is refused now.
+    assert sign_in(client, fact_checker.username, PASSWORD).status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_lock_on_one_username_does_not_lock_out_colleagues(client, fact_checker, second_fact_checker):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        sign_in(client, fact_checker.username, "wrong")
+    response = sign_in(Client(), second_fact_checker.username, PASSWORD)
+    assert response.status_code == 302
+
+
+def test_an_admin_unlocks_a_locked_account_in_the_admin(client, fact_checker):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        sign_in(client, fact_checker.username, "wrong")
+    assert sign_in(client, fact_checker.username, PASSWORD).status_code == 429
+
+    admin = Client()
+    admin.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
+    attempt = AccessAttempt.objects.get(username=fact_checker.username)
+    listing = admin.get(reverse("admin:axes_accessattempt_changelist"))
+    assert fact_checker.username in listing.content.decode()
+    admin.post(reverse("admin:axes_accessattempt_delete", args=[attempt.pk]), {"post": "yes"})
+
+    assert sign_in(client, fact_checker.username, PASSWORD).status_code == 302
+
+
+def test_a_successful_sign_in_clears_earlier_failures(client, fact_checker):
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        sign_in(client, fact_checker.username, "wrong")
+    assert sign_in(client, fact_checker.username, PASSWORD).status_code == 302
+    client.post(reverse("logout"))
+    assert sign_in(client, fact_checker.username, "wrong").status_code == 200  # counting starts again
+
+
+def test_a_failed_sign_in_is_logged_without_the_password(client, fact_checker, desk_log):
+    sign_in(client, fact_checker.username, "hunter2-wrong")
+    [line] = [entry for entry in desk_log() if entry["event"] == "login.failed"]
+    assert line["username"] == fact_checker.username
+    assert line["ip"] == "203.0.113.7"
+    assert line["level"] == "WARNING"
+    assert "hunter2" not in json.dumps(line)
+
+
+def test_behind_our_proxy_the_address_comes_from_forwarded_for_and_cannot_be_forged(rf, settings):
+    from newsdesk.security import client_ip
+
+    request = rf.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="6.6.6.6, 198.51.100.4")
+    settings.TRUSTED_PROXY_COUNT = 0
+    assert client_ip(request) == "10.0.0.2"
+    settings.TRUSTED_PROXY_COUNT = 1
+    # The client wrote 6.6.6.6 itself; our proxy appended the address it really saw.
+    assert client_ip(request) == "198.51.100.4"

@@ -9,6 +9,8 @@ from tests.factories import AffiliationFactory, ClaimantFactory, ClaimFactory, c
 pytestmark = pytest.mark.django_db
 
 TAGS = "air defence, Belgorod"
+# A megabyte of short words: what overflowed the search vector when stored as a quote.
+MANY_WORDS = " ".join(f"w{number}x" for number in range(125_000))[:1_000_000]
 
 
 def test_fact_checker_logs_a_claim_with_an_existing_claimant(fact_checker_client, fact_checker):
@@ -170,3 +172,60 @@ def test_a_conflict_also_shows_changed_tags(client, fact_checker, editor):
     response = client.post(reverse("claims:edit", args=[claim.pk]), mine)
     assert response.status_code == 409
     assert ("Tags", "Crimea", "Crimea, air defence") in response.context["conflict"]["changes"]
+
+
+def test_a_claims_origin_on_a_look_alike_domain_is_stored_in_ascii(fact_checker_client):
+    response = fact_checker_client.post(
+        reverse("claims:create"),
+        claim_form_data(origin_url="https://reut\u0435rs.com/world/1"),  # a Cyrillic e
+    )
+    assert response.status_code == 302
+    claim = Claim.objects.get()
+    assert claim.origin_url == "https://xn--reutrs-6of.com/world/1"
+    assert (
+        'href="https://xn--reutrs-6of.com/world/1"'
+        in fact_checker_client.get(claim.get_absolute_url()).content.decode()
+    )
+
+
+def test_an_origin_browsers_would_read_as_another_host_is_refused(fact_checker_client):
+    response = fact_checker_client.post(reverse("claims:create"), claim_form_data(origin_url="https://taß.ru/1"))
+    assert response.status_code == 422 and not Claim.objects.exists()
+
+
+@pytest.mark.parametrize("parameter", ["claimant", "claimant_name"])
+def test_the_claimant_typeahead_answers_a_nul_byte_with_a_400(fact_checker_client, parameter):
+    ClaimantFactory(name="Ministry of Defence")
+    response = fact_checker_client.get(reverse("claims:claimant_suggest"), {parameter: "Minis\x00"})
+    assert response.status_code == 400 and b"<option" not in response.content
+
+
+@pytest.mark.parametrize("quote", [MANY_WORDS, "a" * 10_001])
+def test_a_quote_over_its_limit_is_a_form_error(fact_checker_client, quote):
+    """A megabyte of words overflowed the search vector (a 500); one long word was stored."""
+    response = fact_checker_client.post(reverse("claims:create"), claim_form_data(quote=quote))
+    assert response.status_code == 422 and "at most 10000 characters" in response.content.decode()
+    assert not Claim.objects.exists()
+
+
+def test_a_quote_at_its_limit_is_taken(fact_checker_client):
+    response = fact_checker_client.post(reverse("claims:create"), claim_form_data(quote=MANY_WORDS[:10_000]))
+    assert response.status_code == 302 and len(Claim.objects.get().quote) == 10_000
+
+
+@pytest.mark.parametrize("exclude", ["²", "-1", "99999999999999999999", "x"])
+def test_duplicate_guard_copes_with_odd_ids(fact_checker_client, exclude):
+    ClaimFactory(text="Russian air defences shot down ten missiles over Crimea")
+    response = fact_checker_client.get(
+        reverse("claims:similar"), {"text": "air defences shot down missiles", "exclude": exclude}
+    )
+    assert response.status_code == 200
+
+
+def test_an_edit_without_its_version_is_refused_not_taken_for_a_conflict(fact_checker_client):
+    claim = ClaimFactory(text="Unchanged")
+    data = claim_form_data(text="Changed", claimant_name=claim.claimant.name)
+    response = fact_checker_client.post(reverse("claims:edit", args=[claim.pk]), data)
+    assert response.status_code == 422
+    assert "open the edit page of this claim again" in response.content.decode()
+    assert Claim.objects.get(pk=claim.pk).text == "Unchanged"

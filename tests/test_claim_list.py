@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import json
 
 import pytest
 from django.urls import reverse
@@ -128,3 +130,48 @@ def test_dashboard_links_to_my_claims(client, three_claims, fact_checker, second
     client.force_login(fact_checker)
     mine = [claim.text for claim in client.get(reverse("claims:dashboard")).context["my_claims"]]
     assert mine == ["Air defences downed 17 drones over Belgorod"]
+
+
+@pytest.mark.parametrize("number", ["Infinity", "-Infinity", "NaN", "1e400"])
+@pytest.mark.parametrize("sort", ["newest", "priority"])
+def test_a_cursor_with_an_infinite_number_gives_the_first_page(fact_checker_client, sort, number):
+    ClaimFactory.create_batch(2)
+    values = {"newest": f'["2024-05-15T00:00:00+00:00", {number}]', "priority": f'[{number}, "2024-05-15", 1]'}[sort]
+    cursor = base64.urlsafe_b64encode(values.encode()).decode().rstrip("=")
+    response = fact_checker_client.get(reverse("claims:list"), {"sort": sort, "after": cursor})
+    assert response.status_code == 200 and len(response.context["claims"]) == 2
+
+
+@pytest.mark.parametrize("refused", [{"status": "rumour"}, {"claimed_from": "2024-13-01"}, {"tag": "no such tag"}])
+def test_a_search_with_a_refused_filter_is_a_400_not_a_500(fact_checker_client, refused):
+    """The search was not run, so ordering its (empty) results by relevance had no rank to use."""
+    ClaimFactory(text="Forces took Robotyne.")
+    response = fact_checker_client.get(reverse("claims:list"), {"q": "forces", **refused})
+    assert response.status_code == 400 and response.context["claims"] == []
+    htmx = fact_checker_client.get(reverse("claims:list"), {"q": "forces", **refused}, headers={"HX-Request": "true"})
+    assert htmx.status_code == 400
+
+
+def json_cursor(values) -> str:
+    """A keyset cursor as the list writes one (base64 of a JSON list), holding any values at all."""
+    return base64.urlsafe_b64encode(json.dumps(values).encode()).decode().rstrip("=")
+
+
+@pytest.mark.parametrize("values", [[None, None], [[1], {"a": 1}], [True, 3], ["not a date", 1]])
+def test_forged_cursors_fall_back_to_the_first_page(fact_checker_client, values):
+    ClaimFactory.create_batch(2)
+    response = fact_checker_client.get(reverse("claims:list"), {"after": json_cursor(values)})
+    assert response.status_code == 200 and len(response.context["claims"]) == 2
+
+
+def test_search_results_page_through_offsets(fact_checker_client):
+    ClaimFactory.create_batch(55, text="Shelling near Vovchansk")
+    first = fact_checker_client.get(reverse("claims:list"), {"q": "vovchansk"})
+    assert len(first.context["claims"]) == 50 and "page=2" in first.context["next_query"]
+    second = fact_checker_client.get(reverse("claims:list"), {"q": "vovchansk", "page": "2"})
+    assert len(second.context["claims"]) == 5 and not second.context["next_query"]
+
+
+@pytest.mark.parametrize("claimant", ["\x00", "a" * 500])
+def test_impossible_claimant_names_in_the_url_are_a_400(fact_checker_client, claimant):
+    assert fact_checker_client.get(reverse("claims:list"), {"claimant": claimant}).status_code == 400

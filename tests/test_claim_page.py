@@ -169,3 +169,66 @@ def test_the_timeline_shows_edits_evidence_and_reviews_newest_first(fact_checker
     kinds = [entry.kind for entry in timeline]
     assert set(kinds) == {"review", "edited", "evidence-added", "logged"}
     assert [entry.when for entry in timeline] == sorted((entry.when for entry in timeline), reverse=True)
+
+
+@pytest.mark.parametrize("url", ["https://[example.org/a", "https://evil.example／reuters.com/a", "https://a＠b.org/"])
+def test_addresses_the_url_parser_rejects_are_a_form_error_not_a_500(fact_checker_client, url):
+    claim = ClaimFactory()
+    response = fact_checker_client.post(
+        reverse("claims:evidence_add", args=[claim.pk]), {"url": url, "kind": "article", "stance": "context"}
+    )
+    assert response.status_code == 422 and "This is not a web address" in response.content.decode()
+    assert not Evidence.objects.exists()
+
+
+@pytest.mark.parametrize("host", ["taß.ru", "TAẞ.ru", "taς.ru", "ta\u200dss.ru"])
+def test_a_host_python_and_browsers_read_differently_is_refused(fact_checker_client, host):
+    """Python's IDNA 2003 reads taß.ru as tass.ru; a browser visits xn--ta-jia.ru, someone else's site."""
+    OutletFactory(domain="tass.ru", name="TASS")
+    claim = ClaimFactory()
+    response = fact_checker_client.post(
+        reverse("claims:evidence_add", args=[claim.pk]),
+        {"url": f"https://{host}/politics/1", "kind": "article", "stance": "corroborates"},
+    )
+    assert response.status_code == 422 and "which browsers read as another site" in response.content.decode()
+    assert not Source.objects.filter(outlet__domain="tass.ru").exists()
+
+
+def test_the_same_host_in_its_ascii_form_is_another_outlet(fact_checker_client):
+    tass = OutletFactory(domain="tass.ru", name="TASS")
+    claim = ClaimFactory()
+    response = fact_checker_client.post(
+        reverse("claims:evidence_add", args=[claim.pk]),
+        {"url": "https://xn--ta-jia.ru/politics/1", "kind": "article", "stance": "corroborates"},
+    )
+    assert response.status_code == 302
+    source = Source.objects.get(url="https://xn--ta-jia.ru/politics/1")
+    assert source.outlet != tass and source.outlet.domain == "xn--ta-jia.ru" and source.outlet.affiliation is None
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("https://" + ".".join(["a" * 60] * 5) + "/x", "too long to be real"),
+        ("https://example.org/" + "я" * 400, "The address is too long"),
+        ("https://" + "a" * 64 + ".com/", "invalid host name"),
+    ],
+)
+def test_over_long_addresses_are_refused_beside_the_field(fact_checker_client, url, message):
+    claim = ClaimFactory()
+    response = fact_checker_client.post(
+        reverse("claims:evidence_add", args=[claim.pk]), {"url": url, "kind": "article", "stance": "corroborates"}
+    )
+    assert response.status_code == 422 and message in response.content.decode()
+    assert not Evidence.objects.exists()
+
+
+def test_a_failed_evidence_add_leaves_the_proposal_form_alone(fact_checker_client):
+    claim = ClaimFactory()
+    response = fact_checker_client.post(
+        reverse("claims:evidence_add", args=[claim.pk]),
+        {"url": "javascript:x", "stance": "corroborates"},
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 422
+    assert 'id="gates"' not in response.content.decode() and "hx-swap-oob" not in response.content.decode()

@@ -185,3 +185,16 @@ def test_too_many_reviews_in_one_file_are_refused_past_the_limit(monkeypatch):
     items = [review(text=f"Claim {n}", url=f"https://factcheck.example.org/{n}") for n in range(3)]
     report = import_document(json.dumps(items), name="big")
     assert Claim.objects.count() == 2 and "split the file" in report.rejected[0][1]
+
+
+def test_an_imported_review_with_such_an_address_is_rejected_alone(editor_client):
+    review = {
+        "@type": "ClaimReview",
+        "claimReviewed": "Ten missiles were shot down.",
+        "url": "https://[factcheck.example/1",
+        "itemReviewed": {"author": {"name": "A spokesman"}},
+    }
+    upload = SimpleUploadedFile("review.json", json.dumps(review).encode(), content_type="application/json")
+    response = editor_client.post(reverse("claims:import"), {"file": upload})
+    assert response.status_code == 200 and "0 created, 0 skipped, 1 rejected" in response.content.decode()
+    assert not Source.objects.exists()

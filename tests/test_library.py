@@ -187,3 +187,46 @@ def test_editors_rename_an_affiliation(editor_client, fact_checker_client):
     assert editor_client.post(url, {"name": "Independent", "description": "No state control"}).status_code == 302
     side.refresh_from_db()
     assert (side.name, side.description) == ("Independent", "No state control")
+
+
+def test_a_claimants_website_on_a_look_alike_domain_is_stored_in_ascii(editor_client):
+    claimant = ClaimantFactory()
+    response = editor_client.post(
+        reverse("claims:claimant_update", args=[claimant.pk]), {"kind": "official", "url": "https://m\u0456l.ru/"}
+    )
+    assert response.status_code == 302
+    claimant.refresh_from_db()
+    assert claimant.url == "https://xn--ml-hoc.ru/"
+
+
+@pytest.mark.parametrize("typed", ["Minis\x00try", "\x00", "M" * 201])
+def test_a_claimant_search_with_a_nul_byte_or_too_long_is_a_400(fact_checker_client, typed):
+    ClaimantFactory(name="Ministry of Defence")
+    response = fact_checker_client.get(reverse("claims:claimants"), {"q": typed})
+    assert response.status_code == 400 and "Ministry of Defence" not in response.content.decode()
+    assert 'class="message message-error"' in response.content.decode()
+
+
+def test_claimant_searches_still_find_names(fact_checker_client):
+    ClaimantFactory(name="Ministry of Defence")
+    listed = fact_checker_client.get(reverse("claims:claimants"), {"q": "  ministry   of "})
+    assert listed.status_code == 200 and "Ministry of Defence" in listed.content.decode()
+    suggested = fact_checker_client.get(reverse("claims:claimant_suggest"), {"claimant": "minis"})
+    assert b'<option value="Ministry of Defence">' in suggested.content
+
+
+def test_a_claimant_description_over_its_limit_is_a_form_error(editor_client):
+    claimant = ClaimantFactory(description="")
+    response = editor_client.post(
+        reverse("claims:claimant_update", args=[claimant.pk]), {"kind": "official", "description": "d" * 5001}
+    )
+    assert response.status_code == 422
+    claimant.refresh_from_db()
+    assert claimant.description == ""
+
+
+def test_an_affiliation_description_over_its_limit_is_a_form_error(editor_client):
+    response = editor_client.post(
+        reverse("claims:affiliation_create"), {"name": "Observers", "description": "d" * 1001}
+    )
+    assert response.status_code == 422 and not Affiliation.objects.filter(name="Observers").exists()

@@ -1,9 +1,12 @@
 from __future__ import annotations
 
-import pytest
-from django.urls import reverse
+import json
 
-from claims.models import Claim, Stance, Status
+import pytest
+from django.test import Client
+from django.urls import path, reverse
+
+from claims.models import Claim, Decision, Stance, Status
 from tests.factories import ClaimFactory, EvidenceFactory, ReviewFactory
 from tests.queries import assert_query_count_stays_flat
 
@@ -109,3 +112,105 @@ def test_dashboard_query_count_does_not_grow_with_assigned_claims(fact_checker, 
     assert_query_count_stays_flat(
         fact_checker_client, reverse("claims:dashboard"), lambda: ClaimFactory.create_batch(8, assignee=fact_checker)
     )
+
+
+def test_pages_that_answer_htmx_with_fragments_vary_on_it(fact_checker_client):
+    for url in [reverse("claims:list"), reverse("claims:dashboard")]:
+        assert "HX-Request" in fact_checker_client.get(url)["Vary"]
+
+
+def test_a_history_restore_gets_the_whole_page(fact_checker_client):
+    response = fact_checker_client.get(
+        reverse("claims:list"), headers={"HX-Request": "true", "HX-History-Restore-Request": "true"}
+    )
+    assert "<html" in response.content.decode()
+
+
+# --- Headers every page carries (docs/security.md) -------------------------------------------------------
+
+
+def test_pages_carry_a_content_security_policy_without_inline_code_or_eval(fact_checker_client):
+    policy = fact_checker_client.get(reverse("claims:list"))["Content-Security-Policy"]
+    directives = dict(part.strip().split(" ", 1) for part in policy.split(";") if part.strip())
+    assert directives["script-src"] == "'self'"
+    assert directives["style-src"] == "'self'"
+    assert directives["frame-ancestors"] == "'none'"
+    assert directives["object-src"] == "'none'"
+    assert "unsafe" not in policy
+
+
+def test_security_headers(fact_checker_client):
+    response = fact_checker_client.get(reverse("claims:list"))
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+
+
+def test_htmx_is_configured_to_need_no_eval_or_inline_styles(fact_checker_client):
+    page = fact_checker_client.get(reverse("claims:list")).content.decode()
+    config_start = page.index('name="htmx-config" content=\'') + len('name="htmx-config" content=\'')
+    config = json.loads(page[config_start : page.index("'>", config_start)])
+    assert config["allowEval"] is False
+    assert config["allowScriptTags"] is False
+    assert config["includeIndicatorStyles"] is False
+    assert "<script>" not in page and " style=" not in page
+
+
+# --- Error pages that leak nothing (docs/security.md) ----------------------------------------------------
+
+
+def test_not_found_page_is_the_desks_own_and_echoes_nothing(fact_checker_client, settings):
+    settings.DEBUG = False
+    response = fact_checker_client.get("/claims/no-such-thing-zq7/")
+    assert response.status_code == 404
+    page = response.content.decode()
+    assert "There is nothing at this address" in page
+    assert "zq7" not in page
+    assert "Page not found" not in page  # Django's own page would say this
+
+
+def test_forbidden_page_shows_the_desks_refusal(client, settings, outsider):
+    settings.DEBUG = False
+    client.force_login(outsider)
+    response = client.get(reverse("claims:list"))
+    assert response.status_code == 403
+    assert "Your account has no role on this desk" in response.content.decode()
+
+
+def test_fact_checker_approving_gets_the_403_page_with_the_reason(fact_checker_client, settings):
+    settings.DEBUG = False
+    review = ReviewFactory(proposed_status=Status.DISPUTED)
+    response = fact_checker_client.post(reverse("claims:approve", args=[review.pk]))
+    assert response.status_code == 403
+    assert "Only editors approve or return proposals." in response.content.decode()
+    review.refresh_from_db()
+    assert review.decision == Decision.PENDING
+
+
+def test_a_form_without_its_csrf_token_gets_a_plain_explanation(settings):
+    settings.DEBUG = False
+    response = Client(enforce_csrf_checks=True).post(reverse("login"), {"username": "a", "password": "b"})
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "This form could not be accepted" in page
+    assert "CSRF verification failed" not in page  # Django's own wording
+
+
+def _explode(request):
+    raise RuntimeError("database password is swordfish")
+
+
+# This module is the URLconf of test_server_error_page_leaks_nothing: one view that fails.
+urlpatterns = [path("explode/", _explode)]
+handler500 = "django.views.defaults.server_error"
+
+
+def test_server_error_page_leaks_nothing(settings):
+    settings.DEBUG = False
+    settings.ROOT_URLCONF = __name__
+    response = Client(raise_request_exception=False).get("/explode/")
+    assert response.status_code == 500
+    page = response.content.decode()
+    assert "Something went wrong on our side" in page
+    assert "swordfish" not in page and "Traceback" not in page and "RuntimeError" not in page

@@ -320,3 +320,64 @@ def test_recent_activity_shows_an_old_proposal_decided_today(editor_client, fact
 def test_the_proposer_withdraws_from_the_claim_page(fact_checker_client, proposal):
     page = fact_checker_client.get(reverse("claims:detail", args=[proposal.claim_id])).content.decode()
     assert "Withdraw my proposal" in page
+
+
+@pytest.mark.parametrize("decision", ["approve", "return"])
+@pytest.mark.parametrize("note", ["Needs a second\x00source.", "x" * 1_000_000])
+def test_a_decision_note_with_a_nul_byte_or_over_its_limit_is_refused(editor_client, fact_checker, decision, note):
+    review = ReviewFactory(proposed_by=fact_checker, proposed_status=Status.UNVERIFIABLE)
+    response = editor_client.post(reverse(f"claims:{decision}", args=[review.pk]), {"note": note})
+    assert response.status_code == 422
+    review.refresh_from_db()
+    assert review.decision == Decision.PENDING and review.events.count() == 1  # only its creation
+
+
+def test_the_queue_says_why_beside_the_row(editor_client, fact_checker):
+    review = ReviewFactory(proposed_by=fact_checker, proposed_status=Status.UNVERIFIABLE)
+    response = editor_client.post(
+        reverse("claims:return", args=[review.pk]),
+        {"note": "y" * 5001, "from": "queue"},
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 422
+    assert f'id="review-{review.pk}"' in response.content.decode()
+    assert "at most 5000 characters" in response.content.decode()
+
+
+def test_a_note_at_its_limit_is_taken(editor_client, fact_checker):
+    review = ReviewFactory(proposed_by=fact_checker, proposed_status=Status.UNVERIFIABLE)
+    response = editor_client.post(reverse("claims:return", args=[review.pk]), {"note": "z" * 5000})
+    assert response.status_code == 302
+    review.refresh_from_db()
+    assert review.decision == Decision.RETURNED and len(review.decision_note) == 5000
+
+
+# --- The decision log (docs/security.md) -----------------------------------------------------------------
+
+
+def test_every_decision_is_logged_as_json_once_committed(
+    editor_client, fact_checker, desk_log, django_capture_on_commit_callbacks, editor
+):
+    claim = ClaimFactory()
+    EvidenceFactory(claim=claim)
+    review = ReviewFactory(claim=claim, proposed_by=fact_checker, proposed_status=Status.CORROBORATED)
+    with django_capture_on_commit_callbacks(execute=True):
+        editor_client.post(reverse("claims:approve", args=[review.pk]))
+
+    [line] = [entry for entry in desk_log() if entry["event"] == "review.approved"]
+    assert line["review"] == review.pk
+    assert line["claim"] == claim.pk
+    assert line["to_status"] == Status.CORROBORATED
+    assert line["user"] == editor.username
+    assert line["logger"] == "newsdesk.decisions" and line["time"]
+
+
+def test_a_refused_decision_is_not_logged_as_made(
+    editor_client, fact_checker, desk_log, django_capture_on_commit_callbacks
+):
+    review = ReviewFactory(proposed_by=fact_checker, proposed_status=Status.CONFIRMED)  # no evidence: the gate refuses
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = editor_client.post(reverse("claims:approve", args=[review.pk]))
+    assert response.status_code == 409
+    assert callbacks == []
+    assert [entry for entry in desk_log() if entry["event"] == "review.approved"] == []

@@ -168,3 +168,16 @@ def test_capture_settings_are_checked_at_start_up():
     archive = _load_settings(DEBUG="1", SAVE_PAGE_NOW="1")
     assert archive.returncode != 0
     assert "SAVE_PAGE_NOW is on: set SAVE_PAGE_NOW_ACCESS_KEY and SAVE_PAGE_NOW_SECRET_KEY" in archive.stderr
+
+
+def test_production_cookies_are_secure_and_https_is_enforced():
+    script = (
+        "from django.conf import settings as s; "
+        "print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SESSION_COOKIE_HTTPONLY, s.SECURE_SSL_REDIRECT, "
+        "s.SECURE_HSTS_SECONDS >= 31536000)"
+    )
+    result = _load_settings(
+        sys.executable, "-c", script, DEBUG="0", SECRET_KEY="x" * 50, DATABASE_URL="postgres://x@127.0.0.1/x"
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True"] * 5
