@@ -42,10 +42,9 @@ def site(settings):
 
 
 # --- The desk's people ---------------------------------------------------------------------------
-# One set of personas for every test, as Zulip's tests have hamlet and othello: a test that needs "a
-# fact-checker" or "an editor" asks for one of these rather than making its own. Their names are the
-# ones pages show; each signs in with tests.factories.PASSWORD. The roles are docs/architecture.md,
-# "Roles and access".
+# One set of personas for every test: a test that needs "a fact-checker" or "an editor" asks for one of
+# these rather than making its own, so the same people, with the names pages show, appear everywhere.
+# Each signs in with tests.factories.PASSWORD; the roles are docs/architecture.md, "Roles and access".
 
 
 @pytest.fixture
@@ -76,6 +75,12 @@ def second_editor(db):
 def outsider(db):
     """Signed in, but with no role on the desk."""
     return UserFactory(username="outsider")
+
+
+@pytest.fixture
+def superuser(db):
+    """Root: the Django admin's superuser, with no role on the desk itself."""
+    return UserFactory(username="root", is_staff=True, is_superuser=True)
 
 
 @pytest.fixture

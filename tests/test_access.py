@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from claims.models import Claim, Evidence, Review
-from tests.factories import PASSWORD, ClaimFactory, UserFactory, claim_form_data
+from tests.factories import PASSWORD, ClaimFactory, claim_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -147,13 +147,13 @@ def test_a_lock_on_one_username_does_not_lock_out_colleagues(client, fact_checke
     assert response.status_code == 302
 
 
-def test_an_admin_unlocks_a_locked_account_in_the_admin(client, fact_checker):
+def test_an_admin_unlocks_a_locked_account_in_the_admin(client, fact_checker, superuser):
     for _ in range(settings.AXES_FAILURE_LIMIT):
         sign_in(client, fact_checker.username, "wrong")
     assert sign_in(client, fact_checker.username, PASSWORD).status_code == 429
 
     admin = Client()
-    admin.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
+    admin.force_login(superuser)
     attempt = AccessAttempt.objects.get(username=fact_checker.username)
     listing = admin.get(reverse("admin:axes_accessattempt_changelist"))
     assert fact_checker.username in listing.content.decode()

@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.urls import reverse
 
 from claims.models import Claim, Claimant, ClaimTag, Decision, Evidence, LikelyDuplicate, Review, Source, StatusCount
-from tests.factories import ClaimFactory, EvidenceFactory, OutletFactory, ReviewFactory, SourceFactory, UserFactory
+from tests.factories import ClaimFactory, EvidenceFactory, OutletFactory, ReviewFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -48,8 +48,8 @@ def test_editor_can_work_in_the_admin(client, editor):
 
 
 @pytest.fixture
-def superuser_client(client):
-    client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
+def superuser_client(client, superuser):
+    client.force_login(superuser)
     return client
 
 
@@ -69,7 +69,7 @@ def test_admin_reports_a_duplicate_source_url_beside_the_field(superuser_client)
     assert Source.objects.count() == 1
 
 
-def test_admin_adds_a_source_with_its_outlet_and_author(superuser_client):
+def test_admin_adds_a_source_with_its_outlet_and_author(superuser_client, superuser):
     outlet = OutletFactory(domain="apnews.com")
     response = superuser_client.post(
         reverse("admin:claims_source_add"),
@@ -77,7 +77,7 @@ def test_admin_adds_a_source_with_its_outlet_and_author(superuser_client):
     )
     assert response.status_code == 302
     source = Source.objects.get()
-    assert (source.outlet, source.added_by.username) == (outlet, "root")
+    assert (source.outlet, source.added_by) == (outlet, superuser)
 
 
 def test_claims_and_evidence_are_shown_not_written_in_the_admin(superuser_client):

@@ -20,9 +20,7 @@ from tests.factories import (
     EvidenceFactory,
     OutletFactory,
     ReviewFactory,
-    UserFactory,
     claim_form_data,
-    make_editor,
 )
 from tests.queries import assert_query_count_stays_flat
 from tests.test_claim_page import evidence_data
@@ -183,15 +181,14 @@ def test_the_import_page(editor_client, editor):
 # --- The admin, management commands, bulk and raw writes ---------------------------------------------
 
 
-def test_the_admin(client):
-    admin = UserFactory(username="root", is_staff=True, is_superuser=True)
-    client.force_login(admin)
+def test_the_admin(client, superuser):
+    client.force_login(superuser)
     tag = Tag.objects.create(name="kharkiv")
     mark = snapshot()
     url = reverse("admin:claims_tag_change", args=[tag.pk])
     client.post(url, {"name": "kharkiv oblast"})
     rows = new_events(mark)
-    by_user(rows, admin, url)
+    by_user(rows, superuser, url)
     assert rows[0][:2] == ("TagEvent", "update")
 
     mark = snapshot()
@@ -271,9 +268,9 @@ def test_the_history_page_is_for_editors_only(fact_checker_client, client, outsi
     assert client.get(url).status_code == 302
 
 
-def test_history_page_queries_do_not_grow_with_its_rows(editor_client):
+def test_history_page_queries_do_not_grow_with_its_rows(editor_client, editor, second_editor, fact_checker):
     claim = ClaimFactory()
-    people = [make_editor(username=f"editor-{i}") for i in range(3)]
+    people = [editor, second_editor, fact_checker]
     Claim.objects.filter(pk=claim.pk).update(assignee=people[0])  # the few rows name a person too
 
     def add_rows():

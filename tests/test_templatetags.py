@@ -24,7 +24,7 @@ def test_age_is_one_compact_unit(delta, shown):
 
 
 @pytest.mark.django_db
-def test_person_prefers_the_full_name():
-    assert person(UserFactory(username="ok", first_name="Olena", last_name="K")) == "Olena K"
+def test_person_prefers_the_full_name(fact_checker):
+    assert person(fact_checker) == "Olena Marchenko"
     assert person(UserFactory(username="anon", first_name="")) == "anon"
     assert person(None, "nobody") == "nobody"
