@@ -283,39 +283,44 @@ def claimreview_file(name: str = "reviews.json", **review) -> SimpleUploadedFile
 
 def desk_actions(battery_desk) -> dict[str, Action]:
     return {
-        "log a claim": Action("checker", reverse("claims:create"), claim_form_data(text="Shelling hit Kharkiv.")),
+        "log a claim": Action("fact_checker", reverse("claims:create"), claim_form_data(text="Shelling hit Kharkiv.")),
         "edit a claim": Action(
-            "checker",
+            "fact_checker",
             reverse("claims:edit", args=[battery_desk.open_claim.pk]),
             claim_form_data(text="Shelling hit Vovchansk.", version=battery_desk.open_claim.version),
         ),
         "add evidence": Action(
-            "checker",
+            "fact_checker",
             reverse("claims:evidence_add", args=[battery_desk.open_claim.pk]),
             {"url": "https://www.reuters.com/world/europe/1", "kind": "article", "stance": "contradicts"},
         ),
         "remove evidence": Action(
-            "checker", reverse("claims:evidence_remove", args=[battery_desk.claim.pk, battery_desk.evidence.pk]), {}
+            "fact_checker",
+            reverse("claims:evidence_remove", args=[battery_desk.claim.pk, battery_desk.evidence.pk]),
+            {},
         ),
         "propose a status": Action(
-            "checker",
+            "fact_checker",
             reverse("claims:propose", args=[battery_desk.open_claim.pk]),
             {"status": "unverifiable", "rationale": "No one can reach the village."},
         ),
         "take a claim": Action(
-            "checker",
+            "fact_checker",
             reverse("claims:assign"),
-            {"claims": battery_desk.open_claim.pk, "assignee": battery_desk.checker.username},
+            {"claims": battery_desk.open_claim.pk, "assignee": battery_desk.fact_checker.username},
         ),
         "assign a claim": Action(
             "editor",
             reverse("claims:assign"),
-            {"claims": battery_desk.open_claim.pk, "assignee": battery_desk.other_checker.username},
+            {"claims": battery_desk.open_claim.pk, "assignee": battery_desk.second_fact_checker.username},
         ),
         "assign several claims": Action(
             "editor",
             reverse("claims:assign"),
-            {"claims": [battery_desk.open_claim.pk, battery_desk.claim.pk], "assignee": battery_desk.checker.username},
+            {
+                "claims": [battery_desk.open_claim.pk, battery_desk.claim.pk],
+                "assignee": battery_desk.fact_checker.username,
+            },
         ),
         "unassign a claim": Action(
             "editor", reverse("claims:assign"), {"claims": battery_desk.taken_claim.pk, "assignee": ""}
@@ -324,7 +329,7 @@ def desk_actions(battery_desk) -> dict[str, Action]:
         "return": Action(
             "editor", reverse("claims:return", args=[battery_desk.review.pk]), {"note": "Find a second source."}
         ),
-        "withdraw": Action("checker", reverse("claims:withdraw", args=[battery_desk.review.pk]), {}),
+        "withdraw": Action("fact_checker", reverse("claims:withdraw", args=[battery_desk.review.pk]), {}),
         "correct a claimant": Action(
             "editor",
             reverse("claims:claimant_update", args=[battery_desk.claim.claimant_id]),
@@ -350,10 +355,10 @@ def desk_actions(battery_desk) -> dict[str, Action]:
             {"into": battery_desk.claim.pk, "reason": "The same claim, logged twice."},
         ),
         "prepare a report file": Action(
-            "checker", reverse("claims:report_file_prepare", args=["2024-W20"]), {"format": "json"}
+            "fact_checker", reverse("claims:report_file_prepare", args=["2024-W20"]), {"format": "json"}
         ),
         "capture a source": Action(
-            "checker", reverse("captures:source_captures", args=[battery_desk.evidence.source_id]), {}
+            "fact_checker", reverse("captures:source_captures", args=[battery_desk.evidence.source_id]), {}
         ),
     }
 

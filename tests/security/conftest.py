@@ -77,19 +77,19 @@ def _battery_has_enough_cases(request):
 class Desk:
     editor: object
     second_editor: object
-    checker: object
-    other_checker: object
+    fact_checker: object
+    second_fact_checker: object
     outsider: object
     independent: Affiliation
     russian_government: Affiliation
     reuters: Outlet
     tass: Outlet
-    claim: Claim  # with evidence and a pending proposal by `checker`
+    claim: Claim  # with evidence and a pending proposal by `fact_checker`
     review: Review
     evidence: Evidence
     open_claim: Claim  # no proposal, nobody assigned
-    taken_claim: Claim  # assigned to `other_checker`
-    others_review: Review  # proposed by `other_checker`
+    taken_claim: Claim  # assigned to `second_fact_checker`
+    others_review: Review  # proposed by `second_fact_checker`
     editors_review: Review  # proposed by `editor`
     browsers: dict[str, Client] = field(default_factory=dict)
 
@@ -99,7 +99,7 @@ class Desk:
     def __post_init__(self) -> None:
         # Signed in up front: signing in writes a session, which must not count as a refused
         # request's write.
-        for who in ("editor", "second_editor", "checker", "other_checker", "outsider", "anonymous"):
+        for who in ("editor", "second_editor", "fact_checker", "second_fact_checker", "outsider", "anonymous"):
             self.browsers[who] = self.new_client(who)
 
     def client(self, who: str) -> Client:
@@ -123,29 +123,26 @@ def battery_desk(fact_checker, second_fact_checker, editor, second_editor, outsi
     ministry = ClaimantFactory(
         name="Russian Ministry of Defence", kind=ClaimantKind.GOVERNMENT_BODY, affiliation=russian_government
     )
-    people = {
-        "editor": editor,
-        "second_editor": second_editor,
-        "checker": fact_checker,
-        "other_checker": second_fact_checker,
-        "outsider": outsider,
-    }
     claim = ClaimFactory(text="Forces took Robotyne on 15 May.", claimant=ministry, tags=["front"])
     evidence = EvidenceFactory(claim=claim, source=SourceFactory(outlet=tass, url="https://tass.ru/armiya/1"))
-    taken_claim = ClaimFactory(claimant=ministry, assignee=people["other_checker"])
+    taken_claim = ClaimFactory(claimant=ministry, assignee=second_fact_checker)
     return Desk(
-        **people,
+        editor=editor,
+        second_editor=second_editor,
+        fact_checker=fact_checker,
+        second_fact_checker=second_fact_checker,
+        outsider=outsider,
         independent=independent,
         russian_government=russian_government,
         reuters=reuters,
         tass=tass,
         claim=claim,
-        review=ReviewFactory(claim=claim, proposed_by=people["checker"], proposed_status=Status.UNVERIFIABLE),
+        review=ReviewFactory(claim=claim, proposed_by=fact_checker, proposed_status=Status.UNVERIFIABLE),
         evidence=evidence,
         open_claim=ClaimFactory(claimant=ministry),
         taken_claim=taken_claim,
-        others_review=ReviewFactory(claim=taken_claim, proposed_by=people["other_checker"]),
+        others_review=ReviewFactory(claim=taken_claim, proposed_by=second_fact_checker),
         editors_review=ReviewFactory(
-            claim=ClaimFactory(claimant=ministry), proposed_by=people["editor"], proposed_status=Status.UNVERIFIABLE
+            claim=ClaimFactory(claimant=ministry), proposed_by=editor, proposed_status=Status.UNVERIFIABLE
         ),
     )

@@ -86,7 +86,7 @@ def test_signing_in_without_the_token_is_refused(battery_desk, forgery):
     browser = Client(enforce_csrf_checks=True)
     with nothing_written():
         response = forged_post(
-            browser, reverse("login"), {"username": battery_desk.checker.username, "password": "x"}, forgery
+            browser, reverse("login"), {"username": battery_desk.fact_checker.username, "password": "x"}, forgery
         )
     assert response.status_code == 403
     assert "_auth_user_id" not in browser.session
@@ -96,7 +96,7 @@ def test_signing_in_without_the_token_is_refused(battery_desk, forgery):
 def test_signing_out_without_the_token_is_refused(battery_desk, forgery):
     """A page elsewhere cannot sign a desk member out."""
     count_case()
-    browser = battery_desk.new_client("checker", enforce_csrf_checks=True)
+    browser = battery_desk.new_client("fact_checker", enforce_csrf_checks=True)
     with nothing_written():
         response = forged_post(browser, reverse("logout"), {}, forgery)
     assert response.status_code == 403

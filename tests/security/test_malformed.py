@@ -260,7 +260,7 @@ def test_a_cursor_with_an_odd_number_gives_a_page(fact_checker_client, sort, pos
 def test_forged_cursors_give_the_first_page(battery_desk, sort, data):
     count_case()
     cursor = data.draw(forged_cursors(len(SORTS[sort or "newest"])), label="cursor")
-    response = battery_desk.client("checker").get(reverse("claims:list"), {"sort": sort, "after": cursor})
+    response = battery_desk.client("fact_checker").get(reverse("claims:list"), {"sort": sort, "after": cursor})
     assert response.status_code == 200
 
 
@@ -293,10 +293,10 @@ def test_any_page_number_gives_a_page(battery_desk, page_name, number):
 @pytest.mark.parametrize("page_name", ["claims:list", "claims:export"])
 def test_unknown_filter_values_are_a_400(battery_desk, page_name, query):
     count_case()
-    assert battery_desk.client("checker").get(reverse(page_name), query).status_code == 400
+    assert battery_desk.client("fact_checker").get(reverse(page_name), query).status_code == 400
 
 
 @pytest.mark.parametrize("query", [{"outlet": "nowhere.example"}, {"kind": "rumour"}])
 def test_unknown_source_filters_are_a_400(battery_desk, query):
     count_case()
-    assert battery_desk.client("checker").get(reverse("claims:sources"), query).status_code == 400
+    assert battery_desk.client("fact_checker").get(reverse("claims:sources"), query).status_code == 400

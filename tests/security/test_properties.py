@@ -203,7 +203,7 @@ CURSORS = st.one_of(
 @BATTERY
 def test_any_cursor_gives_a_page_of_the_claims_list(battery_desk, sort, cursor):
     count_case()
-    response = battery_desk.client("checker").get(reverse("claims:list"), {"sort": sort, "after": cursor})
+    response = battery_desk.client("fact_checker").get(reverse("claims:list"), {"sort": sort, "after": cursor})
     assert response.status_code == 200
 
 
@@ -235,7 +235,7 @@ def test_a_parsed_week_is_one_whose_arithmetic_works_and_whose_name_reads_back(t
 @BATTERY
 def test_any_week_in_the_picker_or_the_address_is_never_a_server_error(battery_desk, text):
     count_case()
-    browser = battery_desk.client("checker")
+    browser = battery_desk.client("fact_checker")
     picked = browser.get(reverse("claims:report_current"), {"week": text})
     assert picked.status_code == 302
     if re.fullmatch(r"\d{4}-W\d{2}", text):  # what the report URLs take, Unicode digits included
@@ -256,7 +256,9 @@ def test_any_next_after_a_decision_or_an_assignment_is_never_a_server_error(batt
     """`next` names where a form goes back to: anything else than a path here falls back to the
     form's own page, after the write, and never ends in a server error."""
     count_case()
-    review = ReviewFactory(claim=ClaimFactory(), proposed_by=battery_desk.checker, proposed_status=Status.UNVERIFIABLE)
+    review = ReviewFactory(
+        claim=ClaimFactory(), proposed_by=battery_desk.fact_checker, proposed_status=Status.UNVERIFIABLE
+    )
     decided = battery_desk.client("editor").post(reverse("claims:approve", args=[review.pk]), {"next": value})
     assert decided.status_code == 302
     assert decided["Location"].startswith("/") and not decided["Location"].startswith("//")

@@ -84,7 +84,7 @@ def sent_to_login(response, url: str) -> bool:
 def test_fact_checkers_cannot_take_editors_actions(battery_desk, action_name):
     count_case()
     action = desk_actions(battery_desk)[action_name]
-    browser = battery_desk.client("checker")
+    browser = battery_desk.client("fact_checker")
     with nothing_written():
         response = browser.post(action.url, action.data)
     assert response.status_code == 403
@@ -95,7 +95,7 @@ def test_fact_checkers_cannot_take_editors_actions(battery_desk, action_name):
 )
 def test_fact_checkers_cannot_open_editors_pages(battery_desk, page_name):
     count_case()
-    assert battery_desk.client("checker").get(page_url(battery_desk, *page_name)).status_code == 403
+    assert battery_desk.client("fact_checker").get(page_url(battery_desk, *page_name)).status_code == 403
 
 
 @pytest.mark.parametrize("action_name", ACTIONS)
@@ -154,7 +154,7 @@ def test_anonymous_pages_are_sent_to_sign_in(battery_desk, page_name):
 
 def test_nobody_withdraws_another_fact_checkers_proposal(battery_desk):
     count_case()
-    browser = battery_desk.client("checker")
+    browser = battery_desk.client("fact_checker")
     with nothing_written():
         response = browser.post(reverse("claims:withdraw", args=[battery_desk.others_review.pk]))
     assert response.status_code == 403
@@ -196,10 +196,11 @@ def test_a_decided_proposal_cannot_be_decided_again(battery_desk, decision):
 
 def test_a_fact_checker_cannot_take_a_claim_someone_has(battery_desk):
     count_case()
-    browser = battery_desk.client("checker")
+    browser = battery_desk.client("fact_checker")
     with nothing_written():
         response = browser.post(
-            reverse("claims:assign"), {"claims": battery_desk.taken_claim.pk, "assignee": battery_desk.checker.username}
+            reverse("claims:assign"),
+            {"claims": battery_desk.taken_claim.pk, "assignee": battery_desk.fact_checker.username},
         )
     assert response.status_code == 302
     assert "already taken" in " ".join(str(message) for message in get_messages(response.wsgi_request))
@@ -207,7 +208,7 @@ def test_a_fact_checker_cannot_take_a_claim_someone_has(battery_desk):
 
 def test_evidence_is_removed_only_through_its_own_claim(battery_desk):
     count_case()
-    browser = battery_desk.client("checker")
+    browser = battery_desk.client("fact_checker")
     with nothing_written():
         response = browser.post(
             reverse("claims:evidence_remove", args=[battery_desk.open_claim.pk, battery_desk.evidence.pk])
@@ -219,7 +220,7 @@ def test_a_fact_checkers_edit_cannot_assign(battery_desk):
     """The edit form has no assignee field for fact-checkers; one added by hand is ignored."""
     count_case()
     claim = battery_desk.open_claim
-    browser = battery_desk.client("checker")
+    browser = battery_desk.client("fact_checker")
     with something_written():
         response = browser.post(
             reverse("claims:edit", args=[claim.pk]),
@@ -227,7 +228,7 @@ def test_a_fact_checkers_edit_cannot_assign(battery_desk):
                 text="Shelling hit Vovchansk.",
                 claimant_name=claim.claimant.name,
                 version=claim.version,
-                assignee=battery_desk.other_checker.pk,
+                assignee=battery_desk.second_fact_checker.pk,
             ),
         )
     assert response.status_code == 302
@@ -238,7 +239,7 @@ def test_a_fact_checkers_edit_cannot_assign(battery_desk):
 def test_fields_the_forms_do_not_offer_are_ignored(battery_desk):
     """Status, authorship and version come from the desk, never from the request."""
     count_case()
-    response = battery_desk.client("checker").post(
+    response = battery_desk.client("fact_checker").post(
         reverse("claims:create"),
         claim_form_data(
             text="A bridge over the Dnipro was destroyed.",
@@ -254,8 +255,8 @@ def test_fields_the_forms_do_not_offer_are_ignored(battery_desk):
     claim = Claim.objects.get(text="A bridge over the Dnipro was destroyed.")
     assert (claim.status, claim.created_by, claim.updated_by, claim.version) == (
         "unverified",
-        battery_desk.checker,
-        battery_desk.checker,
+        battery_desk.fact_checker,
+        battery_desk.fact_checker,
         1,
     )
     assert claim.created_at.date() > dt.date(2000, 1, 1)
@@ -296,7 +297,7 @@ MISSING_TARGETS = [
 
 
 @pytest.mark.parametrize("target", MISSING_TARGETS, ids=lambda target: f"{target[0]}-{target[1]}-{'/'.join(target[2])}")
-@pytest.mark.parametrize("who", ["checker", "editor"])
+@pytest.mark.parametrize("who", ["fact_checker", "editor"])
 def test_ids_that_do_not_exist_are_a_404(battery_desk, who, target):
     count_case()
     method, name, arguments = target
@@ -307,4 +308,4 @@ def test_ids_that_do_not_exist_are_a_404(battery_desk, who, target):
     with nothing_written():
         response = getattr(browser, method)(url, data if method == "post" else {})
     # Editors' actions answer a fact-checker 403 before looking the id up (existence is not told).
-    assert response.status_code == (403 if who == "checker" and name in EDITORS_FIRST else 404)
+    assert response.status_code == (403 if who == "fact_checker" and name in EDITORS_FIRST else 404)

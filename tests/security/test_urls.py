@@ -76,12 +76,12 @@ def odd_urls():
 def submit(battery_desk, field: str, url: str):
     """Send `url` through one of the desk's URL fields, as the person who may use it."""
     if field == "evidence":
-        return battery_desk.client("checker").post(
+        return battery_desk.client("fact_checker").post(
             reverse("claims:evidence_add", args=[battery_desk.open_claim.pk]),
             {"url": url, "kind": "article", "stance": "corroborates"},
         )
     if field == "claim origin":
-        return battery_desk.client("checker").post(
+        return battery_desk.client("fact_checker").post(
             reverse("claims:create"),
             claim_form_data(text=f"Claim {next(serial)}", claimant_name="A spokesman", origin_url=url),
         )
@@ -184,7 +184,7 @@ def test_a_look_alike_domain_is_never_the_outlet_it_imitates(battery_desk, hosts
         reverse("claims:detail", args=[battery_desk.open_claim.pk]),
         reverse("claims:source", args=[source.pk]),
     ):
-        html = battery_desk.client("checker").get(address).content.decode()
+        html = battery_desk.client("fact_checker").get(address).content.decode()
         assert ascii_host in html and look_alike not in html
 
     assert submit(battery_desk, "claim origin", url).status_code == 302

@@ -87,7 +87,7 @@ def this_week() -> str:
 @BATTERY
 def test_what_a_claim_form_takes_is_inert_everywhere(battery_desk, text, claimant, tag, place, quote):
     count_case()
-    checker = battery_desk.client("checker")
+    checker = battery_desk.client("fact_checker")
     response = checker.post(
         reverse("claims:create"),
         claim_form_data(text=text, claimant_name=claimant, tag_names=tag, event_place=place, quote=quote, priority="2"),
@@ -134,7 +134,7 @@ def test_what_a_claim_form_takes_is_inert_everywhere(battery_desk, text, claiman
 @BATTERY
 def test_what_an_evidence_form_takes_is_inert_everywhere(battery_desk, title, excerpt, note, path):
     count_case()
-    checker = battery_desk.client("checker")
+    checker = battery_desk.client("fact_checker")
     host = f"outlet{next(serial)}.example.net"
     url = f"https://{host}/{path}"
     response = checker.post(
@@ -177,7 +177,7 @@ def test_what_proposals_and_decisions_say_is_inert_everywhere(
 ):
     count_case()
     claim = ClaimFactory(text=claim_text, claimant=ClaimantFactory(name=claimant))
-    checker, editor = battery_desk.client("checker"), battery_desk.client("editor")
+    checker, editor = battery_desk.client("fact_checker"), battery_desk.client("editor")
     typed = (claim_text, claimant, first_rationale, return_note, rationale, approval_note)
     propose = reverse("claims:propose", args=[claim.pk])
     from_queue = {"headers": {"HX-Request": "true"}}
@@ -235,7 +235,7 @@ def test_what_proposals_and_decisions_say_is_inert_everywhere(
 @BATTERY
 def test_what_editors_name_and_describe_is_inert_everywhere(battery_desk, affiliation, description, outlet, about):
     count_case()
-    editor, checker = battery_desk.client("editor"), battery_desk.client("checker")
+    editor, checker = battery_desk.client("editor"), battery_desk.client("fact_checker")
     affiliation, description, outlet = words(affiliation[:120]), description.strip(), outlet.strip()
     typed = (affiliation, description, outlet, about.strip())
 
@@ -300,7 +300,7 @@ def test_what_an_imported_file_says_is_inert_everywhere(
     battery_desk, claim_text, claimant, title, rating, review_author, file_name, marker
 ):
     count_case()
-    editor, checker = battery_desk.client("editor"), battery_desk.client("checker")
+    editor, checker = battery_desk.client("editor"), battery_desk.client("fact_checker")
     reviews = [
         {
             "@type": "ClaimReview",
