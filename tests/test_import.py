@@ -187,7 +187,7 @@ def test_too_many_reviews_in_one_file_are_refused_past_the_limit(monkeypatch):
     assert Claim.objects.count() == 2 and "split the file" in report.rejected[0][1]
 
 
-def test_an_imported_review_with_such_an_address_is_rejected_alone(editor_client):
+def test_an_imported_review_with_an_unparseable_address_is_rejected_alone(editor_client):
     review = {
         "@type": "ClaimReview",
         "claimReviewed": "Ten missiles were shot down.",
