@@ -181,3 +181,22 @@ def test_production_cookies_are_secure_and_https_is_enforced():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["True"] * 5
+
+
+def test_production_settings_leave_the_benchmark_app_out():
+    """bench/ (the scale seeder, Server-Timing, the bare page) is for development and benchmarks only."""
+    script = (
+        "import django; django.setup(); from django.conf import settings; print('bench' in settings.INSTALLED_APPS)"
+    )
+    production = _load_settings(
+        sys.executable,
+        "-c",
+        script,
+        DEBUG="0",
+        SECRET_KEY="x" * 50,
+        EMBEDDED_DATABASE="1",
+        ALLOWED_HOSTS="desk.example.org",
+    )
+    assert production.stdout.strip() == "False", production.stderr
+    development = _load_settings(sys.executable, "-c", script, DEBUG="1")
+    assert development.stdout.strip() == "True", development.stderr
