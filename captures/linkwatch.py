@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections import Counter
 
 from django.conf import settings
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from captures import archiving, fetcher
@@ -98,15 +98,21 @@ def at_risk_evidence():
     )
 
 
-def claims_at_risk():
-    """Decided claims on the desk that rest on a source the link watch found gone or changed."""
-    risky = at_risk_evidence().filter(claim=OuterRef("pk"))
-    risky_count = risky.order_by().values("claim").annotate(count=Count("pk")).values("count")
-    return (
+def claims_at_risk(limit: int | None = None) -> list[Claim]:
+    """Decided claims on the desk that rest on a source the link watch found gone or changed, most
+    recently active first, each with `sources_at_risk` (how many of its sources).
+
+    Read from the few watched sources at risk outwards (a partial index holds only those), never by
+    walking the desk's claims and asking each: two queries whatever the desk's size.
+    """
+    risky = Counter(at_risk_evidence().values_list("claim_id", flat=True))
+    claims = list(
         Claim.objects.on_desk()
         .exclude(status=Status.UNVERIFIED)
-        .filter(Exists(risky))
-        .annotate(sources_at_risk=Coalesce(Subquery(risky_count), 0))
+        .filter(pk__in=list(risky))
         .select_related("claimant")
-        .order_by("-updated_at", "-id")
+        .order_by("-updated_at", "-id")[:limit]
     )
+    for claim in claims:
+        claim.sources_at_risk = risky[claim.pk]
+    return claims

@@ -7,6 +7,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from procrastinate.contrib.django.models import ProcrastinateJob
@@ -42,7 +44,7 @@ def test_a_page_that_answers_404_or_410_is_gone_since_the_first_check_that_saw_i
     assert watch.gone_since == later.gone_since == first_check + dt.timedelta(days=7)
     assert later.last_status == 410
     assert later.last_checked_at == first_check + dt.timedelta(days=14)
-    assert list(linkwatch.claims_at_risk()) == [claim]
+    assert linkwatch.claims_at_risk() == [claim]
 
 
 def test_a_host_name_that_no_longer_exists_is_gone():
@@ -60,11 +62,11 @@ def test_a_page_whose_text_changed_since_capture_is_marked_and_cleared_when_it_i
     site.pages["/briefing.html"] = Page(REWRITTEN)
     changed = linkwatch.check(source.pk)
     assert changed.changed_since is not None and changed.gone_since is None
-    assert list(linkwatch.claims_at_risk()) == [claim]
+    assert linkwatch.claims_at_risk() == [claim]
 
     site.pages["/briefing.html"] = original
     assert linkwatch.check(source.pk).changed_since is None
-    assert list(linkwatch.claims_at_risk()) == []
+    assert linkwatch.claims_at_risk() == []
 
 
 def test_a_check_that_says_nothing_either_way_changes_nothing(site, settings):
@@ -134,7 +136,7 @@ def test_the_claim_page_and_dashboard_show_evidence_at_risk_with_the_desks_copy(
 def test_an_unverified_claim_is_never_at_risk(site):
     evidence = EvidenceFactory(source=SourceFactory(url=site.url("/missing"), outlet=None))
     linkwatch.check(evidence.source.pk)
-    assert list(linkwatch.claims_at_risk()) == []
+    assert linkwatch.claims_at_risk() == []
 
 
 # --- Save Page Now -------------------------------------------------------------------------------------
@@ -175,3 +177,21 @@ def test_a_save_page_now_refusal_is_said_and_the_desks_own_capture_stands(save_p
 
 def test_save_page_now_is_off_by_default(settings):
     assert savepagenow.enabled() is False
+
+
+def test_the_dashboards_queries_do_not_grow_with_claims_at_risk(editor_client):
+    def at_risk_claims(count: int) -> None:
+        for _ in range(count):
+            source = EvidenceFactory(claim=ClaimFactory(status=Status.FALSE)).source
+            LinkWatch.objects.create(source=source, last_checked_at=timezone.now(), gone_since=timezone.now())
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as context:
+            page = editor_client.get(reverse("claims:dashboard")).content.decode()
+        assert "Evidence at risk" in page
+        return len(context)
+
+    at_risk_claims(1)
+    one = queries()
+    at_risk_claims(6)
+    assert queries() == one

@@ -40,7 +40,7 @@ def dashboard(request: HtmxHttpRequest) -> HttpResponse:
         "returned": Review.objects.returned_to(request.user)[:DASHBOARD_ROWS],
         "activity": recent_activity(ACTIVITY_ROWS),
         # Decided claims whose sources went away or changed (the link watch; docs/architecture.md).
-        "at_risk": list(linkwatch.claims_at_risk()[:DASHBOARD_ROWS]),
+        "at_risk": linkwatch.claims_at_risk(limit=DASHBOARD_ROWS),
     }
     return render(request, "claims/dashboard.html", context)
 
