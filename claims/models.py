@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import overload
 
 import pghistory
@@ -21,7 +22,7 @@ from django.db import models
 from django.db.models import Count, Exists, F, OuterRef, Q, Value
 from django.db.models.functions import Length, Lower
 from django.db.models.lookups import LessThanOrEqual
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.text import capfirst
 
@@ -38,6 +39,20 @@ SIMILAR_CANDIDATES = 1000
 # A claim is one checkable sentence; longer text belongs in the quote.
 CLAIM_TEXT_MAX = 1000
 CANONICAL_URL_REGEX = r"^https?://[a-z0-9.-]+(:[0-9]+)?/[^\s]*$"
+
+
+@lru_cache(maxsize=64)
+def _id_url_parts(view_name: str, script_prefix: str) -> tuple[str, str]:
+    marker = "2147483647"
+    before, after = reverse(view_name, args=[marker]).split(marker)
+    return before, after
+
+
+def id_url(view_name: str, pk: int) -> str:
+    """reverse(view_name, args=[pk]) for an address with one id in it, worked out once per view (and
+    script prefix): lists and reports build one per row, and reverse() costs as much as the row."""
+    before, after = _id_url_parts(view_name, get_script_prefix())
+    return f"{before}{pk}{after}"
 
 
 def web_url_constraint(field: str, *, blank_allowed: bool) -> models.CheckConstraint:
@@ -244,6 +259,9 @@ class Claimant(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return id_url("claims:claimant", self.pk)
 
 
 class OutletQuerySet(models.QuerySet):
@@ -645,7 +663,7 @@ class Claim(models.Model):
         return self.text
 
     def get_absolute_url(self) -> str:
-        return reverse("claims:detail", args=[self.pk])
+        return id_url("claims:detail", self.pk)
 
     # What a verdict is about: once a claim has an approved review these change only through an
     # editor, with a reason, recorded as a correction (docs/architecture.md, "Verdicts do not drift").
