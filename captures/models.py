@@ -8,6 +8,8 @@ says what the periodic re-check last saw: gone, or changed since the desk's copy
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pghistory
 from django.conf import settings
 from django.core.files.storage import storages
@@ -36,6 +38,8 @@ class ArtifactKind(models.TextChoices):
 
 
 FINISHED = (CaptureState.DONE, CaptureState.FAILED)
+# A worker takes a queued capture within seconds; after this the page says no worker may be running.
+WAITING_LONG = dt.timedelta(minutes=2)
 
 
 class CaptureQuerySet(models.QuerySet):
@@ -98,6 +102,11 @@ class Capture(models.Model):
     @property
     def finished(self) -> bool:
         return self.state in FINISHED
+
+    @property
+    def waiting_long(self) -> bool:
+        """Queued for longer than a worker takes to start one: no worker may be running."""
+        return self.state == CaptureState.QUEUED and timezone.now() - self.requested_at > WAITING_LONG
 
     def artifact(self, kind: str) -> Artifact | None:
         return next((artifact for artifact in self.artifacts.all() if artifact.kind == kind), None)

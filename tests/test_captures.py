@@ -540,3 +540,15 @@ def test_a_capture_that_crashes_unexpectedly_fails_saying_so_and_the_source_can_
     assert capture.reason.startswith("The capture stopped on an unexpected error (")
     assert not capture.artifacts.exists()
     assert workflow.capture_request(source=capture.source, user=fact_checker).state == CaptureState.QUEUED
+
+
+def test_a_capture_queued_for_long_says_that_no_worker_may_be_running(fact_checker_client):
+    source = SourceFactory()
+    capture = Capture.objects.create(source=source)
+    url = reverse("captures:source_captures", args=[source.pk])
+    assert "No worker has taken it yet" not in fact_checker_client.get(url).content.decode()
+
+    Capture.objects.filter(pk=capture.pk).update(requested_at=timezone.now() - dt.timedelta(minutes=5))
+    page = fact_checker_client.get(url).content.decode()
+    assert "No worker has taken it yet" in page
+    assert 'hx-trigger="every 2s"' in page  # still watching: a worker that starts now is seen at once
