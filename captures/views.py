@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import base64
 
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
@@ -14,7 +14,7 @@ from captures.models import Artifact, ArtifactKind, captures_prefetch
 from claims import workflow
 from claims.models import Source
 from claims.roles import desk_member_required
-from claims.views.common import HtmxHttpRequest, next_path
+from claims.views.common import DeskRequest, next_path
 
 # Shown in the browser: what Chromium made and plain text. Anything else (a captured page's own
 # file can be HTML, SVG or a script) is a download, sandboxed, so it can never run on the desk's origin.
@@ -23,7 +23,7 @@ INLINE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp", "applicati
 
 @require_http_methods(["GET", "POST"])
 @desk_member_required
-def source_captures(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+def source_captures(request: DeskRequest, pk: int) -> HttpResponse:
     """GET: the source's captures (the block polls itself while one is queued or running).
     POST: capture the source again; earlier captures are kept."""
     source = get_object_or_404(Source, pk=pk)
@@ -37,7 +37,7 @@ def source_captures(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @desk_member_required
-def artifact_download(request: HttpRequest, pk: int) -> FileResponse:
+def artifact_download(request: DeskRequest, pk: int) -> FileResponse:
     artifact = get_object_or_404(Artifact.objects.select_related("capture"), pk=pk)
     try:
         handle = artifact.open()

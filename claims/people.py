@@ -3,6 +3,8 @@ the same name for the same person."""
 
 from __future__ import annotations
 
+from django.contrib.auth.models import User
+
 
 def name_from_parts(first_name: str | None, last_name: str | None, username: str | None, *, nobody: str = "") -> str:
     """The full name, else the username; `nobody` when there is no one (no username: a row left empty).
@@ -14,7 +16,7 @@ def name_from_parts(first_name: str | None, last_name: str | None, username: str
     return f"{first_name or ''} {last_name or ''}".strip() or username
 
 
-def display_name(user, *, nobody: str = "") -> str:
+def display_name(user: User | None, *, nobody: str = "") -> str:
     """A user's name as the desk shows it; `nobody` when `user` is None."""
     if user is None:
         return nobody

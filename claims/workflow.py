@@ -14,9 +14,10 @@ import copy
 import datetime as dt
 import logging
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser, User
 from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -55,6 +56,7 @@ from claims.tasks import export_report
 from claims.wording import collapse_spaces
 
 log = logging.getLogger("newsdesk.decisions")
+ModelT = TypeVar("ModelT", bound=models.Model)
 
 
 @dataclass(frozen=True)
@@ -138,7 +140,9 @@ class Invalid(Refused):
 class Conflict(Refused):
     """Someone else saved the claim since this person opened it: what they changed, and who."""
 
-    def __init__(self, message: str, *, changes: list[tuple[str, str, str]], saved_by, version: int):
+    def __init__(
+        self, message: str, *, changes: list[tuple[str, str, str]], saved_by: User | None, version: int
+    ) -> None:
         super().__init__(message)
         self.changes, self.saved_by, self.version = changes, saved_by, version
 
@@ -166,7 +170,7 @@ PERMISSIONS = {
 }
 
 
-def ensure_allowed(user, action: str) -> None:
+def ensure_allowed(user: User | AnonymousUser, action: str) -> None:
     """The role check of every write; NotAllowed (a 403 with the reason) when the role lacks it."""
     permission, message = PERMISSIONS[action]
     if not (user.is_authenticated and user.has_perm(permission)):
@@ -188,7 +192,7 @@ def has_verdict(claim: Claim) -> bool:
 
 
 @transaction.atomic
-def review_propose(*, claim: Claim, status: str, rationale: str, user) -> Review:
+def review_propose(*, claim: Claim, status: str, rationale: str, user: User) -> Review:
     """Open a pending review: the claim enters the editors' queue.
 
     The claim row is locked so two proposals for one claim cannot both be made; the database's
@@ -220,13 +224,13 @@ def review_propose(*, claim: Claim, status: str, rationale: str, user) -> Review
     return review
 
 
-def can_decide(review: Review, user) -> bool:
+def can_decide(review: Review, user: User) -> bool:
     """Editors decide, and not on their own proposals unless the desk allows it (docs/architecture.md, "Four eyes")."""
     return is_editor(user) and (review.proposed_by_id != user.pk or settings.ALLOW_SELF_APPROVAL)
 
 
 @transaction.atomic
-def review_approve(*, review: Review, user, note: str = "") -> Review:
+def review_approve(*, review: Review, user: User, note: str = "") -> Review:
     """Approve a pending review: the claim takes the proposed status in the same transaction.
 
     The review row is locked first, so of two editors deciding at once exactly one wins; the other
@@ -245,7 +249,7 @@ def review_approve(*, review: Review, user, note: str = "") -> Review:
 
 
 @transaction.atomic
-def review_return(*, review: Review, user, note: str) -> Review:
+def review_return(*, review: Review, user: User, note: str) -> Review:
     """Send a proposal back to its author with a note saying what is needed."""
     review, claim = _lock_pending(review, user)
     if not note.strip():
@@ -256,7 +260,7 @@ def review_return(*, review: Review, user, note: str) -> Review:
 
 
 @transaction.atomic
-def review_withdraw(*, review: Review, user) -> Review:
+def review_withdraw(*, review: Review, user: User) -> Review:
     """The proposer takes a pending proposal back."""
     review = Review.objects.select_for_update().get(pk=review.pk)
     if review.proposed_by_id != user.pk:
@@ -267,7 +271,7 @@ def review_withdraw(*, review: Review, user) -> Review:
     return review
 
 
-def _lock_pending(review: Review, user) -> tuple[Review, Claim]:
+def _lock_pending(review: Review, user: User) -> tuple[Review, Claim]:
     ensure_allowed(user, "decide")
     review = Review.objects.select_for_update().get(pk=review.pk)
     _still_pending(review)
@@ -287,7 +291,7 @@ def _still_pending(review: Review) -> None:
         raise Refused(f"Already {review.get_decision_display().lower()} by {who} at {when}; nothing was changed.")
 
 
-def _decide(review: Review, decision: str, user, note: str, extra_fields: tuple[str, ...] = ()) -> dt.datetime:
+def _decide(review: Review, decision: str, user: User, note: str, extra_fields: tuple[str, ...] = ()) -> dt.datetime:
     decided_at = timezone.now()
     review.decision, review.decided_by, review.decided_at, review.decision_note = decision, user, decided_at, note
     review.save(update_fields=["decision", "decided_by", "decided_at", "decision_note", *extra_fields])
@@ -295,7 +299,7 @@ def _decide(review: Review, decision: str, user, note: str, extra_fields: tuple[
     return decided_at
 
 
-def _log_after_commit(event: str, review: Review, user) -> None:
+def _log_after_commit(event: str, review: Review, user: User) -> None:
     """One JSON log line per step of a review, written only once the step is committed."""
     fields = {
         "event": event,
@@ -340,7 +344,7 @@ def evidence_snapshot(claim: Claim) -> dict:
 
 
 @transaction.atomic
-def claims_assign(*, claim_ids: list[int], assignee, user) -> int:
+def claims_assign(*, claim_ids: list[int], assignee: User | None, user: User) -> int:
     """Give claims to a desk member (or to nobody).
 
     Editors assign anyone; a fact-checker may only take an unassigned claim for themselves. The
@@ -361,7 +365,7 @@ def claims_assign(*, claim_ids: list[int], assignee, user) -> int:
 
 
 @transaction.atomic
-def evidence_add(*, claim: Claim, user, url: str, title: str, kind: str, **link) -> Evidence:
+def evidence_add(*, claim: Claim, user: User, url: str, title: str, kind: str, **link: Any) -> Evidence:
     """Link the source at `url` (reused if known, created otherwise) to the claim.
 
     An unknown domain becomes a new outlet with an unknown affiliation, so it counts as
@@ -388,7 +392,7 @@ RECAPTURE_AFTER = dt.timedelta(minutes=1)
 
 
 @transaction.atomic
-def capture_request(*, source: Source, user, unless_captured: bool = False) -> Capture:
+def capture_request(*, source: Source, user: User, unless_captured: bool = False) -> Capture:
     """Queue a capture of the source (docs/architecture.md, "Evidence that does not vanish").
 
     Earlier captures are kept. While one is queued or running, asking again returns that one; with
@@ -410,7 +414,7 @@ def capture_request(*, source: Source, user, unless_captured: bool = False) -> C
 
 
 @transaction.atomic
-def report_export_request(*, week: str, fmt: str, user) -> ReportExport:
+def report_export_request(*, week: str, fmt: str, user: User) -> ReportExport:
     """Queue the PDF or JSON file of a busy week's report (docs/report-format.md, "Busy weeks").
 
     A past week's report never changes, so a file of it finished after the week ended is handed back
@@ -448,7 +452,7 @@ def report_export_request(*, week: str, fmt: str, user) -> ReportExport:
     return export
 
 
-def source_for_url(url: str, *, title: str, kind: str, user) -> Source:
+def source_for_url(url: str, *, title: str, kind: str, user: User | None) -> Source:
     """The Source at a canonical `url`: the known one (given a title if it had none), or a new one
     whose outlet is recognised from the domain or created with an unknown affiliation."""
     source = Source.objects.filter(url=url).first()
@@ -470,7 +474,7 @@ def source_for_url(url: str, *, title: str, kind: str, user) -> Source:
 
 
 @transaction.atomic
-def evidence_remove(*, evidence: Evidence, user) -> None:
+def evidence_remove(*, evidence: Evidence, user: User) -> None:
     """Unlink a source from a claim; the audit history keeps the link and who removed it.
 
     A verdict stands on its evidence: a removal that would leave the claim's status below its gate
@@ -508,22 +512,22 @@ def claimant_for(choice: ClaimantChoice) -> Claimant:
     )
 
 
-def _get_or_create_by_name(model, name: str, **fields):
+def _get_or_create_by_name(model: type[ModelT], name: str, **fields: Any) -> ModelT:
     """The row with this name in any letter case, created if missing. Two people creating the same
     name at once both end up with the one row (the unique index decides, the loser reads it)."""
-    found = model.objects.filter(name__iexact=name).first()
+    found = model._default_manager.filter(name__iexact=name).first()
     if found:
         return found
     try:
         with transaction.atomic():
-            return model.objects.create(name=name, **fields)
+            return model._default_manager.create(name=name, **fields)
     except IntegrityError:
-        return model.objects.get(name__iexact=name)
+        return model._default_manager.get(name__iexact=name)
 
 
 @transaction.atomic
 def claim_log(
-    *, user, values: dict, claimant: ClaimantChoice, tags: list[str], likely_duplicates: list[Claim] | None = None
+    *, user: User, values: dict, claimant: ClaimantChoice, tags: list[str], likely_duplicates: list[Claim] | None = None
 ) -> Claim:
     """Log a new claim (its claimant and tags created as needed), unverified, and remember which
     claims it reads like (`likely_duplicates`, when the caller has searched already)."""
@@ -547,7 +551,7 @@ class Edited:
 
 @transaction.atomic
 def claim_update(
-    *, claim: Claim, user, version: int, values: dict, claimant: ClaimantChoice, tags: list[str], reason: str = ""
+    *, claim: Claim, user: User, version: int, values: dict, claimant: ClaimantChoice, tags: list[str], reason: str = ""
 ) -> Edited:
     """Save an edit made on a form opened at `version`.
 
@@ -591,7 +595,7 @@ def claim_update(
     return Edited(edited, correction)
 
 
-def _same_value(name: str, stored, entered) -> bool:
+def _same_value(name: str, stored: Any, entered: Any) -> bool:
     """Whether an entered value says what the stored one says, as the claim form would write it."""
     if stored == entered:
         return True
@@ -609,7 +613,7 @@ def _same_value(name: str, stored, entered) -> bool:
     return False
 
 
-def _correct(before: Claim, after: Claim, fields: list[models.Field], *, user, reason: str) -> Correction:
+def _correct(before: Claim, after: Claim, fields: list[models.Field], *, user: User, reason: str) -> Correction:
     """Record a change to what a decided claim says: editors only, with the reason published."""
     status = before.get_status_display()
     if not is_editor(user):
@@ -647,7 +651,7 @@ def _set_tags(claim: Claim, names: list[str]) -> None:
 
 @transaction.atomic
 def appearance_add(
-    *, claim: Claim, user, claimant: ClaimantChoice, appeared_on: dt.date, origin_url: str = "", quote: str = ""
+    *, claim: Claim, user: User, claimant: ClaimantChoice, appeared_on: dt.date, origin_url: str = "", quote: str = ""
 ) -> Appearance:
     """Record another time a claim on the desk was made, instead of logging it again."""
     ensure_allowed(user, "log_claim")
@@ -672,7 +676,7 @@ class Merged:
 
 
 @transaction.atomic
-def claim_merge(*, duplicate: Claim, into: int, user, reason: str) -> Merged:
+def claim_merge(*, duplicate: Claim, into: int, user: User, reason: str) -> Merged:
     """Fold a duplicate into the claim it repeats. Nothing is deleted: the duplicate keeps its
     reviews and history and becomes an appearance of the original; its evidence moves over (a
     source both already have stays where it is); its page redirects to the original."""
@@ -752,7 +756,7 @@ class OutsideReview:
 
 
 @transaction.atomic
-def claimreview_record(*, review: OutsideReview, user) -> str:
+def claimreview_record(*, review: OutsideReview, user: User | None) -> str:
     """Bring in an outside review as evidence: the claim found (by claimant and wording) or logged
     unverified, the other fact-checker's article linked with the stance their rating gives. The
     desk's own status is not touched. Importing the same article again changes nothing.
@@ -793,7 +797,7 @@ def claimreview_record(*, review: OutsideReview, user) -> str:
 
 
 @transaction.atomic
-def affiliation_save(*, affiliation: Affiliation | None, user, name: str, description: str) -> Affiliation:
+def affiliation_save(*, affiliation: Affiliation | None, user: User, name: str, description: str) -> Affiliation:
     """Add an affiliation (None) or rename and describe one; editors only."""
     if affiliation is None:
         ensure_allowed(user, "add_affiliation")
@@ -810,7 +814,7 @@ def affiliation_save(*, affiliation: Affiliation | None, user, name: str, descri
 
 
 @transaction.atomic
-def outlet_update(*, outlet: Outlet, user, name: str, affiliation: Affiliation | None) -> Outlet:
+def outlet_update(*, outlet: Outlet, user: User, name: str, affiliation: Affiliation | None) -> Outlet:
     """Rename an outlet or say whose it is (which decides what counts as independent); editors only."""
     ensure_allowed(user, "change_outlet")
     outlet = Outlet.objects.select_for_update().get(pk=outlet.pk)
@@ -820,7 +824,7 @@ def outlet_update(*, outlet: Outlet, user, name: str, affiliation: Affiliation |
 
 
 @transaction.atomic
-def claimant_update(*, claimant: Claimant, user, **values) -> Claimant:
+def claimant_update(*, claimant: Claimant, user: User, **values: Any) -> Claimant:
     """Correct a claimant's kind, affiliation, description or address; editors only."""
     ensure_allowed(user, "change_claimant")
     claimant = Claimant.objects.select_for_update().get(pk=claimant.pk)
@@ -830,6 +834,6 @@ def claimant_update(*, claimant: Claimant, user, **values) -> Claimant:
     return claimant
 
 
-def _touch(claim: Claim, user) -> None:
+def _touch(claim: Claim, user: User) -> None:
     """Record activity on the claim (the list's "last activity" order) without an edit's version bump."""
     Claim.objects.filter(pk=claim.pk).update(updated_at=timezone.now(), updated_by=user)

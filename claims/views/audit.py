@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.http import (
-    HttpRequest,
     HttpResponse,
 )
 from django.shortcuts import get_object_or_404, render
@@ -15,11 +14,12 @@ from claims.models import (
     Source,
 )
 from claims.roles import EDITOR_PERMISSION, desk_member_required, require
+from claims.views.common import DeskRequest
 
 
 @require_GET
 @desk_member_required
-def audit_history(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+def audit_history(request: DeskRequest, kind: str, pk: int) -> HttpResponse:
     """Every recorded write to a claim or a source and the rows that hang off it, for editors."""
     require(request.user, EDITOR_PERMISSION, "Only editors read the full audit history.")
     obj = get_object_or_404(Claim if kind == "claim" else Source, pk=pk)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.http import (
-    HttpRequest,
     HttpResponse,
 )
 from django.shortcuts import get_object_or_404, redirect, render
@@ -28,12 +27,12 @@ from claims.models import (
     Status,
 )
 from claims.roles import desk_member_required, is_editor
-from claims.views.common import HtmxHttpRequest, assignable, refusal_on_form, render_page
+from claims.views.common import DeskRequest, assignable, refusal_on_form, render_page
 
 
 @require_GET
 @desk_member_required
-def claim_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+def claim_detail(request: DeskRequest, pk: int) -> HttpResponse:
     merged = merged_into(pk)
     if merged:  # a duplicate folded into its original: bookmarks and report links land there
         messages.info(request, f"Claim #{pk} was merged into #{merged} as a duplicate.")
@@ -47,7 +46,7 @@ def merged_into(pk: int) -> int | None:
 
 @require_POST
 @desk_member_required
-def evidence_add(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+def evidence_add(request: DeskRequest, pk: int) -> HttpResponse:
     workflow.ensure_allowed(request.user, "add_evidence")
     claim = get_object_or_404(Claim.objects.select_related("claimant"), pk=pk)
     form = EvidenceForm(request.POST, claim=claim)
@@ -79,7 +78,7 @@ def evidence_add(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @desk_member_required
-def evidence_remove(request: HtmxHttpRequest, pk: int, evidence_pk: int) -> HttpResponse:
+def evidence_remove(request: DeskRequest, pk: int, evidence_pk: int) -> HttpResponse:
     workflow.ensure_allowed(request.user, "remove_evidence")
     evidence = get_object_or_404(Evidence.objects.select_related("claim"), pk=evidence_pk, claim_id=pk)
     try:
@@ -95,7 +94,7 @@ def evidence_remove(request: HtmxHttpRequest, pk: int, evidence_pk: int) -> Http
 
 @require_POST
 @desk_member_required
-def claim_propose(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+def claim_propose(request: DeskRequest, pk: int) -> HttpResponse:
     workflow.ensure_allowed(request.user, "propose")
     claim = get_object_or_404(Claim, pk=pk)
     form = ProposalForm(request.POST, claim=claim)
@@ -116,18 +115,25 @@ def claim_propose(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     return render(request, "claims/claim_detail.html", _claim_page(request, pk, proposal_form=form), status=status)
 
 
-def _claim_page_or_updates(request: HtmxHttpRequest, context: dict, status: int) -> HttpResponse:
+def _claim_page_or_updates(request: DeskRequest, context: dict, status: int) -> HttpResponse:
     """A refused form on the claim page: the page again, or for htmx the parts of it that change."""
     page, updates = "claims/claim_detail.html", "claims/_claim_updates.html"
     return render_page(request, page, context, fragment=updates, status=status)
 
 
-def _evidence_changed(request: HttpRequest, pk: int) -> HttpResponse:
+def _evidence_changed(request: DeskRequest, pk: int) -> HttpResponse:
     """The evidence section with a fresh form, and the parts of the page that depend on it."""
     return render(request, "claims/_claim_updates.html", _claim_page(request, pk))
 
 
-def _claim_page(request: HttpRequest, pk: int, *, evidence_form=None, proposal_form=None, merge_form=None) -> dict:
+def _claim_page(
+    request: DeskRequest,
+    pk: int,
+    *,
+    evidence_form: EvidenceForm | None = None,
+    proposal_form: ProposalForm | None = None,
+    merge_form: MergeForm | None = None,
+) -> dict:
     claim = get_object_or_404(Claim.objects.for_list().select_related("created_by").prefetch_related("tags"), pk=pk)
     appearances = list(claim.appearances.select_related("claimant", "added_by"))
     corrections = list(claim.corrections.select_related("made_by").order_by("-made_at", "-id"))
@@ -193,7 +199,7 @@ def _claim_page(request: HttpRequest, pk: int, *, evidence_form=None, proposal_f
 
 @require_POST
 @desk_member_required
-def claim_merge(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+def claim_merge(request: DeskRequest, pk: int) -> HttpResponse:
     """An editor folds this claim, a duplicate, into the original it repeats."""
     workflow.ensure_allowed(request.user, "merge")
     duplicate = get_object_or_404(Claim, pk=pk)

@@ -8,7 +8,6 @@ import csv
 from django.conf import settings
 from django.contrib import messages
 from django.http import (
-    HttpRequest,
     HttpResponse,
     HttpResponseRedirect,
     StreamingHttpResponse,
@@ -37,8 +36,8 @@ from claims.templatetags.desk import person
 from claims.views.claim_page import merged_into
 from claims.views.common import (
     MAX_SEARCH_PAGE,
+    DeskRequest,
     Echo,
-    HtmxHttpRequest,
     assignable,
     int_or_none,
     next_path,
@@ -63,7 +62,7 @@ SEARCH_CANDIDATES = 200
 @require_GET
 @vary_on_headers("HX-Request")  # the same URL answers with a page or a fragment: caches must tell them apart
 @desk_member_required
-def claim_list(request: HtmxHttpRequest) -> HttpResponse:
+def claim_list(request: DeskRequest) -> HttpResponse:
     # Filter, sort and page bare rows (the indexes serve that), then annotate only the page's rows:
     # aggregating evidence before the LIMIT would count it for every matching claim.
     filters = ClaimFilter(request.GET, queryset=Claim.objects.on_desk())
@@ -117,7 +116,7 @@ def claim_list(request: HtmxHttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @desk_member_required
-def claim_create(request: HtmxHttpRequest) -> HttpResponse:
+def claim_create(request: DeskRequest) -> HttpResponse:
     workflow.ensure_allowed(request.user, "log_claim")
     form = ClaimForm(request.POST or None, user=request.user)
     if request.method != "POST":
@@ -152,7 +151,7 @@ def claim_create(request: HtmxHttpRequest) -> HttpResponse:
     return redirect(claim)
 
 
-def _add_appearance(request: HtmxHttpRequest, form: ClaimForm, original: Claim) -> HttpResponse:
+def _add_appearance(request: DeskRequest, form: ClaimForm, original: Claim) -> HttpResponse:
     data = form.cleaned_data
     appearance = workflow.appearance_add(
         claim=original,
@@ -171,7 +170,7 @@ def _add_appearance(request: HtmxHttpRequest, form: ClaimForm, original: Claim) 
 
 @require_http_methods(["GET", "POST"])
 @desk_member_required
-def claim_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+def claim_edit(request: DeskRequest, pk: int) -> HttpResponse:
     workflow.ensure_allowed(request.user, "edit_claim")
     merged = merged_into(pk)
     if merged:
@@ -210,7 +209,7 @@ def claim_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     return redirect(claim)
 
 
-def _edit_conflict(request: HtmxHttpRequest, pk: int, conflict: workflow.Conflict) -> HttpResponse:
+def _edit_conflict(request: DeskRequest, pk: int, conflict: workflow.Conflict) -> HttpResponse:
     """Someone else saved first: show what they changed, keep this person's input, and let the next
     save (made knowingly) go through against the current version."""
     now = Claim.objects.get(pk=pk)
@@ -226,7 +225,12 @@ def _edit_conflict(request: HtmxHttpRequest, pk: int, conflict: workflow.Conflic
 
 
 def _claim_form(
-    request: HttpRequest, form: ClaimForm, *, status: int = 200, conflict=None, duplicates=None
+    request: DeskRequest,
+    form: ClaimForm,
+    *,
+    status: int = 200,
+    conflict: dict | None = None,
+    duplicates: list[Claim] | None = None,
 ) -> HttpResponse:
     claim = form.instance if form.instance.pk else None
     context = {"form": form, "claim": claim, "conflict": conflict, "similar": [], "duplicates": duplicates or []}
@@ -235,7 +239,7 @@ def _claim_form(
 
 @require_GET
 @desk_member_required
-def claim_similar(request: HtmxHttpRequest) -> HttpResponse:
+def claim_similar(request: DeskRequest) -> HttpResponse:
     """The duplicate guard: claims worded like the text being typed."""
     text = request.GET.get("text", "")
     similar = list(Claim.objects.on_desk().similar_to(text, exclude=int_or_none(request.GET.get("exclude"))))
@@ -246,7 +250,7 @@ def claim_similar(request: HtmxHttpRequest) -> HttpResponse:
 
 @require_POST
 @desk_member_required
-def claim_assign(request: HtmxHttpRequest) -> HttpResponse:
+def claim_assign(request: DeskRequest) -> HttpResponse:
     """Assign one claim (claim page) or several (the list's selection) to a desk member or nobody."""
     workflow.ensure_allowed(request.user, "assign")
     form = AssignForm(request.POST)
@@ -272,7 +276,7 @@ def claim_assign(request: HtmxHttpRequest) -> HttpResponse:
 
 @require_GET
 @desk_member_required
-def claim_export(request: HttpRequest) -> HttpResponseBase:
+def claim_export(request: DeskRequest) -> HttpResponseBase:
     """The claims list under its current filters, as CSV (streamed; formula cells defused)."""
     filters = ClaimFilter(request.GET, queryset=Claim.objects.on_desk())
     if not filters.is_valid():

@@ -3,6 +3,8 @@ numbers, refusals beside a form's field, and the safe `next` path."""
 
 from __future__ import annotations
 
+from django import forms
+from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -18,25 +20,27 @@ MAX_NEXT_LENGTH = 1000
 MAX_SEARCH_PAGE = 100
 
 
-class HtmxHttpRequest(HttpRequest):
+class DeskRequest(HttpRequest):
+    """A request that claims.roles.desk_member_required let through: a signed-in desk member, with
+    htmx's details (django-htmx). Views type their request with it, so the workflow gets a User."""
+
     htmx: HtmxDetails
+    user: User
 
 
-def wants_fragment(request: HtmxHttpRequest) -> bool:
+def wants_fragment(request: DeskRequest) -> bool:
     """An htmx swap gets the fragment; a history restore (Back after the cache is gone) the page."""
     return bool(request.htmx) and not request.htmx.history_restore_request and not request.htmx.boosted
 
 
-def render_page(
-    request: HtmxHttpRequest, page: str, context: dict, *, fragment: str, status: int = 200
-) -> HttpResponse:
+def render_page(request: DeskRequest, page: str, context: dict, *, fragment: str, status: int = 200) -> HttpResponse:
     """The one way a view answers "the page, or for an htmx swap only part of it": `page` for a browser;
     `fragment` (a `#partial` of the page, or a template of its own) when htmx swaps it in place."""
     fragment_template = page + fragment if fragment.startswith("#") else fragment
     return render(request, fragment_template if wants_fragment(request) else page, context, status=status)
 
 
-def query_with(request: HttpRequest, **changes: object) -> str:
+def query_with(request: DeskRequest, **changes: object) -> str:
     """The current query string with some parameters replaced (or removed, with None)."""
     query = request.GET.copy()
     for key, value in changes.items():
@@ -60,14 +64,14 @@ def page_number(raw: str | None) -> int:
         return 1
 
 
-def refusal_on_form(form, refusal: workflow.Refusal) -> int:
+def refusal_on_form(form: forms.BaseForm, refusal: workflow.Refusal) -> int:
     """Say a workflow refusal beside the field it names (or above the form); the status to answer with."""
     field = refusal.field if refusal.field in form.fields else None
     form.add_error(field, str(refusal))
     return refusal.status_code
 
 
-def next_path(request: HttpRequest, default: str) -> str:
+def next_path(request: DeskRequest, default: str) -> str:
     """Where a form asked to go afterwards (`next`): a path on this site, else `default`.
 
     Only a path is taken, never a view name or another site: redirect() would read "abc" as a view
@@ -84,7 +88,7 @@ def next_path(request: HttpRequest, default: str) -> str:
     return default
 
 
-def assignable(user) -> list:
+def assignable(user: User) -> list[User]:
     """Whom an editor can give claims to (nobody else needs the list)."""
     return list(desk_members().order_by("first_name", "username")) if is_editor(user) else []
 

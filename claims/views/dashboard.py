@@ -19,7 +19,7 @@ from claims.models import (
     StatusCount,
 )
 from claims.roles import desk_member_required
-from claims.views.common import HtmxHttpRequest, wants_fragment
+from claims.views.common import DeskRequest, wants_fragment
 
 DASHBOARD_ROWS = 8
 
@@ -30,7 +30,7 @@ ACTIVITY_ROWS = 15
 @require_GET
 @vary_on_headers("HX-Request")
 @desk_member_required
-def dashboard(request: HtmxHttpRequest) -> HttpResponse:
+def dashboard(request: DeskRequest) -> HttpResponse:
     if wants_fragment(request):  # the counters refresh themselves every few seconds
         return render(request, "claims/_dashboard_numbers.html", _dashboard_counters())
     context = {

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.http import (
-    HttpRequest,
     HttpResponse,
 )
 from django.shortcuts import render
@@ -11,13 +10,14 @@ from django.views.decorators.http import require_http_methods
 
 from claims import imports, workflow
 from claims.roles import desk_member_required
+from claims.views.common import DeskRequest
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 
 
 @require_http_methods(["GET", "POST"])
 @desk_member_required
-def claimreview_import(request: HttpRequest) -> HttpResponse:
+def claimreview_import(request: DeskRequest) -> HttpResponse:
     """Editors upload ClaimReview JSON-LD from other fact-checkers; the page lists what happened."""
     workflow.ensure_allowed(request.user, "import")
     context: dict[str, object] = {}

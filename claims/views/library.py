@@ -10,7 +10,6 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.db.models.functions import Lower
 from django.http import (
-    HttpRequest,
     HttpResponse,
 )
 from django.shortcuts import get_object_or_404, redirect, render
@@ -35,7 +34,7 @@ from claims.models import (
 )
 from claims.roles import desk_member_required
 from claims.views.claims import CLAIMS_PER_PAGE
-from claims.views.common import HtmxHttpRequest, refusal_on_form
+from claims.views.common import DeskRequest, refusal_on_form
 
 CLAIMANT_SUGGESTIONS = 10
 
@@ -45,7 +44,7 @@ LIBRARY_PER_PAGE = 100
 
 @require_GET
 @desk_member_required
-def claimant_suggest(request: HtmxHttpRequest) -> HttpResponse:
+def claimant_suggest(request: DeskRequest) -> HttpResponse:
     """<option>s for a claimant <datalist>: names that start with, then contain, what was typed."""
     search = NameSearchForm({"name": request.GET.get("claimant") or request.GET.get("claimant_name") or ""})
     if not search.is_valid():
@@ -57,7 +56,7 @@ def claimant_suggest(request: HtmxHttpRequest) -> HttpResponse:
 
 @require_GET
 @desk_member_required
-def claimant_list(request: HttpRequest) -> HttpResponse:
+def claimant_list(request: DeskRequest) -> HttpResponse:
     claimants = Claimant.objects.select_related("affiliation").with_track_record().order_by("-claim_count", "name")
     search = NameSearchForm({"name": request.GET.get("q", "")})
     valid = search.is_valid()
@@ -75,12 +74,12 @@ def claimant_list(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @desk_member_required
-def claimant_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def claimant_detail(request: DeskRequest, pk: int) -> HttpResponse:
     claimant = get_object_or_404(Claimant.objects.select_related("affiliation"), pk=pk)
     return render(request, "claims/claimant_detail.html", _claimant_page(request, claimant))
 
 
-def _claimant_page(request: HttpRequest, claimant: Claimant) -> dict:
+def _claimant_page(request: DeskRequest, claimant: Claimant) -> dict:
     record = Status.counted(Claim.objects.track_record(claimant))
     counts = {value: count for value, _, count in record}
     decided = sum(count for value, count in counts.items() if value != Status.UNVERIFIED)
@@ -104,7 +103,7 @@ def _share(part: int, whole: int) -> int | None:
 
 @require_GET
 @desk_member_required
-def source_list(request: HttpRequest) -> HttpResponse:
+def source_list(request: DeskRequest) -> HttpResponse:
     filters = SourceFilter(request.GET, queryset=Source.objects.select_related("outlet__affiliation"))
     valid = filters.is_valid()
     sources = (filters.qs if valid else Source.objects.none()).annotate(claim_count=Count("evidence"))
@@ -114,7 +113,7 @@ def source_list(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @desk_member_required
-def source_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def source_detail(request: DeskRequest, pk: int) -> HttpResponse:
     source = get_object_or_404(
         Source.objects.select_related("outlet__affiliation", "added_by", "watch").prefetch_related(captures_prefetch()),
         pk=pk,
@@ -129,14 +128,14 @@ def source_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @desk_member_required
-def outlet_list(request: HttpRequest) -> HttpResponse:
+def outlet_list(request: DeskRequest) -> HttpResponse:
     """Outlets and their affiliations, which decide what counts as independent."""
     return render(request, "claims/outlet_list.html", _outlet_page())
 
 
 @require_POST
 @desk_member_required
-def outlet_update(request: HttpRequest, pk: int) -> HttpResponse:
+def outlet_update(request: DeskRequest, pk: int) -> HttpResponse:
     workflow.ensure_allowed(request.user, "change_outlet")
     outlet = get_object_or_404(Outlet, pk=pk)
     form = OutletForm(request.POST, instance=outlet)
@@ -151,7 +150,7 @@ def outlet_update(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @desk_member_required
-def affiliation_save(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def affiliation_save(request: DeskRequest, pk: int | None = None) -> HttpResponse:
     """Editors add an affiliation (no pk) or rename and describe one."""
     workflow.ensure_allowed(request.user, "add_affiliation" if pk is None else "change_affiliation")
     affiliation = None if pk is None else get_object_or_404(Affiliation, pk=pk)
@@ -174,7 +173,7 @@ def affiliation_save(request: HttpRequest, pk: int | None = None) -> HttpRespons
     return render(request, "claims/outlet_list.html", _outlet_page(affiliation_form=form), status=status)
 
 
-def _outlet_page(**extra) -> dict:
+def _outlet_page(**extra: object) -> dict:
     outlets = (
         Outlet.objects.select_related("affiliation").annotate(source_count=Count("sources")).order_by(Lower("name"))
     )
@@ -191,7 +190,7 @@ def _outlet_page(**extra) -> dict:
 
 @require_POST
 @desk_member_required
-def claimant_update(request: HttpRequest, pk: int) -> HttpResponse:
+def claimant_update(request: DeskRequest, pk: int) -> HttpResponse:
     """Editors correct a claimant's kind and affiliation (the affiliation decides independence)."""
     workflow.ensure_allowed(request.user, "change_claimant")
     claimant = get_object_or_404(Claimant, pk=pk)

@@ -10,7 +10,6 @@ from django.contrib import messages
 from django.http import (
     FileResponse,
     Http404,
-    HttpRequest,
     HttpResponse,
     JsonResponse,
     StreamingHttpResponse,
@@ -30,14 +29,14 @@ from claims.models import (
     ReportExport,
 )
 from claims.roles import desk_member_required
-from claims.views.common import Echo, HtmxHttpRequest
+from claims.views.common import DeskRequest, Echo
 
 REPORT_PAGE_ROWS = 200
 
 
 @require_GET
 @desk_member_required
-def report_current(request: HttpRequest) -> HttpResponse:
+def report_current(request: DeskRequest) -> HttpResponse:
     """/reports/weekly/ → this week's report, or the week picked in the week picker."""
     picked = request.GET.get("week", "")
     try:
@@ -53,7 +52,7 @@ def report_current(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @desk_member_required
-def report_weekly(request: HttpRequest, week: str) -> HttpResponse:
+def report_weekly(request: DeskRequest, week: str) -> HttpResponse:
     # A busy week has a hundred thousand verdicts: the page shows the first rows of each list and
     # points to the CSV and JSON files, which hold them all.
     report = _report_for(week)
@@ -67,7 +66,7 @@ def report_weekly(request: HttpRequest, week: str) -> HttpResponse:
 
 @require_GET
 @desk_member_required
-def report_export(request: HttpRequest, week: str, fmt: str) -> HttpResponseBase:
+def report_export(request: DeskRequest, week: str, fmt: str) -> HttpResponseBase:
     report = _report_for(week)
     site = settings.SITE_URL  # the same links whichever address the file was downloaded from
     filename = f"newsdesk-{report.week}.{fmt}"
@@ -103,7 +102,7 @@ def report_export(request: HttpRequest, week: str, fmt: str) -> HttpResponseBase
 
 @require_POST
 @desk_member_required
-def report_file_prepare(request: HtmxHttpRequest, week: str) -> HttpResponse:
+def report_file_prepare(request: DeskRequest, week: str) -> HttpResponse:
     """Queue the PDF or JSON file of a busy week (or hand back the past week's finished one)."""
     workflow.ensure_allowed(request.user, "export_report")
     report_week = _report_for(week).week
@@ -118,7 +117,7 @@ def report_file_prepare(request: HtmxHttpRequest, week: str) -> HttpResponse:
 @require_GET
 @vary_on_headers("HX-Request")
 @desk_member_required
-def report_file_status(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+def report_file_status(request: DeskRequest, pk: int) -> HttpResponse:
     """The block of one prepared file, which polls this while the worker writes it."""
     export = get_object_or_404(ReportExport, pk=pk)
     week = reports.IsoWeek.parse(export.week)
@@ -129,7 +128,7 @@ def report_file_status(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @desk_member_required
-def report_file_download(request: HttpRequest, pk: int) -> FileResponse:
+def report_file_download(request: DeskRequest, pk: int) -> FileResponse:
     export = get_object_or_404(ReportExport, pk=pk, state=ExportState.DONE)
     try:
         handle = report_files.storage().open(export.file_name, "rb")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth.models import User
 from django.http import (
     HttpResponse,
     HttpResponseRedirect,
@@ -22,7 +23,7 @@ from claims.models import (
     Status,
 )
 from claims.roles import desk_member_required
-from claims.views.common import HtmxHttpRequest, next_path, page_number
+from claims.views.common import DeskRequest, next_path, page_number
 
 # Editors work the queue from the top; the rest wait on later pages.
 QUEUE_LIMIT = 50
@@ -30,7 +31,7 @@ QUEUE_LIMIT = 50
 
 @require_GET
 @desk_member_required
-def review_queue(request: HtmxHttpRequest) -> HttpResponse:
+def review_queue(request: DeskRequest) -> HttpResponse:
     mine = request.GET.get("mine") == "1"
     page = page_number(request.GET.get("page"))
     return render(request, "claims/review_queue.html", _queue(request.user, mine=mine, page=page))
@@ -38,7 +39,7 @@ def review_queue(request: HtmxHttpRequest) -> HttpResponse:
 
 @require_GET
 @desk_member_required
-def review_updates(request: HtmxHttpRequest) -> HttpResponse:
+def review_updates(request: DeskRequest) -> HttpResponse:
     """Polled by an open queue: drop rows decided elsewhere, announce new ones, refresh the count.
 
     Rows are never re-rendered here, so an editor typing a note is not interrupted.
@@ -55,13 +56,13 @@ def review_updates(request: HtmxHttpRequest) -> HttpResponse:
 
 @require_GET
 @desk_member_required
-def review_count(request: HtmxHttpRequest) -> HttpResponse:
+def review_count(request: DeskRequest) -> HttpResponse:
     return render(request, "claims/_queue_count.html", {"queue_count": Review.objects.pending().count()})
 
 
 @require_POST
 @desk_member_required
-def review_decide(request: HtmxHttpRequest, pk: int, decision: str) -> HttpResponse:
+def review_decide(request: DeskRequest, pk: int, decision: str) -> HttpResponse:
     review = get_object_or_404(Review, pk=pk)
     form = DecisionForm(request.POST)
     if not form.is_valid():  # a NUL byte (PostgreSQL refuses it) or a note past its limit
@@ -84,7 +85,7 @@ def review_decide(request: HtmxHttpRequest, pk: int, decision: str) -> HttpRespo
     return HttpResponseRedirect(next_path(request, reverse("claims:queue")))
 
 
-def _decision_refused(request: HtmxHttpRequest, review: Review, message: str, status: int = 409) -> HttpResponse:
+def _decision_refused(request: DeskRequest, review: Review, message: str, status: int = 409) -> HttpResponse:
     """Say why, beside the row (htmx) or above the queue; 409 when the state did not allow it."""
     if request.htmx and request.POST.get("from") == "queue":
         rows = _queue(request.user, only=review.pk)["rows"]
@@ -99,7 +100,7 @@ def _decision_refused(request: HtmxHttpRequest, review: Review, message: str, st
     return render(request, "claims/review_queue.html", context, status=status)
 
 
-def _queue(user, *, mine: bool = False, only: int | None = None, page: int = 1) -> dict:
+def _queue(user: User, *, mine: bool = False, only: int | None = None, page: int = 1) -> dict:
     """Pending reviews, most urgent claim first, then longest waiting, with their evidence and gates.
 
     QUEUE_LIMIT to a page: the pending set is what a desk has not decided yet, so numbered pages over
