@@ -133,12 +133,12 @@ def start_worker(tmp_path):
     writing to this test's capture folder; all are killed after, and the job tables emptied."""
     workers = []
 
-    def start(name: str = "worker") -> ManageCommand:
+    def start(name: str = "worker", queues: str = "captures") -> ManageCommand:
         worker = ManageCommand(
             tmp_path / f"{name}.log",
             "procrastinate",
             "worker",
-            "--queues=captures",
+            f"--queues={queues}",
             f"--name={name}",
             env={
                 "CAPTURE_ALLOW_PRIVATE_NETWORKS": "1",
