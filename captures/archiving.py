@@ -23,7 +23,8 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from captures import browser, fetcher, savepagenow
-from captures.models import Artifact, ArtifactKind, Capture, CaptureState, capture_storage
+from captures.models import Artifact, ArtifactKind, Capture, capture_storage
+from claims.models import JobState
 
 logger = logging.getLogger("newsdesk.captures")
 
@@ -74,7 +75,7 @@ def start(capture_id: int) -> Capture | None:
         capture = Capture.objects.select_for_update().select_related("source").get(pk=capture_id)
         if capture.finished:
             return None
-        capture.state = CaptureState.RUNNING
+        capture.state = JobState.RUNNING
         capture.started_at = timezone.now()
         capture.attempts += 1
         capture.save(update_fields=["state", "started_at", "attempts"])
@@ -96,7 +97,7 @@ def run_capture(capture_id: int, *, final_attempt: bool = True) -> Capture | Non
         # the source is never stuck "running" and can be captured again; the trace goes to the log.
         logger.exception("capture crashed", extra={"event": "capture", "capture": capture.pk})
         reason = f"The capture stopped on an unexpected error ({type(error).__name__}); try capturing again."
-        return _finish(capture, [], state=CaptureState.FAILED, reason=reason, hops=[], versions=tool_versions())
+        return _finish(capture, [], state=JobState.FAILED, reason=reason, hops=[], versions=tool_versions())
 
 
 def _capture(capture: Capture, *, final_attempt: bool) -> Capture:
@@ -109,24 +110,20 @@ def _capture(capture: Capture, *, final_attempt: bool) -> Capture:
     except fetcher.FetchError as error:
         if error.transient and not final_attempt:
             with transaction.atomic():
-                Capture.objects.filter(pk=capture.pk).update(
-                    state=CaptureState.QUEUED, reason=f"Retrying: {error.reason}"
-                )
+                Capture.objects.filter(pk=capture.pk).update(state=JobState.QUEUED, reason=f"Retrying: {error.reason}")
             raise
         if error.hops:
             made.append(_warc(error.hops))
-        return _finish(
-            capture, made, state=CaptureState.FAILED, reason=error.reason, hops=error.hops, versions=versions
-        )
+        return _finish(capture, made, state=JobState.FAILED, reason=error.reason, hops=error.hops, versions=versions)
 
     final = fetched.final
     made.append(_warc(fetched.hops))
     if final.status >= 400:
         reason = f"The server answered {final.status} {final.reason_phrase}".rstrip() + "."
-        return _finish(capture, made, state=CaptureState.FAILED, reason=reason, hops=fetched.hops, versions=versions)
+        return _finish(capture, made, state=JobState.FAILED, reason=reason, hops=fetched.hops, versions=versions)
     if 300 <= final.status < 400:
         reason = f"The server answered {final.status} without saying where the page went."
-        return _finish(capture, made, state=CaptureState.FAILED, reason=reason, hops=fetched.hops, versions=versions)
+        return _finish(capture, made, state=JobState.FAILED, reason=reason, hops=fetched.hops, versions=versions)
 
     body = final.decoded_body()
     media_type = final.media_type or "application/octet-stream"
@@ -156,7 +153,7 @@ def _capture(capture: Capture, *, final_attempt: bool) -> Capture:
     return _finish(
         capture,
         made,
-        state=CaptureState.DONE,
+        state=JobState.DONE,
         reason=" ".join(problems),
         hops=fetched.hops,
         versions=versions,

@@ -20,8 +20,8 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from captures import archiving, fetcher
-from captures.models import Artifact, ArtifactKind, CaptureState, LinkWatch
-from claims.models import Claim, Evidence, Source, Status
+from captures.models import Artifact, ArtifactKind, LinkWatch
+from claims.models import Claim, Evidence, JobState, Source, Status
 
 GONE_STATUSES = {404, 410}
 CHECKS_PER_WEEK_SLOTS = 24 * 7  # the task runs hourly
@@ -84,7 +84,7 @@ def check(source_id: int, *, now: dt.datetime | None = None) -> LinkWatch:
 def captured_text_hash(source_id: int) -> str | None:
     """SHA-256 of the main text of the source's newest finished capture that has one."""
     return (
-        Artifact.objects.filter(capture__source_id=source_id, capture__state=CaptureState.DONE, kind=ArtifactKind.TEXT)
+        Artifact.objects.filter(capture__source_id=source_id, capture__state=JobState.DONE, kind=ArtifactKind.TEXT)
         .order_by("-capture__requested_at", "-capture_id")
         .values_list("sha256", flat=True)
         .first()

@@ -18,14 +18,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from claims.models import Source, choices_constraint
-
-
-class CaptureState(models.TextChoices):
-    QUEUED = "queued", "Queued"
-    RUNNING = "running", "Running"
-    DONE = "done", "Done"
-    FAILED = "failed", "Failed"
+from claims.models import JOB_FINISHED, JobState, Source, choices_constraint
 
 
 class ArtifactKind(models.TextChoices):
@@ -37,17 +30,16 @@ class ArtifactKind(models.TextChoices):
     FILE = "file", "File"
 
 
-FINISHED = (CaptureState.DONE, CaptureState.FAILED)
 # A worker takes a queued capture within seconds; after this the page says no worker may be running.
 WAITING_LONG = dt.timedelta(minutes=2)
 
 
 class CaptureQuerySet(models.QuerySet):
     def unfinished(self):
-        return self.filter(state__in=[CaptureState.QUEUED, CaptureState.RUNNING])
+        return self.filter(state__in=[JobState.QUEUED, JobState.RUNNING])
 
     def done(self):
-        return self.filter(state=CaptureState.DONE)
+        return self.filter(state=JobState.DONE)
 
     def newest_first(self):
         return self.order_by("-requested_at", "-id")
@@ -60,7 +52,7 @@ class CaptureQuerySet(models.QuerySet):
 )
 class Capture(models.Model):
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="captures")
-    state = models.CharField(max_length=10, choices=CaptureState, default=CaptureState.QUEUED)
+    state = models.CharField(max_length=10, choices=JobState, default=JobState.QUEUED)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -81,16 +73,16 @@ class Capture(models.Model):
     class Meta:
         ordering = ["-requested_at", "-id"]
         constraints = [
-            choices_constraint("state", CaptureState),
+            choices_constraint("state", JobState),
             models.CheckConstraint(
-                condition=Q(state__in=FINISHED, finished_at__isnull=False)
-                | (~Q(state__in=FINISHED) & Q(finished_at__isnull=True)),
+                condition=Q(state__in=JOB_FINISHED, finished_at__isnull=False)
+                | (~Q(state__in=JOB_FINISHED) & Q(finished_at__isnull=True)),
                 name="captures_capture_finished_when_finished",
             ),
             # One capture under way per source: asking again while it runs gets the running one.
             models.UniqueConstraint(
                 fields=["source"],
-                condition=Q(state__in=[CaptureState.QUEUED, CaptureState.RUNNING]),
+                condition=Q(state__in=[JobState.QUEUED, JobState.RUNNING]),
                 name="captures_capture_one_unfinished_per_source",
             ),
         ]
@@ -101,12 +93,12 @@ class Capture(models.Model):
 
     @property
     def finished(self) -> bool:
-        return self.state in FINISHED
+        return self.state in JOB_FINISHED
 
     @property
     def waiting_long(self) -> bool:
         """Queued for longer than a worker takes to start one: no worker may be running."""
-        return self.state == CaptureState.QUEUED and timezone.now() - self.requested_at > WAITING_LONG
+        return self.state == JobState.QUEUED and timezone.now() - self.requested_at > WAITING_LONG
 
     def artifact(self, kind: str) -> Artifact | None:
         return next((artifact for artifact in self.artifacts.all() if artifact.kind == kind), None)

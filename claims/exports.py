@@ -22,7 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from claims import reports
-from claims.models import ExportFormat, ExportState, ReportExport
+from claims.models import ExportFormat, JobState, ReportExport
 
 logger = logging.getLogger("newsdesk.exports")
 
@@ -48,7 +48,7 @@ def download_name(export: ReportExport) -> str:
 def is_final(export: ReportExport) -> bool:
     """A finished file that stands for its week for good: the week had ended before the worker began
     reading it, and a past week's report never changes (docs/report-format.md)."""
-    if export.state != ExportState.DONE or export.started_at is None:
+    if export.state != JobState.DONE or export.started_at is None:
         return False
     return export.started_at >= reports.IsoWeek.parse(export.week).end
 
@@ -68,7 +68,7 @@ def run_export(export_id: int) -> ReportExport | None:
         logger.exception("report export failed", extra={"event": "report_export", "export": export.pk})
         with transaction.atomic():
             ReportExport.objects.filter(pk=export.pk).update(
-                state=ExportState.FAILED, finished_at=timezone.now(), progress="Failed", reason=FAILED
+                state=JobState.FAILED, finished_at=timezone.now(), progress="Failed", reason=FAILED
             )
         raise
     with transaction.atomic():
@@ -76,7 +76,7 @@ def run_export(export_id: int) -> ReportExport | None:
         locked.file_name = saved
         locked.sha256 = hashlib.sha256(content).hexdigest()
         locked.size = len(content)
-        locked.state = ExportState.DONE
+        locked.state = JobState.DONE
         locked.finished_at = timezone.now()
         locked.progress = "Done"
         locked.save()
@@ -89,7 +89,7 @@ def _start(export_id: int) -> ReportExport | None:
         export = ReportExport.objects.select_for_update().get(pk=export_id)
         if export.finished:
             return None
-        export.state = ExportState.RUNNING
+        export.state = JobState.RUNNING
         export.started_at = timezone.now()
         export.progress = "Starting"
         export.save(update_fields=["state", "started_at", "progress"])

@@ -982,19 +982,21 @@ class ExportFormat(models.TextChoices):
     JSON = "json", "JSON"
 
 
-class ExportState(models.TextChoices):
+class JobState(models.TextChoices):
+    """Where a row a background job works on stands: a capture of a source, a report file."""
+
     QUEUED = "queued", "Queued"
     RUNNING = "running", "Running"
     DONE = "done", "Done"
     FAILED = "failed", "Failed"
 
 
-EXPORT_FINISHED = (ExportState.DONE, ExportState.FAILED)
+JOB_FINISHED = (JobState.DONE, JobState.FAILED)
 
 
 class ReportExportQuerySet(models.QuerySet):
     def unfinished(self) -> ReportExportQuerySet:
-        return self.filter(state__in=[ExportState.QUEUED, ExportState.RUNNING])
+        return self.filter(state__in=[JobState.QUEUED, JobState.RUNNING])
 
 
 @pghistory.track(
@@ -1009,7 +1011,7 @@ class ReportExport(models.Model):
 
     week = models.CharField(max_length=8)  # "2024-W20", as in the report's address
     format = models.CharField(max_length=4, choices=ExportFormat)
-    state = models.CharField(max_length=10, choices=ExportState, default=ExportState.QUEUED)
+    state = models.CharField(max_length=10, choices=JobState, default=JobState.QUEUED)
     progress = models.CharField(max_length=200, blank=True)
     reason = models.TextField(blank=True)  # why it failed
     requested_by = models.ForeignKey(
@@ -1029,23 +1031,23 @@ class ReportExport(models.Model):
         ordering = ["-requested_at", "-id"]
         constraints = [
             choices_constraint("format", ExportFormat),
-            choices_constraint("state", ExportState),
+            choices_constraint("state", JobState),
             models.CheckConstraint(condition=Q(week__regex=r"^[0-9]{4}-W[0-9]{2}$"), name="claims_reportexport_week"),
             models.CheckConstraint(
-                condition=Q(state__in=EXPORT_FINISHED, finished_at__isnull=False)
-                | (~Q(state__in=EXPORT_FINISHED) & Q(finished_at__isnull=True)),
+                condition=Q(state__in=JOB_FINISHED, finished_at__isnull=False)
+                | (~Q(state__in=JOB_FINISHED) & Q(finished_at__isnull=True)),
                 name="claims_reportexport_finished_when_finished",
             ),
             # A finished file is always there to check: its name, its hash and its size.
             models.CheckConstraint(
-                condition=~Q(state=ExportState.DONE)
+                condition=~Q(state=JobState.DONE)
                 | (~Q(file_name="") & Q(sha256__regex=r"^[0-9a-f]{64}$") & Q(size__isnull=False)),
                 name="claims_reportexport_done_has_file",
             ),
             # One export under way per week and format: asking again while it runs gets the running one.
             models.UniqueConstraint(
                 fields=["week", "format"],
-                condition=Q(state__in=[ExportState.QUEUED, ExportState.RUNNING]),
+                condition=Q(state__in=[JobState.QUEUED, JobState.RUNNING]),
                 name="claims_reportexport_one_unfinished",
             ),
         ]
@@ -1056,4 +1058,4 @@ class ReportExport(models.Model):
 
     @property
     def finished(self) -> bool:
-        return self.state in EXPORT_FINISHED
+        return self.state in JOB_FINISHED

@@ -28,9 +28,9 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from psycopg import postgres, pq
 
-from captures.models import Artifact, ArtifactKind, Capture, CaptureState
+from captures.models import Artifact, ArtifactKind, Capture
 from claims import claimreview
-from claims.models import Appearance, Claim, Correction, Decision, Review, Source, Status, id_url
+from claims.models import Appearance, Claim, Correction, Decision, JobState, Review, Source, Status, id_url
 from claims.people import display_name, name_from_parts
 
 STYLESHEET = Path(settings.BASE_DIR) / "static" / "css" / "newsdesk.css"
@@ -423,7 +423,7 @@ class WeeklyReport:
         """The `capture` object of each key source of the week's verdicts, by the source's URL: its
         newest capture done by the week's end (docs/report-format.md). One query."""
         zone = ZoneInfo(settings.TIME_ZONE)
-        params = {"done": CaptureState.DONE, "approved": Decision.APPROVED, "start": self.start, "end": self.end}
+        params = {"done": JobState.DONE, "approved": Decision.APPROVED, "start": self.start, "end": self.end}
         using = router.db_for_read(Claim)
         with connections[using].cursor() as cursor:
             cursor.execute(KEY_SOURCE_CAPTURES_SQL, params)

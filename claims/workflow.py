@@ -23,7 +23,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.text import capfirst
 
-from captures.models import Capture, CaptureState
+from captures.models import Capture
 from captures.tasks import capture_source
 from claims import duplicates, exports
 from claims.links import InvalidURL, domain_of, normalize_url
@@ -38,7 +38,7 @@ from claims.models import (
     Decision,
     Evidence,
     ExportFormat,
-    ExportState,
+    JobState,
     Outlet,
     ReportExport,
     Review,
@@ -406,7 +406,7 @@ def capture_request(*, source: Source, user: User, unless_captured: bool = False
         return latest
     # Each capture runs a browser on a worker: a page captured a moment ago is not captured again
     # (a failed capture may be tried again at once: the server may be back).
-    if latest and latest.state == CaptureState.DONE and timezone.now() - latest.finished_at < RECAPTURE_AFTER:
+    if latest and latest.state == JobState.DONE and timezone.now() - latest.finished_at < RECAPTURE_AFTER:
         raise Refused("This source was captured less than a minute ago; its newest capture is shown.")
     capture = Capture.objects.create(source=source, requested_by=user)
     capture_source.defer(capture_id=capture.pk)
@@ -433,7 +433,7 @@ def report_export_request(*, week: str, fmt: str, user: User) -> ReportExport:
     if running:
         return running
     if report_week.end <= timezone.now():
-        final = same_file.filter(state=ExportState.DONE, started_at__gte=report_week.end)
+        final = same_file.filter(state=JobState.DONE, started_at__gte=report_week.end)
         done = final.order_by("-finished_at", "-id").first()
         if done and exports.storage().exists(done.file_name):
             return done

@@ -112,10 +112,11 @@ def test_reviews_cannot_be_decided_in_the_admin(client, editor):
 
 
 def test_captures_are_shown_not_written_in_the_admin(superuser_client):
-    from captures.models import Artifact, Capture, CaptureState
+    from captures.models import Artifact, Capture
+    from claims.models import JobState
 
     source = EvidenceFactory().source
-    capture = Capture.objects.create(source=source, state=CaptureState.DONE, finished_at=source.added_at)
+    capture = Capture.objects.create(source=source, state=JobState.DONE, finished_at=source.added_at)
     Artifact.objects.create(
         capture=capture, kind="warc", name="1/1/warc.warc.gz", sha256="a" * 64, size=1, media_type="x"
     )
@@ -125,4 +126,4 @@ def test_captures_are_shown_not_written_in_the_admin(superuser_client):
     assert superuser_client.get(reverse("admin:captures_capture_add")).status_code == 403
     delete = superuser_client.post(reverse("admin:captures_capture_delete", args=[capture.pk]), {"post": "yes"})
     assert delete.status_code == 403
-    assert Capture.objects.filter(pk=capture.pk, state=CaptureState.DONE).exists()
+    assert Capture.objects.filter(pk=capture.pk, state=JobState.DONE).exists()

@@ -19,9 +19,9 @@ from procrastinate.contrib.django.models import ProcrastinateJob
 from warcio.archiveiterator import ArchiveIterator
 
 from captures import archiving, fetcher
-from captures.models import Artifact, ArtifactKind, Capture, CaptureState
+from captures.models import Artifact, ArtifactKind, Capture
 from claims import audit, workflow
-from claims.models import Source
+from claims.models import JobState, Source
 from tests.capture_server import PIXEL_PNG, LocalSite, Page
 from tests.factories import ClaimFactory, EvidenceFactory, SourceFactory
 
@@ -54,7 +54,7 @@ def warc_records(capture: Capture) -> list:
 def test_an_html_page_is_kept_as_warc_text_screenshot_and_pdf_each_with_the_hash_of_its_bytes(site):
     capture = capture_of(site.url("/briefing.html"))
 
-    assert capture.state == CaptureState.DONE, capture.reason
+    assert capture.state == JobState.DONE, capture.reason
     assert capture.reason == ""
     assert capture.http_status == 200
     assert capture.final_url == site.url("/briefing.html")
@@ -87,7 +87,7 @@ def test_an_html_page_is_kept_as_warc_text_screenshot_and_pdf_each_with_the_hash
 def test_a_file_that_is_not_html_is_kept_as_it_is(site):
     capture = capture_of(site.url("/pixel.png"))
 
-    assert capture.state == CaptureState.DONE
+    assert capture.state == JobState.DONE
     [file] = [artifact for artifact in capture.artifacts.all() if artifact.kind == ArtifactKind.FILE]
     assert stored(file) == PIXEL_PNG
     assert file.media_type == "image/png"
@@ -100,7 +100,7 @@ def test_a_redirect_chain_is_followed_and_every_hop_is_in_the_warc(site):
     site.redirect("/older", "/briefing.html")  # a relative Location
     capture = capture_of(site.url("/old"))
 
-    assert capture.state == CaptureState.DONE
+    assert capture.state == JobState.DONE
     assert capture.final_url == site.url("/briefing.html")
     responses = [record for record in warc_records(capture) if record[0] == "response"]
     assert [(uri, status) for _, uri, status, _ in responses] == [
@@ -119,9 +119,9 @@ def test_more_than_five_redirects_or_a_loop_fail_with_the_reason(site):
     too_many = capture_of(site.url("/hop0"))
     loop = capture_of(site.url("/loop-a"))
 
-    assert too_many.state == CaptureState.FAILED
+    assert too_many.state == JobState.FAILED
     assert too_many.reason == "The address redirects more than 5 times."
-    assert loop.state == CaptureState.FAILED
+    assert loop.state == JobState.FAILED
     assert loop.reason == "The address redirects in a loop."
     assert too_many.artifact(ArtifactKind.WARC)  # what did come back is kept
 
@@ -132,7 +132,7 @@ def test_more_than_five_redirects_or_a_loop_fail_with_the_reason(site):
 def test_an_error_answer_fails_the_capture_saying_what_the_server_answered_and_keeps_the_exchange(site, path, reason):
     capture = capture_of(site.url(path))
 
-    assert capture.state == CaptureState.FAILED
+    assert capture.state == JobState.FAILED
     assert capture.reason == f"The server answered {reason}."
     assert capture.http_status == int(reason[:3])
     assert [artifact.kind for artifact in capture.artifacts.all()] == [ArtifactKind.WARC]
@@ -144,7 +144,7 @@ def test_a_slow_page_times_out(site, settings):
 
     capture = capture_of(site.url("/slow"))
 
-    assert capture.state == CaptureState.FAILED
+    assert capture.state == JobState.FAILED
     assert "did not answer in time" in capture.reason
     assert not capture.artifacts.exists()
 
@@ -155,7 +155,7 @@ def test_a_body_over_the_size_limit_is_not_kept(site, settings):
 
     capture = capture_of(site.url("/huge.bin"))
 
-    assert capture.state == CaptureState.FAILED
+    assert capture.state == JobState.FAILED
     assert capture.reason == "The page is larger than the 1 MB the desk keeps of one address."
     assert not capture.artifacts.exists()
 
@@ -165,7 +165,7 @@ def test_without_chromium_the_capture_keeps_warc_and_text_and_says_what_it_could
 
     capture = capture_of(site.url("/briefing.html"))
 
-    assert capture.state == CaptureState.DONE
+    assert capture.state == JobState.DONE
     assert {artifact.kind for artifact in capture.artifacts.all()} == {ArtifactKind.WARC, ArtifactKind.TEXT}
     assert capture.reason == "No screenshot or PDF: there is no Chromium on the worker's machine."
 
@@ -180,12 +180,12 @@ def test_an_unreachable_server_is_retried_until_the_last_attempt_then_fails(sett
     with pytest.raises(fetcher.FetchFailed):
         archiving.run_capture(capture.pk, final_attempt=False)
     capture.refresh_from_db()
-    assert capture.state == CaptureState.QUEUED
+    assert capture.state == JobState.QUEUED
     assert capture.reason.startswith("Retrying: 127.0.0.1 could not be reached")
 
     archiving.run_capture(capture.pk, final_attempt=True)
     capture.refresh_from_db()
-    assert capture.state == CaptureState.FAILED
+    assert capture.state == JobState.FAILED
     assert capture.attempts == 2
     assert "could not be reached" in capture.reason
 
@@ -268,7 +268,7 @@ def test_a_redirect_from_an_allowed_server_to_a_loopback_address_is_refused(sett
         source = SourceFactory(url=outside.url("/innocent"), outlet=None)
         capture = archiving.run_capture(Capture.objects.create(source=source).pk)
 
-        assert capture.state == CaptureState.FAILED
+        assert capture.state == JobState.FAILED
         assert capture.reason == (
             "Not fetched: 127.0.0.1 is a loopback address (this machine). The desk only fetches public addresses."
         )
@@ -286,7 +286,7 @@ def test_the_browser_cannot_reach_a_private_address_either(settings):
         )
         capture = capture_of(outside.url("/page.html"))
 
-        assert capture.state == CaptureState.DONE
+        assert capture.state == JobState.DONE
         assert capture.artifact(ArtifactKind.SCREENSHOT)
         assert inside.requests == []
 
@@ -346,14 +346,14 @@ def test_linking_a_new_source_queues_a_capture_in_the_same_transaction(fact_chec
     )
 
     capture = Capture.objects.get(source=evidence.source)
-    assert capture.state == CaptureState.QUEUED
+    assert capture.state == JobState.QUEUED
     assert capture.requested_by == fact_checker
     assert jobs() == [{"capture_id": capture.pk}]
 
 
 def test_linking_a_source_the_desk_has_captured_queues_nothing_more(fact_checker, settings):
     source = SourceFactory()
-    Capture.objects.create(source=source, state=CaptureState.DONE, finished_at=source.added_at)
+    Capture.objects.create(source=source, state=JobState.DONE, finished_at=source.added_at)
     workflow.evidence_add(
         claim=ClaimFactory(), user=fact_checker, url=source.url, title="", kind="article", stance="context"
     )
@@ -377,7 +377,7 @@ def test_asking_again_while_a_capture_is_queued_returns_that_capture(fact_checke
 
 def test_capture_sources_queues_what_the_desk_holds(site):
     captured, never = SourceFactory(), SourceFactory()
-    Capture.objects.create(source=captured, state=CaptureState.DONE, finished_at=captured.added_at)
+    Capture.objects.create(source=captured, state=JobState.DONE, finished_at=captured.added_at)
 
     call_command("capture_sources", "--missing")
     assert list(Capture.objects.unfinished().values_list("source", flat=True)) == [never.pk]
@@ -432,7 +432,7 @@ def test_asking_for_a_capture_from_the_page(fact_checker_client, outsider, clien
 
     response = fact_checker_client.post(url, headers={"HX-Request": "true"})
     assert response.status_code == 200 and "Capture queued" in response.content.decode()
-    assert Capture.objects.filter(source=source, state=CaptureState.QUEUED).count() == 1
+    assert Capture.objects.filter(source=source, state=JobState.QUEUED).count() == 1
 
 
 def test_only_desk_members_ask_for_captures(client, outsider):
@@ -495,7 +495,7 @@ def test_the_claim_pages_queries_do_not_grow_with_captured_sources(fact_checker_
         claim = ClaimFactory()
         for _ in range(count):
             source = EvidenceFactory(claim=claim).source
-            for state in (CaptureState.FAILED, CaptureState.DONE):
+            for state in (JobState.FAILED, JobState.DONE):
                 capture = Capture.objects.create(source=source, state=state, finished_at=source.added_at)
                 Artifact.objects.create(
                     capture=capture, kind="warc", name=f"{capture.pk}.warc.gz", sha256="0" * 64, size=1, media_type="x"
@@ -512,7 +512,7 @@ def test_the_claim_pages_queries_do_not_grow_with_captured_sources(fact_checker_
 
 def test_a_source_captured_a_moment_ago_is_not_captured_again_at_once(fact_checker_client, fact_checker):
     source = SourceFactory()
-    Capture.objects.create(source=source, state=CaptureState.DONE, finished_at=timezone.now())
+    Capture.objects.create(source=source, state=JobState.DONE, finished_at=timezone.now())
     url = reverse("captures:source_captures", args=[source.pk])
 
     response = fact_checker_client.post(url, headers={"HX-Request": "true"})
@@ -521,7 +521,7 @@ def test_a_source_captured_a_moment_ago_is_not_captured_again_at_once(fact_check
     assert "captured less than a minute ago" in response.content.decode()
     assert Capture.objects.filter(source=source).count() == 1
     Capture.objects.filter(source=source).update(finished_at=timezone.now() - dt.timedelta(minutes=2))
-    assert workflow.capture_request(source=source, user=fact_checker).state == CaptureState.QUEUED
+    assert workflow.capture_request(source=source, user=fact_checker).state == JobState.QUEUED
 
 
 def test_a_capture_that_crashes_unexpectedly_fails_saying_so_and_the_source_can_be_captured_again(
@@ -536,10 +536,10 @@ def test_a_capture_that_crashes_unexpectedly_fails_saying_so_and_the_source_can_
 
     capture = capture_of(site.url("/briefing.html"))
 
-    assert capture.state == CaptureState.FAILED
+    assert capture.state == JobState.FAILED
     assert capture.reason.startswith("The capture stopped on an unexpected error (")
     assert not capture.artifacts.exists()
-    assert workflow.capture_request(source=capture.source, user=fact_checker).state == CaptureState.QUEUED
+    assert workflow.capture_request(source=capture.source, user=fact_checker).state == JobState.QUEUED
 
 
 def test_a_capture_queued_for_long_says_that_no_worker_may_be_running(fact_checker_client):

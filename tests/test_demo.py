@@ -15,9 +15,9 @@ from django.core.management import CommandError, call_command
 from procrastinate.contrib.django.models import ProcrastinateJob
 
 from captures import archiving
-from captures.models import ArtifactKind, Capture, CaptureState
+from captures.models import ArtifactKind, Capture
 from claims.management.commands.load_demo import DEMO_PAGES, DEMO_PAGES_OUTLET, demo_page_url
-from claims.models import Claim, Decision, Evidence, Outlet, Review, Source, Stance, Status
+from claims.models import Claim, Decision, Evidence, JobState, Outlet, Review, Source, Stance, Status
 from claims.workflow import EvidenceSummary, unmet_gate
 
 pytestmark = pytest.mark.django_db
@@ -111,7 +111,7 @@ def test_load_demo_adds_the_demo_pages_as_context_and_queues_one_capture_each(de
 
     captures = Capture.objects.filter(source__in=sources)
     assert sorted(captures.values_list("source_id", flat=True)) == sorted(source.pk for source in sources)
-    assert set(captures.values_list("state", flat=True)) == {CaptureState.QUEUED}
+    assert set(captures.values_list("state", flat=True)) == {JobState.QUEUED}
     assert {capture.requested_by.username for capture in captures} == {"factchecker"}
     jobs = ProcrastinateJob.objects.filter(task_name="captures.tasks.capture_source")
     assert sorted(job.args["capture_id"] for job in jobs) == sorted(captures.values_list("pk", flat=True))
@@ -136,12 +136,12 @@ def test_load_demo_twice_queues_no_second_capture(debug_on):
 def test_a_failed_demo_capture_is_queued_again_on_the_next_run(debug_on):
     call_command("load_demo")
     failed = Capture.objects.get(source__url=demo_page_url("agency-report.html"))
-    Capture.objects.filter(pk=failed.pk).update(state=CaptureState.FAILED, finished_at=failed.requested_at)
+    Capture.objects.filter(pk=failed.pk).update(state=JobState.FAILED, finished_at=failed.requested_at)
 
     call_command("load_demo")
 
     assert Capture.objects.filter(source=failed.source).count() == 2
-    assert Capture.objects.filter(source=failed.source, state=CaptureState.QUEUED).count() == 1
+    assert Capture.objects.filter(source=failed.source, state=JobState.QUEUED).count() == 1
     assert Capture.objects.count() == len(DEMO_PAGES) + 1
 
 
@@ -205,7 +205,7 @@ def test_the_demo_pages_are_captured_offline_with_the_hash_of_every_stored_file(
         assert source.url.startswith(django_settings.SITE_URL + DEMO_PAGES_PATH)
         capture = archiving.run_capture(source.captures.get().pk)
 
-        assert capture.state == CaptureState.DONE, capture.reason
+        assert capture.state == JobState.DONE, capture.reason
         assert capture.reason == "", source.url  # main text, screenshot and PDF all made
         assert capture.http_status == 200
         assert capture.final_url == source.url

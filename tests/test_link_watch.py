@@ -14,9 +14,9 @@ from django.utils import timezone
 from procrastinate.contrib.django.models import ProcrastinateJob
 
 from captures import archiving, linkwatch, savepagenow
-from captures.models import ArtifactKind, Capture, CaptureState, LinkWatch
+from captures.models import ArtifactKind, Capture, LinkWatch
 from captures.tasks import watch_links
-from claims.models import Status
+from claims.models import JobState, Status
 from tests.capture_server import Page
 from tests.factories import ClaimFactory, EvidenceFactory, SourceFactory
 
@@ -157,7 +157,7 @@ def test_with_save_page_now_on_the_snapshot_url_is_kept_with_the_capture(save_pa
     source = SourceFactory(url=site.url("/briefing.html"), outlet=None)
     capture = archiving.run_capture(Capture.objects.create(source=source).pk)
 
-    assert capture.state == CaptureState.DONE
+    assert capture.state == JobState.DONE
     assert capture.archive_url == site.url("/web/20240515120000/") + site.url("/briefing.html")
     assert "POST /save" in site.requests
 
@@ -169,7 +169,7 @@ def test_a_save_page_now_refusal_is_said_and_the_desks_own_capture_stands(save_p
     source = SourceFactory(url=save_page_now.url("/briefing.html"), outlet=None)
     capture = archiving.run_capture(Capture.objects.create(source=source).pk)
 
-    assert capture.state == CaptureState.DONE
+    assert capture.state == JobState.DONE
     assert capture.archive_url == ""
     assert capture.reason.startswith("No Internet Archive snapshot")
     assert capture.artifact(ArtifactKind.WARC)

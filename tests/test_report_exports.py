@@ -17,7 +17,7 @@ from django.utils import timezone
 from procrastinate.contrib.django.models import ProcrastinateJob
 
 from claims import exports
-from claims.models import ExportState, ReportExport
+from claims.models import JobState, ReportExport
 from claims.reports import IsoWeek
 from claims.tasks import export_report
 from tests.test_reports import at
@@ -89,7 +89,7 @@ def test_the_json_is_queued_written_by_the_worker_and_downloaded_with_its_hash(
     response = prepare(editor_client, "json", **HTMX)
     assert response.status_code == 200
     export = ReportExport.objects.get()
-    assert (export.week, export.format, export.state) == (WEEK, "json", ExportState.QUEUED)
+    assert (export.week, export.format, export.state) == (WEEK, "json", JobState.QUEUED)
     assert jobs() == [{"queue_name": "exports", "args": {"export_id": export.pk}}]
     block = response.content.decode()
     assert POLLING in block and "Waiting for a worker" in block
@@ -109,7 +109,7 @@ def test_the_json_is_queued_written_by_the_worker_and_downloaded_with_its_hash(
     for text, polled in seen:
         assert text in polled and POLLING in polled
     export.refresh_from_db()
-    assert (export.state, export.progress) == (ExportState.DONE, "Done")
+    assert (export.state, export.progress) == (JobState.DONE, "Done")
     assert export.file_name.startswith(f"reports/{WEEK}/") and storages["default"].exists(export.file_name)
     with storages["default"].open(export.file_name, "rb") as stored:
         content = stored.read()
@@ -193,7 +193,7 @@ def test_the_current_week_is_written_again_on_request(settings, editor_client):
     first = ReportExport.objects.get()
     export_report(export_id=first.pk)
     first.refresh_from_db()
-    assert first.state == ExportState.DONE and not exports.is_final(first)
+    assert first.state == JobState.DONE and not exports.is_final(first)
 
     block = prepare(editor_client, "json", week=week, **HTMX).content.decode()
     assert ReportExport.objects.count() == 2 and POLLING in block
@@ -219,14 +219,14 @@ def test_a_failed_file_says_so_and_can_be_prepared_again(busy_week, editor_clien
     with pytest.raises(RuntimeError):
         export_report(export_id=export.pk)
     export.refresh_from_db()
-    assert export.state == ExportState.FAILED and export.finished_at is not None
+    assert export.state == JobState.FAILED and export.finished_at is not None
     block = status(editor_client, export).content.decode()
     assert POLLING not in block and "could not be written" in block and "Prepare the PDF" in block
     assert "Pango" not in block  # the error is in the worker's log, not on the page
     assert download(editor_client, export).status_code == 404
 
     prepare(editor_client, "pdf")
-    assert ReportExport.objects.filter(state=ExportState.QUEUED).count() == 1
+    assert ReportExport.objects.filter(state=JobState.QUEUED).count() == 1
 
 
 def test_a_file_gone_from_storage_is_a_404_and_is_written_again(busy_week, editor_client):
@@ -311,8 +311,6 @@ def test_the_database_keeps_one_unfinished_file_per_week_and_format(busy_week):
 
     ReportExport.objects.create(week=WEEK, format="pdf")
     with pytest.raises(IntegrityError), transaction.atomic():
-        ReportExport.objects.create(week=WEEK, format="pdf", state=ExportState.RUNNING)
+        ReportExport.objects.create(week=WEEK, format="pdf", state=JobState.RUNNING)
     with pytest.raises(IntegrityError), transaction.atomic():
-        ReportExport.objects.create(
-            week=WEEK, format="json", state=ExportState.DONE, finished_at=dt.datetime.now(dt.UTC)
-        )
+        ReportExport.objects.create(week=WEEK, format="json", state=JobState.DONE, finished_at=dt.datetime.now(dt.UTC))

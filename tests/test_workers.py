@@ -13,9 +13,10 @@ from django.db import connections
 from procrastinate.contrib.django import app
 from procrastinate.contrib.django.models import ProcrastinateJob
 
-from captures.models import ArtifactKind, Capture, CaptureState
+from captures.models import ArtifactKind, Capture
 from captures.tasks import retry_stalled
 from claims import workflow
+from claims.models import JobState
 from tests.capture_server import Page
 from tests.crash_support import wait_for
 from tests.factories import ClaimFactory
@@ -60,12 +61,12 @@ def test_a_worker_process_captures_a_newly_linked_source(site, start_worker, fac
 
     wait_for(
         "the capture to finish",
-        lambda: state_of(capture) in (CaptureState.DONE, CaptureState.FAILED),
+        lambda: state_of(capture) in (JobState.DONE, JobState.FAILED),
         also=worker.output,
         seconds=60,
     )
 
-    assert capture.state == CaptureState.DONE, capture.reason + worker.output()
+    assert capture.state == JobState.DONE, capture.reason + worker.output()
     kinds = {artifact.kind for artifact in capture.artifacts.all()}
     assert kinds == {ArtifactKind.WARC, ArtifactKind.TEXT, ArtifactKind.SCREENSHOT, ArtifactKind.PDF}
     # The worker marks the job done just after the capture's own transaction.
@@ -81,7 +82,7 @@ def test_a_worker_killed_mid_capture_loses_nothing_the_job_is_retried_to_complet
     first = start_worker("first")
     wait_for(
         "the first worker to start the capture",
-        lambda: state_of(capture) == CaptureState.RUNNING,
+        lambda: state_of(capture) == JobState.RUNNING,
         also=first.output,
         seconds=60,
     )
@@ -89,7 +90,7 @@ def test_a_worker_killed_mid_capture_loses_nothing_the_job_is_retried_to_complet
     first.kill()  # SIGKILL: no clean-up runs
     job = ProcrastinateJob.objects.get(args__capture_id=capture.pk)
     assert job.status == "doing"
-    assert state_of(capture) == CaptureState.RUNNING
+    assert state_of(capture) == JobState.RUNNING
     assert not capture.artifacts.exists()  # nothing half-written is recorded
 
     # Its heartbeat has stopped: after WORKER_STALLED_AFTER_SECONDS the job goes back to the queue.
@@ -100,12 +101,12 @@ def test_a_worker_killed_mid_capture_loses_nothing_the_job_is_retried_to_complet
     second = start_worker("second")
     wait_for(
         "the retried capture to finish",
-        lambda: state_of(capture) in (CaptureState.DONE, CaptureState.FAILED),
+        lambda: state_of(capture) in (JobState.DONE, JobState.FAILED),
         also=second.output,
         seconds=60,
     )
 
-    assert capture.state == CaptureState.DONE, capture.reason
+    assert capture.state == JobState.DONE, capture.reason
     assert capture.attempts == 2
     assert capture.artifacts.count() == 4
     wait_for("the job to succeed", lambda: job_status(capture) == "succeeded", also=second.output)

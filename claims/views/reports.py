@@ -25,7 +25,7 @@ from claims import exports as report_files
 from claims import reports, workflow
 from claims.models import (
     ExportFormat,
-    ExportState,
+    JobState,
     ReportExport,
 )
 from claims.roles import desk_member_required
@@ -129,7 +129,7 @@ def report_file_status(request: DeskRequest, pk: int) -> HttpResponse:
 @require_GET
 @desk_member_required
 def report_file_download(request: DeskRequest, pk: int) -> FileResponse:
-    export = get_object_or_404(ReportExport, pk=pk, state=ExportState.DONE)
+    export = get_object_or_404(ReportExport, pk=pk, state=JobState.DONE)
     try:
         handle = report_files.storage().open(export.file_name, "rb")
     except FileNotFoundError as error:
@@ -163,10 +163,10 @@ def _report_files(week: reports.IsoWeek, only: str | None = None) -> list[dict]:
     for fmt in formats:
         found = by_format.get(fmt, {})
         shown = (
-            found.get(ExportState.RUNNING)
-            or found.get(ExportState.QUEUED)
-            or found.get(ExportState.DONE)
-            or found.get(ExportState.FAILED)
+            found.get(JobState.RUNNING)
+            or found.get(JobState.QUEUED)
+            or found.get(JobState.DONE)
+            or found.get(JobState.FAILED)
         )
         files.append(_report_file(fmt, shown))
     return files

@@ -21,7 +21,6 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from captures.models import CaptureState
 from claims import duplicates
 from claims.demo_data import (
     CLAIMANTS,
@@ -42,6 +41,7 @@ from claims.models import (
     Claimant,
     Decision,
     Evidence,
+    JobState,
     Outlet,
     Review,
     Source,
@@ -239,7 +239,7 @@ class Command(BaseCommand):
                     },
                 )
             # A failed capture (say the server never came up) is tried again on the next run.
-            if not source.captures.exclude(state=CaptureState.FAILED).exists():
+            if not source.captures.exclude(state=JobState.FAILED).exists():
                 capture_request(source=source, user=factchecker)
                 queued += 1
         return queued
