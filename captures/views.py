@@ -3,8 +3,6 @@ stored files, which only signed-in desk members can open (never a public path)."
 
 from __future__ import annotations
 
-import base64
-
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,7 +12,7 @@ from captures.models import Artifact, ArtifactKind, captures_prefetch
 from claims import workflow
 from claims.models import Source
 from claims.roles import desk_member_required
-from claims.views.common import DeskRequest, next_path
+from claims.views.common import DeskRequest, next_path, stored_file_response
 
 # Shown in the browser: what Chromium made and plain text. Anything else (a captured page's own
 # file can be HTML, SVG or a script) is a download, sandboxed, so it can never run on the desk's origin.
@@ -48,17 +46,13 @@ def artifact_download(request: DeskRequest, pk: int) -> FileResponse:
     extension = artifact.name.rsplit(".", 1)[-1] if "." in artifact.name else "bin"
     if artifact.kind == ArtifactKind.WARC:
         extension = "warc.gz"
-    response = FileResponse(
+    response = stored_file_response(
         handle,
+        sha256=artifact.sha256,
         content_type=artifact.media_type if inline else "application/octet-stream",
         as_attachment=not inline,
         filename=f"capture-{artifact.capture_id}-{artifact.kind}.{extension}",
     )
-    response["X-Content-SHA256"] = artifact.sha256
-    # RFC 9530: the digest of the bytes sent, so a client can check what it received.
-    response["Repr-Digest"] = f"sha-256=:{base64.b64encode(bytes.fromhex(artifact.sha256)).decode()}:"
     # A stored file is evidence, not part of the desk: it may never run script here.
     response["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
     return response

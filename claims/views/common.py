@@ -3,9 +3,12 @@ numbers, refusals beside a form's field, and the safe `next` path."""
 
 from __future__ import annotations
 
+import base64
+from typing import IO
+
 from django import forms
 from django.contrib.auth.models import User
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_htmx.middleware import HtmxDetails
@@ -98,3 +101,17 @@ class Echo:
 
     def write(self, value: str) -> str:
         return value
+
+
+def stored_file_response(
+    handle: IO[bytes], *, sha256: str, filename: str, content_type: str, as_attachment: bool = True
+) -> FileResponse:
+    """A file the desk stored and hashed (a capture's artifact, a prepared report file), sent with the
+    SHA-256 recorded when it was written, so whoever downloads it can check the bytes: X-Content-SHA256,
+    and Repr-Digest (RFC 9530). Private to the person, never cached or sniffed."""
+    response = FileResponse(handle, content_type=content_type, as_attachment=as_attachment, filename=filename)
+    response["X-Content-SHA256"] = sha256
+    response["Repr-Digest"] = f"sha-256=:{base64.b64encode(bytes.fromhex(sha256)).decode()}:"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

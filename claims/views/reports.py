@@ -29,7 +29,7 @@ from claims.models import (
     ReportExport,
 )
 from claims.roles import desk_member_required
-from claims.views.common import DeskRequest, Echo
+from claims.views.common import DeskRequest, Echo, stored_file_response
 
 REPORT_PAGE_ROWS = 200
 
@@ -134,17 +134,12 @@ def report_file_download(request: DeskRequest, pk: int) -> FileResponse:
         handle = report_files.storage().open(export.file_name, "rb")
     except FileNotFoundError as error:
         raise Http404("This file is no longer stored; prepare it again from the report's page.") from error
-    response = FileResponse(
+    return stored_file_response(
         handle,
-        as_attachment=True,
+        sha256=export.sha256,
         filename=report_files.download_name(export),
         content_type=report_files.MEDIA_TYPES[ExportFormat(export.format)],
     )
-    # The hash recorded when the file was written, so whoever downloads it can check the bytes.
-    response["X-Content-SHA256"] = export.sha256
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 def _report_files(week: reports.IsoWeek, only: str | None = None) -> list[dict]:
