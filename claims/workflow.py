@@ -392,13 +392,15 @@ RECAPTURE_AFTER = dt.timedelta(minutes=1)
 
 
 @transaction.atomic
-def capture_request(*, source: Source, user: User, unless_captured: bool = False) -> Capture:
+def capture_request(*, source: Source, user: User | None, unless_captured: bool = False) -> Capture:
     """Queue a capture of the source (docs/architecture.md, "Evidence that does not vanish").
 
     Earlier captures are kept. While one is queued or running, asking again returns that one; with
     `unless_captured` (linking a source) any earlier capture is returned instead of a new one.
+    `user` is None for the command line (`manage.py capture_sources`), which acts for the desk itself.
     """
-    ensure_allowed(user, "capture")
+    if user is not None:
+        ensure_allowed(user, "capture")
     Source.objects.select_for_update().get(pk=source.pk)  # one request at a time per source
     # A queued or running capture is always the newest: at most one is unfinished (a partial index).
     latest = source.captures.newest_first().first()

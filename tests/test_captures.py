@@ -375,15 +375,19 @@ def test_asking_again_while_a_capture_is_queued_returns_that_capture(fact_checke
     assert len(jobs()) == 1
 
 
-def test_capture_sources_queues_what_the_desk_holds(site):
-    captured, never = SourceFactory(), SourceFactory()
-    Capture.objects.create(source=captured, state=JobState.DONE, finished_at=captured.added_at)
+def test_capture_sources_queues_what_the_desk_holds(site, capsys):
+    captured, never, just_captured = SourceFactory(), SourceFactory(), SourceFactory()
+    an_hour_ago = timezone.now() - dt.timedelta(hours=1)
+    Capture.objects.create(source=captured, state=JobState.DONE, finished_at=an_hour_ago)
+    Capture.objects.create(source=just_captured, state=JobState.DONE, finished_at=timezone.now())
 
     call_command("capture_sources", "--missing")
     assert list(Capture.objects.unfinished().values_list("source", flat=True)) == [never.pk]
     call_command("capture_sources")
     assert set(Capture.objects.unfinished().values_list("source", flat=True)) == {never.pk, captured.pk}
     assert len(jobs()) == 2
+    # The same rule as the button: a source captured a moment ago is left as it is.
+    assert "1 source captured less than a minute ago was left as captured." in capsys.readouterr().out
 
 
 def test_the_audit_history_of_a_source_records_its_captures(site, editor):

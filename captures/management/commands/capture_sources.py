@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand
-from django.db import transaction
 from django.db.models import Exists, OuterRef
 
 from captures.models import Capture
-from captures.tasks import capture_source
+from claims import workflow
 from claims.models import Source
 
 
@@ -21,10 +20,20 @@ class Command(BaseCommand):
         sources = Source.objects.exclude(Exists(Capture.objects.unfinished().filter(source=OuterRef("pk"))))
         if missing:
             sources = sources.exclude(Exists(Capture.objects.filter(source=OuterRef("pk"))))
-        queued = 0
-        for source_id in sources.order_by("pk").values_list("pk", flat=True).iterator():
-            with transaction.atomic():
-                capture = Capture.objects.create(source_id=source_id)
-                capture_source.defer(capture_id=capture.pk)
-            queued += 1
+        queued = skipped = 0
+        # Through the workflow, as the desk itself: the same rules as the "Capture again" button.
+        for source in sources.order_by("pk").only("pk"):
+            try:
+                workflow.capture_request(source=source, user=None)
+            except workflow.Refused:  # captured a moment ago
+                skipped += 1
+            else:
+                queued += 1
         self.stdout.write(f"Queued {queued} capture{'s' if queued != 1 else ''}; a worker takes them from here.")
+        if skipped:
+            were = (
+                "source captured less than a minute ago was"
+                if skipped == 1
+                else "sources captured less than a minute ago were"
+            )
+            self.stdout.write(f"{skipped} {were} left as captured.")
