@@ -7,44 +7,29 @@ Playwright's own browser download is not used: the fixtures below point it at th
 from __future__ import annotations
 
 import os
-import shutil
 
 import pytest
 from playwright.sync_api import expect
 
+from captures import browser as capture_browser
 from tests.factories import PASSWORD
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM refuses to run in
 # a thread with a running loop unless told that this is deliberate. Only the tests do this.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-CHROMIUM_NAMES = ["chromium", "chromium-browser", "google-chrome", "google-chrome-stable"]
-# Flags for a closed network: without them Chromium keeps trying to reach Google's services.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
 
 def chromium_path() -> str:
-    configured = os.environ.get("CHROMIUM")
-    if configured:
-        return configured
-    for name in CHROMIUM_NAMES:
-        found = shutil.which(name)
-        if found:
-            return found
-    pytest.fail("No Chromium found for the browser tests: run `make chromium` or set CHROMIUM=/path/to/chrome.")
+    """The system Chromium, found as the capture worker finds it (captures/browser.py: CHROMIUM, then PATH)."""
+    found = capture_browser.chromium_path()
+    if found is None:
+        pytest.fail("No Chromium found for the browser tests: run `make chromium` or set CHROMIUM=/path/to/chrome.")
+    return found
 
 
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
-    return {**browser_type_launch_args, "executable_path": chromium_path(), "args": CHROMIUM_ARGS}
+    return {**browser_type_launch_args, "executable_path": chromium_path(), "args": capture_browser.CHROMIUM_ARGS}
 
 
 @pytest.fixture(scope="session")
