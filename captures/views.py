@@ -24,12 +24,12 @@ INLINE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp", "applicati
 def source_captures(request: DeskRequest, pk: int) -> HttpResponse:
     """GET: the source's captures (the block polls itself while one is queued or running).
     POST: capture the source again; earlier captures are kept."""
-    source = get_object_or_404(Source, pk=pk)
     if request.method == "POST":
-        workflow.capture_request(source=source, user=request.user)
+        workflow.capture_request(source=get_object_or_404(Source, pk=pk), user=request.user)
         if not request.htmx:
-            return redirect(next_path(request, reverse("claims:source", args=[source.pk])))
-    source = Source.objects.select_related("watch").prefetch_related(captures_prefetch()).get(pk=pk)
+            return redirect(next_path(request, reverse("claims:source", args=[pk])))
+    # Read once with everything the block shows: a block under way asks for this every two seconds.
+    source = get_object_or_404(Source.objects.select_related("watch").prefetch_related(captures_prefetch()), pk=pk)
     return render(request, "captures/_captures.html", {"source": source, "captures": list(source.captures.all())})
 
 
