@@ -309,14 +309,19 @@ class WeeklyReport:
         """The claims of the week: logged in it or given a verdict in it (for the page and JSON)."""
         return list(self.iter_claims())
 
+    def claims_statement(self) -> tuple[str, dict]:
+        """The week's claims query and its parameters: iter_claims and the benchmark's COPY floor both run it."""
+        params = {"start": self.start, "end": self.end, "approved": Decision.APPROVED, "unverified": Status.UNVERIFIED}
+        return WEEK_CLAIMS_SQL, params
+
     def iter_claims(self, batch_size: int = CLAIM_BATCH):
         """The claims of the week, read from one query as they stream in, so a file of any size is
         written in flat memory; `batch_size` rows come over the wire at a time.
 
         Nothing else may query the database while the claims are being read (see _streamed_rows).
         """
-        params = {"start": self.start, "end": self.end, "approved": Decision.APPROVED, "unverified": Status.UNVERIFIED}
-        for row in _streamed_rows(WEEK_CLAIMS_SQL, params, batch_size):
+        sql, params = self.claims_statement()
+        for row in _streamed_rows(sql, params, batch_size):
             (pk, logged_at, text, claimed_on, origin_url, claimant, affiliation, kind) = row[:8]
             (status, previous_status, first_verdict_at, verdict_id, decided_at, rationale, snapshot) = row[8:15]
             editor = row[15:]  # first name, last name, username
