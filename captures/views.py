@@ -12,6 +12,7 @@ from captures.models import Artifact, ArtifactKind, captures_prefetch
 from claims import workflow
 from claims.models import Source
 from claims.roles import desk_member_required
+from claims.templatetags.desk import form_context
 from claims.views.common import DeskRequest, next_path, stored_file_response
 
 # Shown in the browser: what Chromium made and plain text. Anything else (a captured page's own
@@ -30,7 +31,8 @@ def source_captures(request: DeskRequest, pk: int) -> HttpResponse:
             return redirect(next_path(request, reverse("claims:source", args=[pk])))
     # Read once with everything the block shows: a block under way asks for this every two seconds.
     source = get_object_or_404(Source.objects.select_related("watch").prefetch_related(captures_prefetch()), pk=pk)
-    return render(request, "captures/_captures.html", {"source": source, "captures": list(source.captures.all())})
+    block = {"source": source, "captures": list(source.captures.all()), **form_context(request)}
+    return render(request, "captures/captures.html", block, using="jinja2")
 
 
 @require_GET

@@ -8,8 +8,9 @@ from __future__ import annotations
 import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 
-from claims.models import Claim, Claimant, Outlet, Priority, Source, SourceKind, Status, Tag
+from claims.models import Claim, Claimant, ClaimQuerySet, Outlet, Priority, Source, SourceKind, Status, Tag
 from claims.people import display_name
 from claims.roles import desk_members
 
@@ -95,15 +96,16 @@ class ClaimFilter(django_filters.FilterSet):
         model = Claim
         fields: list[str] = []
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, members: list[User] | None = None, **kwargs):
+        """`members`: the desk's people when the view has read them already (for its assign menu)."""
         super().__init__(*args, **kwargs)
         assignee = self.form.fields["assignee"]
-        assignee.queryset = members = desk_members().order_by("first_name", "username")
+        assignee.queryset = desk_members()
         # Read only when the menu is drawn: the list page builds a second filter set just to count.
         assignee.widget.choices = lambda: [
             ("", "Anyone"),
             (UNASSIGNED, "Nobody"),
-            *((user.username, display_name(user)) for user in members),
+            *((user.username, display_name(user)) for user in (assignee.queryset if members is None else members)),
         ]
 
     def search(self, queryset, name, value):
@@ -111,6 +113,22 @@ class ClaimFilter(django_filters.FilterSet):
 
     def keep(self, queryset, name, value):
         return queryset  # the sort order is applied by the view's paginator
+
+    def counting_queryset(self) -> ClaimQuerySet | None:
+        """The claims under every filter but the status (whose chips show what ticking each would
+        give), or None when none of those filters narrows the desk, or one of them was refused."""
+        self.is_valid()
+        if set(self.form.errors) - {"status"}:
+            return None
+        given = {
+            name: value
+            for name, value in self.form.cleaned_data.items()
+            if name not in ("status", "sort") and value not in (None, "", [])
+        }
+        queryset = self.queryset
+        for name, value in given.items():
+            queryset = self.filters[name].filter(queryset, value)
+        return queryset if given else None
 
     @property
     def searching(self) -> bool:

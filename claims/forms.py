@@ -135,7 +135,7 @@ class ClaimForm(forms.ModelForm):
         self.fields["text"].help_text = "One checkable sentence, in the desk's own words."
         _limit_length(self.fields["quote"], MAX_QUOTE)
         if "assignee" in self.fields:
-            self.fields["assignee"].queryset = desk_members().order_by("first_name", "username")
+            self.fields["assignee"].queryset = desk_members()
             self.fields["assignee"].label_from_instance = display_name
             self.fields["assignee"].empty_label = "Nobody yet"
         self.fields["priority"].initial = Priority.NORMAL

@@ -497,9 +497,25 @@ class ClaimQuerySet(models.QuerySet):
         return Claim.objects.listed(list(self.values_list("pk", flat=True)[:limit]))
 
     def listed(self, ids: list[int]) -> list[Claim]:
-        """The claims with these ids, annotated for a list, in the order of `ids`."""
-        annotated = self.for_list().in_bulk(ids)
+        """The claims with these ids, annotated for a list, in the order of `ids`: only the columns the
+        claims table shows (a claim's search vector alone outweighs the rest of its row)."""
+        annotated = self.for_list().only(*CLAIM_TABLE_COLUMNS).in_bulk(ids)
         return [annotated[pk] for pk in ids]
+
+
+# What the claims table and the queue's cards (templates/jinja2/claims/) read of a claim and the rows
+# joined to it.
+CLAIM_TABLE_COLUMNS = (
+    "text",
+    "status",
+    "priority",
+    "created_at",
+    "claimant__name",
+    "claimant__affiliation__name",
+    "assignee__username",
+    "assignee__first_name",
+    "assignee__last_name",
+)
 
 
 # Adds each status's change in claims (rows of `changes`: status, delta) to StatusCount.
@@ -887,8 +903,10 @@ class ReviewQuerySet(models.QuerySet):
         return self.filter(decision=Decision.PENDING)
 
     def for_queue(self) -> ReviewQuerySet:
-        """The editors' queue: pending proposals, most urgent claim first, then longest waiting."""
-        return self.pending().select_related("proposed_by").order_by("-claim__priority", "proposed_at", "id")
+        """The editors' queue: pending proposals, most urgent claim first, then longest waiting. The
+        snapshot of the evidence is taken on approval; nothing pending has one worth reading."""
+        queue = self.pending().select_related("proposed_by").defer("evidence_snapshot", "decision_note")
+        return queue.order_by("-claim__priority", "proposed_at", "id")
 
     def returned_to(self, user) -> ReviewQuerySet:
         """The person's proposals an editor returned, until they act on the claim again (a newer proposal)."""

@@ -38,7 +38,7 @@ def _encode(row: Model, ordering: tuple[str, ...]) -> str:
     return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
 
 
-def _decode(cursor: str, queryset: QuerySet, ordering: tuple[str, ...]) -> list:
+def _decode(cursor: str, queryset: QuerySet, ordering: tuple[str, ...]) -> list | None:
     """The cursor's values as Python objects; None if the cursor was not made by us."""
     if len(cursor) > MAX_CURSOR_LENGTH:
         return None
@@ -68,19 +68,25 @@ def _after(ordering: tuple[str, ...], values: list) -> Q:
     PostgreSQL start its index scan at the cursor.
     """
     fields = _fields(ordering)
-    condition = None
-    for (name, descending), value in reversed(list(zip(fields, values, strict=True))):
+    (last, descending), last_value = fields[-1], values[-1]
+    condition = Q(**{f"{last}__{'lt' if descending else 'gt'}": last_value})
+    for (name, descending), value in reversed(list(zip(fields[:-1], values[:-1], strict=True))):
         beyond = Q(**{f"{name}__{'lt' if descending else 'gt'}": value})
-        condition = beyond if condition is None else beyond | (Q(**{name: value}) & condition)
+        condition = beyond | (Q(**{name: value}) & condition)
     (first, descending), first_value = fields[0], values[0]
     return Q(**{f"{first}__{'lte' if descending else 'gte'}": first_value}) & condition
 
 
 def keyset_page(queryset: QuerySet, ordering: tuple[str, ...], cursor: str, size: int) -> KeysetPage:
-    """One page of `queryset` in `ordering`, starting after `cursor` (a bad cursor means page one)."""
+    """One page of `queryset` in `ordering`, starting after `cursor` (a bad cursor means page one).
+
+    The rows carry their primary key and sort columns only: a page is chosen here and its rows are
+    read afterwards with what the page shows (Claim.objects.listed).
+    """
     values = _decode(cursor, queryset, ordering) if cursor else None
     if values is not None:
         queryset = queryset.filter(_after(ordering, values))
-    rows = list(queryset.order_by(*ordering)[: size + 1])
+    keys = queryset.only(*(name for name, _ in _fields(ordering)))
+    rows = list(keys.order_by(*ordering)[: size + 1])
     next_cursor = _encode(rows[size - 1], ordering) if len(rows) > size else ""
     return KeysetPage(items=rows[:size], next_cursor=next_cursor, is_first=values is None)

@@ -27,8 +27,9 @@ EDITOR_PERMISSION = "claims.decide_review"
 
 
 def desk_members():
-    """Everyone with a role on the desk (who can be assigned a claim)."""
-    return get_user_model().objects.filter(groups__name__in=[FACT_CHECKERS, EDITORS], is_active=True).distinct()
+    """Everyone with a role on the desk (who can be assigned a claim), in the order menus list them."""
+    members = get_user_model().objects.filter(groups__name__in=[FACT_CHECKERS, EDITORS], is_active=True)
+    return members.distinct().order_by("first_name", "username")
 
 
 def is_desk_member(user) -> bool:

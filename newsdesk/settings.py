@@ -142,6 +142,15 @@ TEMPLATES = [
             ],
         },
     },
+    # The few templates rendered fifty times a page (newsdesk/jinja2.py says why); included from
+    # Django templates with the tags in claims/templatetags/desk.py.
+    {
+        "NAME": "jinja2",
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates" / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {"environment": "newsdesk.jinja2.environment", "autoescape": True},
+    },
 ]
 
 # --- Database --------------------------------------------------------------------------------------

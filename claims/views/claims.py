@@ -31,7 +31,7 @@ from claims.models import (
     Tag,
 )
 from claims.paging import keyset_page
-from claims.roles import desk_member_required
+from claims.roles import desk_member_required, desk_members
 from claims.templatetags.desk import person
 from claims.views.claim_page import merged_into
 from claims.views.common import (
@@ -65,7 +65,8 @@ SEARCH_CANDIDATES = 200
 def claim_list(request: DeskRequest) -> HttpResponse:
     # Filter, sort and page bare rows (the indexes serve that), then annotate only the page's rows:
     # aggregating evidence before the LIMIT would count it for every matching claim.
-    filters = ClaimFilter(request.GET, queryset=Claim.objects.on_desk())
+    members = list(desk_members())  # the assignee filter's menu, and the bulk-assign menu for editors
+    filters = ClaimFilter(request.GET, queryset=Claim.objects.on_desk(), members=members)
     valid = filters.is_valid()  # an unknown value is explained beside the filters, with a 400
     claims = filters.qs if valid else Claim.objects.none()
 
@@ -88,13 +89,8 @@ def claim_list(request: DeskRequest) -> HttpResponse:
 
     # Counts per status for the other filters, so each status chip says what ticking it would show:
     # exact for the whole desk, counted up to COUNT_CAP under other filters.
-    without_status = request.GET.copy()
-    without_status.pop("status", None)
-    count_filters = ClaimFilter(without_status, queryset=Claim.objects.on_desk())
-    narrowed = count_filters.is_valid() and any(
-        value not in (None, "", []) for name, value in count_filters.form.cleaned_data.items() if name != "sort"
-    )
-    counts = count_filters.qs.status_counts(cap=COUNT_CAP) if narrowed else StatusCount.by_status()
+    narrowed = filters.counting_queryset()
+    counts = StatusCount.by_status() if narrowed is None else narrowed.status_counts(cap=COUNT_CAP)
     selected = set(filters.form.cleaned_data.get("status") or []) if valid else set()
     status_counts = Status.counted(counts)
     total = None if counts is None else sum(n for value, n in counts.items() if not selected or value in selected)
@@ -109,7 +105,7 @@ def claim_list(request: DeskRequest) -> HttpResponse:
         "tag_names": Tag.objects.order_by("name").values_list("name", flat=True),
         "count_cap": COUNT_CAP,
         "search_candidates": SEARCH_CANDIDATES,
-        "assignable": assignable(request.user),
+        "assignable": assignable(request.user, members),
     }
     return render_page(request, "claims/claim_list.html", context, fragment="#results", status=200 if valid else 400)
 

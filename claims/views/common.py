@@ -91,9 +91,11 @@ def next_path(request: DeskRequest, default: str) -> str:
     return default
 
 
-def assignable(user: User) -> list[User]:
-    """Whom an editor can give claims to (nobody else needs the list)."""
-    return list(desk_members().order_by("first_name", "username")) if is_editor(user) else []
+def assignable(user: User, members: list[User] | None = None) -> list[User]:
+    """Whom an editor can give claims to (nobody else needs the list); `members` when already read."""
+    if not is_editor(user):
+        return []
+    return list(desk_members()) if members is None else members
 
 
 class Echo:

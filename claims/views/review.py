@@ -23,6 +23,7 @@ from claims.models import (
     Status,
 )
 from claims.roles import desk_member_required
+from claims.templatetags.desk import queue_card_context
 from claims.views.common import DeskRequest, next_path, page_number
 
 # Editors work the queue from the top; the rest wait on later pages.
@@ -90,7 +91,8 @@ def _decision_refused(request: DeskRequest, review: Review, message: str, status
     if request.htmx and request.POST.get("from") == "queue":
         rows = _queue(request.user, only=review.pk)["rows"]
         if rows:
-            return render(request, "claims/review_queue.html#row", {"row": rows[0], "error": message}, status=status)
+            card = {"row": rows[0], **queue_card_context(request, message)}
+            return render(request, "claims/queue_card.html", card, status=status, using="jinja2")
         return trigger_client_event(
             render(request, "claims/_queue_done.html", {"review": review, "done": message}, status=status),
             "queueChanged",
@@ -113,7 +115,7 @@ def _queue(user: User, *, mine: bool = False, only: int | None = None, page: int
         reviews = reviews.filter(pk=only)
     offset = (page - 1) * QUEUE_LIMIT
     rows = list(reviews[offset : offset + QUEUE_LIMIT])
-    claims = Claim.objects.for_list().in_bulk([review.claim_id for review in rows])
+    claims = {claim.pk: claim for claim in Claim.objects.listed([review.claim_id for review in rows])}
     for review in rows:
         review.claim = claims[review.claim_id]
         review.unmet = workflow.unmet_gate(
