@@ -220,7 +220,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # `manage.py axes_reset_username NAME`), or until AXES_COOLOFF_HOURS pass when that is set.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, reading a person's permissions with the person (one query a request).
+    "claims.roles.DeskPermissionBackend",
 ]
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

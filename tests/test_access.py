@@ -79,6 +79,39 @@ def test_roles_exist_with_their_permissions(fact_checker, editor):
     assert editor.has_perm("claims.decide_review") and editor.has_perm("claims.change_outlet")
 
 
+def test_a_request_reads_its_person_and_their_permissions_in_one_query(fact_checker, django_assert_num_queries):
+    from django.contrib.auth import get_user
+
+    client = Client()
+    client.force_login(fact_checker)
+    request = client.get(reverse("claims:list")).wsgi_request  # a real request with the person's session
+    request.__dict__.pop("_cached_user", None)
+    with django_assert_num_queries(1):  # the user and every permission they hold, from groups or their own
+        user = get_user(request)
+        assert user.has_perm("claims.view_claim") and not user.has_perm("claims.decide_review")
+
+
+def test_a_role_taken_away_counts_from_the_next_page(fact_checker_client, fact_checker, desk_pages):
+    assert fact_checker_client.get(desk_pages[1]).status_code == 200
+    fact_checker.groups.clear()
+    assert fact_checker_client.get(desk_pages[1]).status_code == 403
+    fact_checker.user_permissions.add(Permission.objects.get(codename="view_claim"))  # a permission of their own
+    assert fact_checker_client.get(desk_pages[1]).status_code == 200
+
+
+def test_a_deactivated_account_is_signed_out_on_its_next_page(fact_checker_client, fact_checker, desk_pages):
+    fact_checker.is_active = False
+    fact_checker.save()
+    response = fact_checker_client.get(desk_pages[1])
+    assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def test_a_superuser_holds_every_permission(client, superuser):
+    client.force_login(superuser)
+    user = client.get(reverse("claims:list")).wsgi_request.user
+    assert user.has_perm("claims.decide_review") and user.has_perm("auth.change_user")
+
+
 def test_a_view_only_account_cannot_write(client, outsider):
     outsider.user_permissions.add(Permission.objects.get(codename="view_claim"))  # may read claims, nothing more
     claim = ClaimFactory()
