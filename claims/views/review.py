@@ -136,6 +136,7 @@ def _queue(user: User, *, mine: bool = False, only: int | None = None, page: int
         "rows": rows,
         "mine": mine,
         "total": total,
+        "queue_count": total,  # the navigation's counter: the same count, not asked twice
         "page": page,
         "earlier": offset,
         "more": max(listed - offset - len(rows), 0),
