@@ -510,6 +510,7 @@ CLAIM_TABLE_COLUMNS = (
     "status",
     "priority",
     "created_at",
+    "claimed_on",
     "claimant__name",
     "claimant__affiliation__name",
     "assignee__username",

@@ -20,7 +20,7 @@ from django.utils import timezone
 from jinja2 import Environment, StrictUndefined
 
 from claims.models import Priority, Status, id_url
-from claims.templatetags.desk import age, person
+from claims.templatetags.desk import age, ago, person
 
 # Django's `date` filter formats through translated month names, a tenth of a millisecond a date; the
 # desk speaks English, and these write its two date formats ("27 Nov 2026", "27 Nov 2026, 14:05").
@@ -64,7 +64,7 @@ def environment(**options: Any) -> Environment:
     options["undefined"] = StrictUndefined
     env = Environment(**options)  # noqa: S701 - Django's backend turns autoescape on unless told otherwise
     env.globals.update(url=url)
-    env.filters.update(day=day, day_time=day_time, clock=clock, iso=iso, person=person, age=age)
+    env.filters.update(day=day, day_time=day_time, clock=clock, iso=iso, person=person, age=age, ago=ago)
     # A status's or priority's label from a dict: Django's get_FOO_display() rebuilds its lookup each call.
     env.filters.update(status_label=dict(Status.choices).__getitem__, priority_label=dict(Priority.choices).__getitem__)
     return env

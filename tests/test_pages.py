@@ -214,3 +214,13 @@ def test_server_error_page_leaks_nothing(settings):
     page = response.content.decode()
     assert "Something went wrong on our side" in page
     assert "swordfish" not in page and "Traceback" not in page and "RuntimeError" not in page
+
+
+def test_every_page_names_its_icon_and_favicon_ico_leads_to_it(client, fact_checker_client):
+    page = fact_checker_client.get(reverse("claims:dashboard")).content.decode()
+    assert '<link rel="icon" href="/static/img/favicon.svg" type="image/svg+xml">' in page
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301 and response["Location"] == "/static/img/favicon.svg"
+    from django.contrib.staticfiles import finders
+
+    assert finders.find("img/favicon.svg")  # collected with the other static files

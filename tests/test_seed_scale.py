@@ -237,7 +237,8 @@ def test_the_app_reads_the_seeded_desk(roles):
     assert {int(row[0]) for row in decided} == decided_ids
     texts = dict(Claim.objects.filter(pk__in=decided_ids).values_list("pk", "text"))
     assert all(row[1].lstrip("'") == texts[int(row[0])] for row in decided)
-    assert all(row[header.index("source_urls")] for row in decided if row[header.index("corroborating")] != "0")
+    # (Cells come as csv.writer takes them: counts as numbers, text as text.)
+    assert all(row[header.index("source_urls")] for row in decided if str(row[header.index("corroborating")]) != "0")
 
     # The pages answer for a seeded editor.
     client = Client()

@@ -38,6 +38,13 @@ def age(moment: datetime.datetime | None) -> str:
     return "just now"
 
 
+@register.filter
+def ago(moment: datetime.datetime | None) -> str:
+    """ "3 d ago", or "just now" (never "just now ago")."""
+    how_long = age(moment)
+    return how_long if how_long in ("", "just now") else f"{how_long} ago"
+
+
 def render_hot(name: str, context: dict) -> SafeString:
     """A template rendered many times a page, by Jinja2 (newsdesk/jinja2.py says why). Its output is
     escaped by Jinja2's autoescape, so it goes into the Django page as it is."""

@@ -1,0 +1,88 @@
+"""Every page at a phone's width and a desk's: nothing wider than the screen, and no serious or
+critical accessibility problem as axe-core finds them (docs/architecture.md, "Every screen").
+
+The demo desk (manage.py load_demo) is what the pages show: decided and pending claims, evidence,
+sources, a queue, a week's report.
+"""
+
+from __future__ import annotations
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.core.management import call_command
+from django.test import override_settings
+
+from claims.models import Claim, Review, Source, Status
+from claims.roles import EDITORS, FACT_CHECKERS
+from tests.factories import role_group
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+WIDTHS = {"phone": (390, 844), "desk": (1366, 768)}
+SERIOUS = ("serious", "critical")
+
+
+@pytest.fixture
+def demo_desk():
+    for role in (FACT_CHECKERS, EDITORS):
+        role_group(role)  # an earlier browser test's flush took the roles' groups with it
+    with override_settings(DEBUG=True):  # load_demo refuses to run without it (its passwords are published)
+        call_command("load_demo", stdout=None)
+    decided = Claim.objects.exclude(status=Status.UNVERIFIED).order_by("pk").first()
+    pending = Review.objects.pending().order_by("pk").first().claim
+    return {
+        "dashboard": "/",
+        "claims list, searched": "/claims/?q=Robotyne",
+        "log a claim": "/claims/new/",
+        "claim page, decided": f"/claims/{decided.pk}/",
+        "claim page, pending": f"/claims/{pending.pk}/",
+        "edit a claim": f"/claims/{pending.pk}/edit/",
+        "claimants": "/claimants/",
+        "claimant": f"/claimants/{decided.claimant_id}/",
+        "sources": "/sources/",
+        "source": f"/sources/{Source.objects.order_by('pk').first().pk}/",
+        "outlets": "/outlets/",
+        "review queue": "/review/",
+        "weekly report": f"/reports/weekly/{_week_of(decided)}/",
+        "import": "/claims/import/",
+        "audit history": f"/claims/{decided.pk}/history/",
+    }
+
+
+def _week_of(claim: Claim) -> str:
+    decided_at = claim.reviews.filter(decision="approved").order_by("-decided_at").first().decided_at
+    year, week, _ = decided_at.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def _problems(page) -> list[str]:
+    """What is wrong with the page as shown: overflow past the screen, serious or critical axe findings."""
+    found = []
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    if overflow > 0:
+        found.append(f"{overflow} px wider than the screen")
+    results = Axe().run(page)
+    for violation in results.response["violations"]:
+        if violation["impact"] in SERIOUS:
+            targets = ", ".join(str(node["target"]) for node in violation["nodes"][:3])
+            found.append(f"axe {violation['impact']} {violation['id']} ({len(violation['nodes'])}×: {targets})")
+    return found
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_every_page_fits_the_screen_and_passes_axe(page, live_server, demo_desk, width):
+    page.set_viewport_size(dict(zip(("width", "height"), WIDTHS[width], strict=True)))
+    page.goto(f"{live_server.url}/accounts/login/")
+    assert not _problems(page), "the sign-in page"
+    page.get_by_label("Username").fill("editor")
+    page.get_by_label("Password").fill("editor-demo-2024")
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{live_server.url}/")
+    table = {}
+    for name, path in demo_desk.items():
+        response = page.goto(f"{live_server.url}{path}", wait_until="load")
+        assert response.status == 200, f"{name}: {path} answered {response.status}"
+        table[name] = _problems(page)
+    report = "\n".join(f"{width} · {name}: {'; '.join(found) or 'ok'}" for name, found in table.items())
+    print(report)  # the table of pages at this width, for the record (pytest -s)
+    assert all(not found for found in table.values()), report
