@@ -7,7 +7,7 @@ SQL) can break them. Every table is audited by django-pghistory triggers.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from typing import overload
 
@@ -163,6 +163,7 @@ class WorkState(models.TextChoices):
     NEW = "new", "New"
     IN_PROGRESS = "in_progress", "In progress"
     IN_REVIEW = "in_review", "In review"
+    DECIDED = "decided", "Decided"
 
 
 @pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
@@ -729,6 +730,8 @@ class Claim(models.Model):
             has_pending = self.reviews.filter(decision=Decision.PENDING).exists()
         if has_pending:
             return WorkState.IN_REVIEW
+        if self.status != Status.UNVERIFIED:
+            return WorkState.DECIDED  # until someone proposes again
         return WorkState.IN_PROGRESS if self.assignee_id else WorkState.NEW
 
 
@@ -795,6 +798,23 @@ class ClaimTag(models.Model):
         return f"{self.claim_id} · {self.tag_id}"
 
 
+class EvidenceQuerySet(models.QuerySet):
+    def key_sources_of(self, claim_ids: Iterable[int], per_claim: int = 3) -> dict[int, list[Evidence]]:
+        """{claim id: its first `per_claim` corroborating, then contradicting, sources} for a page of
+        claims, in one query (the review queue's cards name them)."""
+        found: dict[int, list[Evidence]] = {}
+        evidence = (
+            self.filter(claim_id__in=list(claim_ids), stance__in=[Stance.CORROBORATES, Stance.CONTRADICTS])
+            .select_related("source__outlet")
+            .order_by("claim_id", "-stance", "added_at", "id")  # descending: "corroborates" before "contradicts"
+        )
+        for item in evidence:
+            shown = found.setdefault(item.claim_id, [])
+            if len(shown) < per_claim:
+                shown.append(item)
+        return found
+
+
 @pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class Evidence(models.Model):
     """A claim ↔ source link with a stance."""
@@ -811,6 +831,8 @@ class Evidence(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     added_at = models.DateTimeField(default=timezone.now)
+
+    objects = EvidenceQuerySet.as_manager()
 
     class Meta:
         verbose_name_plural = "evidence"

@@ -101,3 +101,23 @@ def test_a_fact_checker_cannot_assign_through_the_claim_forms(fact_checker_clien
     fact_checker_client.post(reverse("claims:create"), {**data, "text": "New claim"})
     assert Claim.objects.get(text="New claim").assignee is None
     assert 'name="assignee"' not in fact_checker_client.get(reverse("claims:create")).content.decode()
+
+
+def test_a_decided_claim_reads_as_decided_until_someone_proposes_again(decided_claim, fact_checker):
+    import datetime as dt
+
+    from claims.models import Review, Status
+
+    moment = dt.datetime(2024, 5, 15, 12, tzinfo=dt.UTC)
+    claim = decided_claim("Robotyne was retaken", logged=moment, decided=moment)
+    Claim.objects.filter(pk=claim.pk).update(assignee=fact_checker)  # still assigned after the verdict
+    claim = Claim.objects.get(pk=claim.pk)
+    assert claim.work_state == WorkState.DECIDED and claim.work_state.label == "Decided"
+    Review.objects.create(
+        claim=claim,
+        previous_status=claim.status,
+        proposed_status=Status.FALSE,
+        rationale="New imagery.",
+        proposed_by=fact_checker,
+    )
+    assert Claim.objects.get(pk=claim.pk).work_state == WorkState.IN_REVIEW

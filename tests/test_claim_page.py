@@ -232,3 +232,22 @@ def test_a_failed_evidence_add_leaves_the_proposal_form_alone(fact_checker_clien
     )
     assert response.status_code == 422
     assert 'id="gates"' not in response.content.decode() and "hx-swap-oob" not in response.content.decode()
+
+
+def test_a_pending_proposal_reads_in_plain_words(fact_checker_client, fact_checker):
+    from claims.models import Review, Status
+    from tests.factories import ClaimFactory as Claims
+
+    claim = Claims()
+    Review.objects.create(
+        claim=claim,
+        previous_status=Status.UNVERIFIED,
+        proposed_status=Status.CONFIRMED,
+        rationale="Two outlets.",
+        proposed_by=fact_checker,
+    )
+    page = fact_checker_client.get(claim.get_absolute_url()).content.decode()
+    assert "In review: proposed Confirmed" in page  # the status as the scale writes it
+    assert (
+        '<span class="status status-confirmed">Confirmed</span>; it waits for an editor.' in page
+    )  # no space before ;

@@ -381,3 +381,20 @@ def test_a_refused_decision_is_not_logged_as_made(
     assert response.status_code == 409
     assert callbacks == []
     assert [entry for entry in desk_log() if entry["event"] == "review.approved"] == []
+
+
+def test_the_queue_names_key_sources_and_its_heading_count_can_be_asked_alone(editor_client, proposal):
+    EvidenceFactory(claim=proposal.claim, stance=Stance.CONTRADICTS, source__title="A rebuttal from the front")
+    page = editor_client.get(reverse("claims:queue")).content.decode()
+    assert 'aria-label="Key sources"' in page and "A rebuttal from the front" in page
+    assert '<span id="queue-total"' in page and "1 proposal waiting." in page
+    heading = editor_client.get(reverse("claims:queue_count"), {"part": "heading"}).content.decode()
+    assert heading.strip().startswith('<span id="queue-total"') and "1 proposal waiting." in heading
+
+
+def test_the_dashboard_says_who_withdrew_what_in_plain_words(fact_checker_client, fact_checker, proposal):
+    proposal.proposed_by = fact_checker
+    proposal.save()
+    fact_checker_client.post(reverse("claims:withdraw", args=[proposal.pk]))
+    page = fact_checker_client.get(reverse("claims:dashboard")).content.decode()
+    assert "withdrew the proposal" in page and "withdrawn <span" not in page

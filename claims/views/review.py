@@ -19,6 +19,7 @@ from claims.forms import (
 )
 from claims.models import (
     Claim,
+    Evidence,
     Review,
     Status,
 )
@@ -28,6 +29,8 @@ from claims.views.common import DeskRequest, next_path, page_number
 
 # Editors work the queue from the top; the rest wait on later pages.
 QUEUE_LIMIT = 50
+# The sources a card names (corroborating first, then contradicting); the claim page has them all.
+KEY_SOURCES = 3
 
 
 @require_GET
@@ -58,7 +61,11 @@ def review_updates(request: DeskRequest) -> HttpResponse:
 @require_GET
 @desk_member_required
 def review_count(request: DeskRequest) -> HttpResponse:
-    return render(request, "claims/_queue_count.html", {"queue_count": Review.objects.pending().count()})
+    """The pending count: the navigation's counter, or with ?part=heading the queue page's heading."""
+    count = Review.objects.pending().count()
+    if request.GET.get("part") == "heading":
+        return render(request, "claims/_queue_total.html", {"total": count})
+    return render(request, "claims/_queue_count.html", {"queue_count": count})
 
 
 @require_POST
@@ -116,8 +123,10 @@ def _queue(user: User, *, mine: bool = False, only: int | None = None, page: int
     offset = (page - 1) * QUEUE_LIMIT
     rows = list(reviews[offset : offset + QUEUE_LIMIT])
     claims = {claim.pk: claim for claim in Claim.objects.listed([review.claim_id for review in rows])}
+    key_sources = Evidence.objects.key_sources_of(claims, per_claim=KEY_SOURCES)
     for review in rows:
         review.claim = claims[review.claim_id]
+        review.key_sources = key_sources.get(review.claim_id, [])
         review.unmet = workflow.unmet_gate(
             review.proposed_status, workflow.EvidenceSummary.of(review.claim), review.rationale
         )

@@ -8,8 +8,23 @@ document.addEventListener("htmx:configRequest", (event) => {
   }
 });
 
-// Review queue from the keyboard: on a focused proposal, "a" approves and "r" opens the return
-// note; Ctrl+Enter sends the note. After a decision, focus moves on to the next proposal.
+// Review queue from the keyboard: "j" and "k" move to the next and previous proposal (from anywhere
+// on the page but a field); on a focused proposal, "a" approves and "r" opens the return note;
+// Ctrl+Enter sends the note. After a decision, focus moves on to the next proposal.
+const typing = (element) => element.closest && element.closest("input, textarea, select, [contenteditable]");
+
+document.addEventListener("keydown", (event) => {
+  if ((event.key !== "j" && event.key !== "k") || event.altKey || event.ctrlKey || event.metaKey) return;
+  if (typing(event.target)) return;
+  const rows = [...document.querySelectorAll("[data-review-row]")];
+  if (rows.length === 0) return;
+  event.preventDefault();
+  const current = rows.indexOf(event.target.closest ? event.target.closest("[data-review-row]") : null);
+  const next = current === -1 ? 0 : Math.min(Math.max(current + (event.key === "j" ? 1 : -1), 0), rows.length - 1);
+  rows[next].focus();
+  rows[next].scrollIntoView({ block: "nearest" });
+});
+
 document.addEventListener("keydown", (event) => {
   if (event.ctrlKey && event.key === "Enter" && event.target.matches("[data-return] textarea")) {
     event.preventDefault();
@@ -33,10 +48,14 @@ document.addEventListener("keydown", (event) => {
     }
   } else if (event.key === "r") {
     const box = row.querySelector("[data-return]");
+    const note = row.querySelector("[data-key-note]");
     if (box) {
       event.preventDefault();
       box.open = true;
       box.querySelector("textarea").focus();
+    } else if (note) {
+      event.preventDefault();
+      note.textContent = "You cannot return this proposal: another editor decides it.";
     }
   }
 });

@@ -152,3 +152,36 @@ def test_an_editor_decides_from_the_keyboard(live_server, editor_page, sign_in, 
     editor_page.keyboard.press("Control+Enter")
     expect(rows).to_have_count(0)
     assert list(Review.objects.order_by("pk").values_list("decision", flat=True)) == ["approved", "returned"]
+
+
+def test_j_and_k_move_between_proposals_and_the_heading_counts_down(
+    live_server, editor_page, sign_in, fact_checker, editor
+):
+    for text in ["First waiting claim", "Second waiting claim"]:
+        waiting_proposal(text, proposed_by=fact_checker)
+    own = waiting_proposal("The editor's own proposal", proposed_by=editor)
+    sign_in(editor_page, editor)
+    editor_page.goto(f"{live_server.url}/review/")
+    rows = editor_page.locator("article.queue-row")
+    expect(rows).to_have_count(3)
+    expect(editor_page.locator("#queue-total")).to_have_text("3 proposals waiting.")
+    expect(editor_page.get_by_text("j and k move to the next and previous proposal")).to_be_visible()
+    expect(rows.first.get_by_role("list", name="Key sources")).to_contain_text("Corroborates")
+
+    editor_page.keyboard.press("j")  # from anywhere on the page: the first proposal
+    expect(rows.nth(0)).to_be_focused()
+    editor_page.keyboard.press("j")
+    expect(rows.nth(1)).to_be_focused()
+    editor_page.keyboard.press("k")
+    expect(rows.nth(0)).to_be_focused()
+
+    own_row = editor_page.locator(f"#review-{own.pk}")
+    own_row.focus()
+    editor_page.keyboard.press("r")  # not the editor's to decide: the card says why
+    expect(own_row.locator("[data-key-note]")).to_have_text(
+        "You cannot return this proposal: another editor decides it."
+    )
+
+    rows.first.focus()
+    editor_page.keyboard.press("a")
+    expect(editor_page.locator("#queue-total")).to_have_text("2 proposals waiting.")  # without reloading
