@@ -5,7 +5,6 @@ from __future__ import annotations
 from django import forms
 from django.core import validators
 from django.urls import reverse_lazy
-from django.utils import timezone
 
 from claims.links import MAX_URL_LENGTH, InvalidURL, normalize_url
 from claims.models import (
@@ -139,9 +138,8 @@ class ClaimForm(forms.ModelForm):
             self.fields["assignee"].label_from_instance = display_name
             self.fields["assignee"].empty_label = "Nobody yet"
         self.fields["priority"].initial = Priority.NORMAL
-        if not self.instance.pk:
-            self.fields["claimed_on"].initial = timezone.localdate()
-        else:
+        # "Claimed on" has no default: a claim made last week and logged today must not read as today's.
+        if self.instance.pk:
             self.fields["claimant_name"].initial = self.instance.claimant.name
             self.fields["tag_names"].initial = self.fields["tags_seen"].initial = self.instance.tag_list()
             self.fields["version"].initial = self.instance.version

@@ -25,6 +25,7 @@ from django.db.models import Count, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from psycopg import postgres, pq
 
@@ -295,6 +296,9 @@ class WeeklyReport:
     def __init__(self, week: IsoWeek):
         self.week = week
         self.start, self.end = week.start, week.end
+        # The week under way is shown as it stands now, and says so; a past week as it ended.
+        self.as_of = min(self.end, timezone.now())
+        self.provisional = self.as_of < self.end
 
     @cached_property
     def verdicts(self) -> list[Review]:
@@ -393,7 +397,7 @@ class WeeklyReport:
                 "claimant": claimants[wording[claim.pk].claimant_id][0],
                 "status": claim.status_at_end,
                 "in_review": claim.in_review,
-                "age_days": (self.end - claim.created_at).days,
+                "age_days": (self.as_of - claim.created_at).days,
             }
             for claim in oldest
         ]
@@ -669,6 +673,7 @@ def page_context(report: WeeklyReport, *, limit: int | None = None, document: bo
         "backlog_total": total,
         "backlog": backlog,
         "status_chart": status_chart(report.status_counts),
+        "chart_legend": [(label, STATUS_COLOURS[value]) for value, label in Status.choices],
         "day_chart": day_chart(report.verdicts_per_day),
         "newsroom_name": settings.NEWSROOM_NAME,
         # Our own stylesheet, inlined into standalone documents (never user data).
@@ -677,7 +682,8 @@ def page_context(report: WeeklyReport, *, limit: int | None = None, document: bo
 
 
 def status_chart(counts: list[tuple[str, str, int]]) -> list[dict]:
-    """Horizontal bars, one per status: 55 units for the largest count (the rest is label and number)."""
+    """Horizontal bars, one per status, in a 200-unit-wide chart: 110 units for the largest count, the
+    rest for the label (room for "Unverifiable" at a readable size) and the number."""
     largest = max((count for _, _, count in counts), default=0) or 1
     return [
         {
@@ -685,7 +691,7 @@ def status_chart(counts: list[tuple[str, str, int]]) -> list[dict]:
             "label": label,
             "count": count,
             "colour": STATUS_COLOURS[value],
-            "width": round(55 * count / largest, 2),
+            "width": round(110 * count / largest, 2),
             "y": index * 22,
         }
         for index, (value, label, count) in enumerate(counts)

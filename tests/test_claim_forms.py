@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -229,3 +231,14 @@ def test_an_edit_without_its_version_is_refused_not_taken_for_a_conflict(fact_ch
     assert response.status_code == 422
     assert "open the edit page of this claim again" in response.content.decode()
     assert Claim.objects.get(pk=claim.pk).text == "Unchanged"
+
+
+def test_claimed_on_has_no_default_and_is_required(fact_checker_client):
+    page = fact_checker_client.get(reverse("claims:create")).content.decode()
+    assert 'name="claimed_on"' in page and re.search(r'<input type="date" name="claimed_on"[^>]*required', page)
+    assert not re.search(r'name="claimed_on" value=', page)  # not today's date, nor any other
+    data = claim_form_data()
+    del data["claimed_on"]
+    response = fact_checker_client.post(reverse("claims:create"), data)
+    assert response.status_code == 422 and "This field is required." in response.content.decode()
+    assert not Claim.objects.exists()

@@ -431,3 +431,29 @@ def test_json_query_count_does_not_grow_with_captured_sources(settings, editor_c
     few = query_count(editor_client, url)
     add(10, 2)
     assert query_count(editor_client, url) == few
+
+
+def test_the_week_under_way_says_it_is_not_over_and_counts_ages_to_now(editor_client):
+    from django.utils import timezone
+
+    from tests.factories import ClaimFactory
+
+    claim = ClaimFactory(created_at=timezone.now() - dt.timedelta(days=1))
+    report = WeeklyReport(IsoWeek.containing(timezone.localdate()))
+    assert report.provisional and report.as_of <= timezone.now() < report.end
+    _, rows = report.backlog
+    assert [row["age_days"] for row in rows if row["id"] == claim.pk] == [1]  # not counted to Sunday night
+    page = editor_client.get(reverse("claims:report_current"), follow=True).content.decode()
+    assert "This week is not over:" in page and "open now" in page
+    assert "Statuses are as they stood at the end of the week." not in page
+
+    past = WeeklyReport(IsoWeek.containing(timezone.localdate()).previous)
+    assert not past.provisional and past.as_of == past.end
+
+
+def test_the_status_chart_has_room_for_every_label_and_the_day_chart_a_legend(editor_client):
+    page = editor_client.get(reverse("claims:report_current"), follow=True).content.decode()
+    assert '<svg class="chart" viewBox="0 0 200 154"' in page  # labels get 60 of 200 units, bars start after
+    assert page.count('font-size="7.5"') >= 14  # a label and a count for each of the seven statuses
+    legend = page[page.index('<ul class="chart-legend"') :]
+    assert all(label in legend[: legend.index("</ul>")] for label in ("Unverified", "Corroborated", "Unverifiable"))

@@ -28,6 +28,7 @@ def test_log_a_claim_add_evidence_find_it_and_propose_a_status(live_server, page
     similar = page.locator("#similar")
     expect(similar).to_contain_text("Russian air defences shot down 10 ATACMS missiles over Crimea overnight.")
     page.get_by_label("Claimant").fill("Crimea occupation authority")
+    page.get_by_label("Claimed on").fill("2024-05-15")  # no default: the day it was said, not the day it was logged
     page.get_by_text("New claimant? Set its kind and affiliation").click()
     page.get_by_label("Affiliation").select_option(label="Russian government")
     page.get_by_role("button", name="Log claim").click()
