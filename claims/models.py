@@ -368,7 +368,9 @@ class Source(models.Model):
 
     @property
     def wayback_url(self) -> str:
-        return f"https://web.archive.org/web/*/{self.url}"
+        """The Internet Archive's newest copy of the page (its address without a date opens that copy;
+        with `*/` it would open a search of every copy)."""
+        return f"https://web.archive.org/web/{self.url}"
 
 
 def independent_corroboration(evidence: str = "") -> Q:

@@ -490,6 +490,8 @@ CSV_COLUMNS = [
     "contradicting",
     "source_urls",
     "claim_url",
+    "claimed_on",
+    "logged_at",
 ]
 # A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -534,6 +536,8 @@ def csv_rows(report: WeeklyReport, site: str):
             claim.previous_status,
             *verdict,
             site + claim.url,
+            claim.claimed_on.isoformat() if claim.claimed_on else "",
+            claim.logged_at.astimezone(zone).isoformat(),
         ]
 
 

@@ -41,7 +41,7 @@ def test_claim_page_groups_evidence_and_shows_the_summary(fact_checker_client):
     page = fact_checker_client.get(reverse("claims:detail", args=[claim.pk])).content.decode()
     assert "2 corroborating (<strong>1 independent</strong>) · 1 contradicting" in page
     assert "Repeats the claimant" in page
-    assert "web.archive.org/web/*/" in page
+    assert f'href="https://web.archive.org/web/{claim.evidence.first().source.url}"' in page  # the newest copy
 
 
 def test_user_text_is_escaped_everywhere(fact_checker_client):

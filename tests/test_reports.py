@@ -126,6 +126,11 @@ def test_csv_parses_and_defuses_formulas(settings, editor_client, decided_claim)
     assert [row["claim"] for row in rows] == ['\'=HYPERLINK("http://evil.example","click")', "'+1 drone"]
     assert rows[0]["status_at_week_end"] == "corroborated" and rows[0]["independent"] == "1"
     assert rows[0]["claim_url"].startswith("http://127.0.0.1:8000/claims/")  # SITE_URL, whoever downloads it
+    # Both dates, at the end of the row: the day it was said and when the desk logged it (local time).
+    assert list(rows[1])[-2:] == ["claimed_on", "logged_at"]
+    claim = Claim.objects.get(text="+1 drone")
+    assert rows[1]["claimed_on"] == claim.claimed_on.isoformat()
+    assert rows[1]["logged_at"] == "2024-05-15T11:00:00+03:00" == at(15, 11).isoformat()
 
 
 def test_json_has_the_documented_shape(settings, editor_client, decided_claim):
