@@ -144,6 +144,7 @@ class DemoClaimant(NamedTuple):
     kind: ClaimantKind
     affiliation: str | None  # a DEMO_AFFILIATIONS name; None: unknown
     description: str = ""
+    aliases: tuple[str, ...] = ()  # other names and spellings, in any script
 
 
 class DemoEvidence(NamedTuple):
@@ -214,20 +215,26 @@ CLAIMANTS = [
         kind=ClaimantKind.OFFICIAL,
         affiliation="Ukrainian government",
         description="Spokesman of the President of Ukraine.",
+        aliases=("Сергій Никифоров", "Sergei Nikiforov"),
     ),
     DemoClaimant(
         name="General Staff of the Armed Forces of Ukraine",
         kind=ClaimantKind.MILITARY,
         affiliation="Ukrainian government",
+        aliases=("Генштаб ЗСУ", "Ukrainian General Staff"),
     ),
     DemoClaimant(
-        name="Russian Ministry of Defence", kind=ClaimantKind.GOVERNMENT_BODY, affiliation="Russian government"
+        name="Russian Ministry of Defence",
+        kind=ClaimantKind.GOVERNMENT_BODY,
+        affiliation="Russian government",
+        aliases=("MoD", "Russian MoD", "Минобороны России", "Міноборони РФ"),
     ),
     DemoClaimant(
         name="Vladimir Putin",
         kind=ClaimantKind.OFFICIAL,
         affiliation="Russian government",
         description="President of Russia.",
+        aliases=("Владимир Путин",),
     ),
     DemoClaimant(
         name="Antony Blinken",

@@ -39,7 +39,7 @@ class ClaimantByName(forms.ModelChoiceField):
             return None
         if "\x00" in value or len(value) > 200:
             raise forms.ValidationError("That is not a claimant's name.", code="invalid_choice")
-        claimant = Claimant.objects.filter(name__iexact=value.strip()).first()
+        claimant = Claimant.objects.named(value.strip()).first()  # its name, or one of its aliases
         if claimant is None:
             raise forms.ValidationError(f"No claimant is called “{value}”.", code="invalid_choice")
         return claimant

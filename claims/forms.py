@@ -205,7 +205,7 @@ class ClaimForm(forms.ModelForm):
         return [name for name in ("claimant_name", *Claim.VERDICT_SUBJECT_FIELDS) if name in self.fields]
 
     def existing_claimant(self) -> Claimant | None:
-        return Claimant.objects.filter(name__iexact=self.cleaned_data["claimant_name"]).first()
+        return Claimant.objects.named(self.cleaned_data["claimant_name"]).first()
 
     def claim_values(self) -> dict:
         """The claim's own columns as entered (the claimant and tags are passed on their own)."""
@@ -337,15 +337,42 @@ class AssignForm(forms.Form):
     assignee = forms.ModelChoiceField(queryset=desk_members(), to_field_name="username", required=False)
 
 
+# A claimant's other names: enough for every script and the usual abbreviations.
+MAX_ALIASES = 20
+
+
 class ClaimantForm(forms.ModelForm):
+    aliases = forms.CharField(
+        label="Other names and spellings",
+        required=False,
+        max_length=MAX_ALIASES * 201,
+        widget=forms.Textarea({"rows": 3}),
+        help_text="One a line, in any script (MoD, Минобороны России): the typeahead finds the claimant by them.",
+    )
+
     class Meta:
         model = Claimant
-        fields = ["kind", "affiliation", "description", "url"]
+        fields = ["kind", "affiliation", "description", "url", "aliases"]
         widgets = {"description": forms.Textarea({"rows": 2})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _limit_length(self.fields["description"], MAX_DESCRIPTION)
+        if self.instance.pk and not self.is_bound:
+            self.initial["aliases"] = "\n".join(self.instance.aliases)
+
+    def clean_aliases(self) -> list[str]:
+        """The lines typed, trimmed, each once (in any letter case), the claimant's own name left out."""
+        aliases: dict[str, str] = {}
+        for line in self.cleaned_data["aliases"].splitlines():
+            alias = " ".join(line.split())
+            if "\x00" in alias or len(alias) > 200:
+                raise forms.ValidationError("Each name must be at most 200 characters, on a line of its own.")
+            if alias and alias.casefold() != self.instance.name.casefold():
+                aliases.setdefault(alias.casefold(), alias)
+        if len(aliases) > MAX_ALIASES:
+            raise forms.ValidationError(f"At most {MAX_ALIASES} other names.")
+        return list(aliases.values())
 
     def clean_url(self) -> str:
         return _web_address(self.cleaned_data["url"])

@@ -14,18 +14,21 @@ from typing import overload
 import pghistory
 import pgtrigger
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
-from django.db.models import Count, Exists, F, OuterRef, Q, Value
+from django.db.models import Count, Exists, F, Func, OuterRef, Q, Value
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Length, Lower
 from django.db.models.lookups import LessThanOrEqual
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.text import capfirst
 
+from claims import spelling
 from claims.links import ALLOWED_SCHEMES, MAX_URL_LENGTH, InvalidURL, domain_of, normalize_url, parent_domains
 from claims.wording import claim_words_in_order
 
@@ -200,12 +203,35 @@ class CountOf(models.Subquery):
 
 
 class ClaimantQuerySet(models.QuerySet):
+    def named(self, name: str) -> ClaimantQuerySet:
+        """The claimant called `name`, or known by it (an alias), whatever the letter case."""
+        alias = RawSQL(
+            "EXISTS (SELECT 1 FROM unnest(claims_claimant.aliases) AS alias WHERE lower(alias) = lower(%s))",
+            [name],
+            output_field=models.BooleanField(),
+        )
+        return self.filter(Q(name__iexact=name) | Q(alias))
+
     def suggested_names(self, typed: str, *, limit: int) -> list[str]:
-        """Names for the claimant typeahead: those that start with what was typed, then those that contain it."""
-        names = list(self.filter(name__istartswith=typed).order_by("name").values_list("name", flat=True)[:limit])
+        """Names for the claimant typeahead, best first: those that start with what was typed (or its
+        spelling in the other script), then those whose name or alias contains it, then near spellings
+        (claims/spelling.py). Always the claimant's own name, so choosing one never makes a new claimant."""
+        spellings = spelling.variants(typed)
+        with_aliases = self.annotate(
+            alias_text=Func(F("aliases"), Value("\n"), function="array_to_string", output_field=models.TextField())
+        )
+        starting = Q()
+        containing = Q()
+        for form in spellings:
+            starting |= Q(name__istartswith=form)
+            containing |= Q(name__icontains=form) | Q(alias_text__icontains=form)
+        names = list(with_aliases.filter(starting).order_by("name").values_list("name", flat=True)[:limit])
         if len(names) < limit:
-            containing = self.filter(name__icontains=typed).exclude(name__in=names).order_by("name")
-            names += list(containing.values_list("name", flat=True)[: limit - len(names)])
+            more = with_aliases.filter(containing).exclude(name__in=names).order_by("name")
+            names += list(more.values_list("name", flat=True)[: limit - len(names)])
+        if len(names) < limit:
+            everyone = dict(self.exclude(name__in=names).values_list("name", "aliases"))
+            names += spelling.nearest(typed, everyone, limit=limit - len(names))
         return names
 
     def with_track_record(self) -> ClaimantQuerySet:
@@ -236,6 +262,12 @@ class Claimant(models.Model):
     )
     description = models.TextField(blank=True)
     url = WebURLField(blank=True)
+    aliases = ArrayField(
+        models.CharField(max_length=200),
+        default=list,
+        blank=True,
+        help_text="Other names and spellings in any script (MoD, Минобороны России); the typeahead finds them.",
+    )
 
     objects = ClaimantQuerySet.as_manager()
 
@@ -437,6 +469,9 @@ class ClaimQuerySet(models.QuerySet):
         query = SearchQuery(words, search_type="websearch", config="english") | SearchQuery(
             words, search_type="websearch", config="simple"
         )
+        # Cyrillic words romanised too ("Роботине" finds "Robotyne"): claims/spelling.py.
+        for other in spelling.variants(words)[1:]:
+            query |= SearchQuery(other, search_type="websearch", config="simple")
         return self.filter(search_vector=query).annotate(rank=SearchRank(F("search_vector"), query))
 
     def similar_to(self, text: str, *, exclude: int | None = None, limit: int = 5) -> ClaimQuerySet:

@@ -509,6 +509,11 @@ class ClaimantChoice:
 
 
 def claimant_for(choice: ClaimantChoice) -> Claimant:
+    """The claimant called `choice.name` or known by it (an alias: "MoD" is the Russian Ministry of
+    Defence), created when nobody is."""
+    known = Claimant.objects.named(choice.name).first()
+    if known is not None:
+        return known
     return _get_or_create_by_name(
         Claimant, choice.name, kind=choice.kind or ClaimantKind.OTHER, affiliation=choice.affiliation
     )
@@ -827,7 +832,7 @@ def outlet_update(*, outlet: Outlet, user: User, name: str, affiliation: Affilia
 
 @transaction.atomic
 def claimant_update(*, claimant: Claimant, user: User, **values: Any) -> Claimant:
-    """Correct a claimant's kind, affiliation, description or address; editors only."""
+    """Correct a claimant's kind, affiliation, description, address or other names; editors only."""
     ensure_allowed(user, "change_claimant")
     claimant = Claimant.objects.select_for_update().get(pk=claimant.pk)
     for name, value in values.items():

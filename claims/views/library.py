@@ -45,13 +45,14 @@ LIBRARY_PER_PAGE = 100
 @require_GET
 @desk_member_required
 def claimant_suggest(request: DeskRequest) -> HttpResponse:
-    """<option>s for a claimant <datalist>: names that start with, then contain, what was typed."""
+    """<option>s for a claimant <datalist>: names that start with, then contain, what was typed, then
+    those known by it (an alias, the other script, a near spelling)."""
     search = NameSearchForm({"name": request.GET.get("claimant") or request.GET.get("claimant_name") or ""})
     if not search.is_valid():
         return render(request, "claims/_claimant_options.html", {"names": []}, status=400)
     typed = search.cleaned_data["name"]
     names = Claimant.objects.suggested_names(typed, limit=CLAIMANT_SUGGESTIONS) if typed else []
-    return render(request, "claims/_claimant_options.html", {"names": names})
+    return render(request, "claims/_claimant_options.html", {"names": names, "typed": typed})
 
 
 @require_GET

@@ -154,8 +154,9 @@ def one_megabyte():
 
 # --- Pages are inert ----------------------------------------------------------------------------------
 
-# Attributes a page may legitimately fill with text someone typed, and nowhere else.
-TEXT_ATTRIBUTES = {"value", "title", "aria-label", "placeholder", "href"}
+# Attributes a page may legitimately fill with text someone typed, and nowhere else (an <option>'s label:
+# the claimant typeahead names the spelling it matched).
+TEXT_ATTRIBUTES = {"value", "title", "aria-label", "placeholder", "href", "label"}
 # Elements whose attributes never carry typed text (they load or run something).
 ACTIVE_ELEMENTS = {"script", "iframe", "img", "object", "embed", "link", "meta", "base", "style", "svg", "math"}
 SAFE_HREF = re.compile(r"^(https?://|/|\?|#)")

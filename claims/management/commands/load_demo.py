@@ -85,6 +85,7 @@ class Command(BaseCommand):
                         "kind": demo.kind,
                         "affiliation": affiliations[demo.affiliation] if demo.affiliation else None,
                         "description": demo.description,
+                        "aliases": list(demo.aliases),
                     },
                 )[0]
                 for demo in CLAIMANTS

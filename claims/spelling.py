@@ -1,0 +1,60 @@
+"""Names and places arrive in three scripts and many spellings (Robotyne, Роботине, Работино; Nykyforov,
+Nikiforov, Никифоров): what the desk searches for besides what was typed (docs/architecture.md,
+"Every spelling").
+
+Cyrillic is romanised by the Ukrainian and the Russian national conventions (cyrtranslit), so
+"Роботине" finds "Robotyne" and "Путин" finds "Vladimir Putin". The way back is not done by rule
+("Kharkiv" is not "Кгарків"): names are compared in Latin letters, and near spellings of claimants'
+names are matched by similarity (rapidfuzz) against their names, aliases and romanisations.
+"""
+
+from __future__ import annotations
+
+import re
+
+import cyrtranslit
+from rapidfuzz import fuzz, process
+
+# Ukrainian first: the desk's places and most of its people are Ukrainian.
+CONVENTIONS = ("ua", "ru")
+CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+# How alike two names, or a name and one word of another, must be (0 to 100) for the typeahead to offer one
+# for the other: "Nikiforov" for "Serhiy Nykyforov" (78), "Blinkin" for "Antony Blinken" (86).
+NEAR = 75
+
+
+def variants(text: str) -> list[str]:
+    """What was typed, then (when it has Cyrillic in it) its romanisations, each once."""
+    found = [text]
+    if CYRILLIC.search(text):
+        for convention in CONVENTIONS:
+            latin = cyrtranslit.to_latin(text, convention).replace("'", "")
+            if not CYRILLIC.search(latin):  # a letter the other convention lacks stays Cyrillic
+                found.append(latin)
+    return list(dict.fromkeys(spelling for spelling in found if spelling.strip()))
+
+
+def latin_forms(text: str) -> list[str]:
+    """The text in Latin letters, lower case, by each convention (once when it is Latin already)."""
+    if not CYRILLIC.search(text):
+        return [text.lower()]
+    return list(dict.fromkeys(cyrtranslit.to_latin(text, c).replace("'", "").lower() for c in CONVENTIONS))
+
+
+def nearest(typed: str, names: dict[str, list[str]], *, limit: int) -> list[str]:
+    """The names (keys of `names`, each with its other spellings) most like what was typed, best first."""
+    whole = {
+        (name, form): form
+        for name, spellings in names.items()
+        for spelling in [name, *spellings]
+        for form in latin_forms(spelling)
+    }
+    words = {
+        (name, form, index): word for (name, form) in whole for index, word in enumerate(form.split()) if len(word) > 2
+    }
+    best: dict[str, float] = {}
+    for form in latin_forms(typed):
+        for choices, scorer in ((whole, fuzz.WRatio), (words, fuzz.ratio)):
+            for _, score, key in process.extract(form, choices, scorer=scorer, score_cutoff=NEAR, limit=None):
+                best[key[0]] = max(score, best.get(key[0], 0))
+    return sorted(best, key=lambda name: (-best[name], name))[:limit]

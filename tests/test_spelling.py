@@ -1,0 +1,112 @@
+"""Every spelling: Latin and Cyrillic, aliases and near spellings (claims/spelling.py; docs/architecture.md,
+"Every spelling")."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from claims import spelling
+from claims.models import Claim, Claimant
+from tests.factories import ClaimantFactory, ClaimFactory, claim_form_data
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def desk():
+    ClaimantFactory(name="Vladimir Putin")
+    ClaimantFactory(name="Serhiy Nykyforov", aliases=["Сергій Никифоров"])
+    ClaimantFactory(name="Russian Ministry of Defence", aliases=["MoD", "Минобороны России"])
+    ClaimantFactory(name="Antony Blinken")
+    ClaimFactory(text="Russian troops have fully taken the village of Robotyne.")
+    ClaimFactory(text="Дрони атакували Харків уночі.")
+
+
+def test_cyrillic_is_romanised_by_both_conventions():
+    assert spelling.variants("Роботине") == ["Роботине", "Robotyne", "Robotine"]  # Ukrainian, then Russian
+    assert spelling.variants("Путин") == ["Путин", "Putyn", "Putin"]  # read as Ukrainian, then as Russian
+    assert spelling.variants("Robotyne 2024") == ["Robotyne 2024"]  # Latin stays as typed
+
+
+@pytest.mark.parametrize(
+    ("typed", "found"),
+    [
+        ("Роботине", "Robotyne"),  # Ukrainian Cyrillic finds the Latin spelling
+        ("Robotyne", "Robotyne"),
+        ("Харків", "Харків"),
+    ],
+)
+def test_search_matches_across_scripts(fact_checker_client, desk, typed, found):
+    page = fact_checker_client.get(reverse("claims:list"), {"q": typed}).content.decode()
+    assert found in page and "No claims match" not in page
+
+
+@pytest.mark.parametrize(
+    ("typed", "offered"),
+    [
+        ("Путин", "Vladimir Putin"),  # Russian Cyrillic
+        ("Nikiforov", "Serhiy Nykyforov"),  # a near spelling of one word of the name
+        ("Serhii Nyk", "Serhiy Nykyforov"),  # a near spelling of the start
+        ("Никифоров", "Serhiy Nykyforov"),
+        ("MoD", "Russian Ministry of Defence"),  # an alias
+        ("Минобороны", "Russian Ministry of Defence"),
+        ("Blinkin", "Antony Blinken"),
+    ],
+)
+def test_the_claimant_typeahead_finds_every_spelling(fact_checker_client, desk, typed, offered):
+    options = fact_checker_client.get(reverse("claims:claimant_suggest"), {"claimant": typed}).content.decode()
+    assert f'<option value="{offered}"' in options
+    assert f'label="{offered} ({typed})"' in options or typed.lower() in offered.lower()  # the browser shows it
+
+
+def test_the_typeahead_offers_nothing_for_a_stranger(fact_checker_client, desk):
+    options = fact_checker_client.get(reverse("claims:claimant_suggest"), {"claimant": "Zaluzhnyi"}).content
+    assert b"<option" not in options
+
+
+def test_a_claim_logged_under_an_alias_goes_to_the_known_claimant(fact_checker_client, desk):
+    before = Claimant.objects.count()
+    response = fact_checker_client.post(reverse("claims:create"), claim_form_data(claimant_name="mod", duplicate="new"))
+    assert response.status_code == 302
+    assert Claimant.objects.count() == before  # no second Ministry of Defence
+    assert Claim.objects.latest("pk").claimant.name == "Russian Ministry of Defence"
+
+
+def test_the_list_filters_by_an_alias(fact_checker_client, desk):
+    ClaimFactory(text="Ten ATACMS missiles were shot down.", claimant=Claimant.objects.get(name__startswith="Russian"))
+    response = fact_checker_client.get(reverse("claims:list"), {"claimant": "Минобороны России"})
+    assert response.status_code == 200 and "Ten ATACMS missiles were shot down." in response.content.decode()
+
+
+def test_an_editor_sets_a_claimants_other_names_one_a_line(editor_client, desk):
+    claimant = Claimant.objects.get(name="Vladimir Putin")
+    data = {"kind": claimant.kind, "aliases": " Путин \r\nВладимир  Путин\r\n\r\nпутин\r\nVladimir Putin\r\nPutin V."}
+    response = editor_client.post(reverse("claims:claimant_update", args=[claimant.pk]), data)
+    assert response.status_code == 302
+    claimant.refresh_from_db()
+    assert claimant.aliases == ["Путин", "Владимир Путин", "Putin V."]  # trimmed, each once, not its own name
+    assert claimant.events.order_by("-pgh_id").first().aliases == claimant.aliases  # audited like every edit
+    page = editor_client.get(reverse("claims:claimant", args=[claimant.pk])).content.decode()
+    assert "Also known as: Путин · Владимир Путин · Putin V." in page
+
+
+def test_too_many_or_too_long_other_names_are_refused_beside_the_field(editor_client, desk):
+    claimant = Claimant.objects.get(name="Vladimir Putin")
+    for aliases in ("\n".join(f"Name {n}" for n in range(21)), "x" * 201):
+        response = editor_client.post(
+            reverse("claims:claimant_update", args=[claimant.pk]), {"kind": claimant.kind, "aliases": aliases}
+        )
+        assert response.status_code == 422 and 'id="id_aliases-error"' in response.content.decode()
+    claimant.refresh_from_db()
+    assert claimant.aliases == []
+
+
+def test_fact_checkers_cannot_change_other_names(fact_checker_client, desk):
+    claimant = Claimant.objects.get(name="Vladimir Putin")
+    response = fact_checker_client.post(
+        reverse("claims:claimant_update", args=[claimant.pk]), {"kind": claimant.kind, "aliases": "Putin"}
+    )
+    assert response.status_code == 403
+    claimant.refresh_from_db()
+    assert claimant.aliases == []
