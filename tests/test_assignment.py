@@ -106,18 +106,13 @@ def test_a_fact_checker_cannot_assign_through_the_claim_forms(fact_checker_clien
 def test_a_decided_claim_reads_as_decided_until_someone_proposes_again(decided_claim, fact_checker):
     import datetime as dt
 
-    from claims.models import Review, Status
+    from claims.models import Status
+    from tests.factories import ReviewFactory
 
     moment = dt.datetime(2024, 5, 15, 12, tzinfo=dt.UTC)
     claim = decided_claim("Robotyne was retaken", logged=moment, decided=moment)
     Claim.objects.filter(pk=claim.pk).update(assignee=fact_checker)  # still assigned after the verdict
     claim = Claim.objects.get(pk=claim.pk)
     assert claim.work_state == WorkState.DECIDED and claim.work_state.label == "Decided"
-    Review.objects.create(
-        claim=claim,
-        previous_status=claim.status,
-        proposed_status=Status.FALSE,
-        rationale="New imagery.",
-        proposed_by=fact_checker,
-    )
+    ReviewFactory(claim=claim, previous_status=claim.status, proposed_status=Status.FALSE, proposed_by=fact_checker)
     assert Claim.objects.get(pk=claim.pk).work_state == WorkState.IN_REVIEW

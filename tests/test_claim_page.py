@@ -235,17 +235,10 @@ def test_a_failed_evidence_add_leaves_the_proposal_form_alone(fact_checker_clien
 
 
 def test_a_pending_proposal_reads_in_plain_words(fact_checker_client, fact_checker):
-    from claims.models import Review, Status
-    from tests.factories import ClaimFactory as Claims
+    from claims.models import Status
+    from tests.factories import ReviewFactory
 
-    claim = Claims()
-    Review.objects.create(
-        claim=claim,
-        previous_status=Status.UNVERIFIED,
-        proposed_status=Status.CONFIRMED,
-        rationale="Two outlets.",
-        proposed_by=fact_checker,
-    )
+    claim = ReviewFactory(proposed_status=Status.CONFIRMED, proposed_by=fact_checker).claim
     page = fact_checker_client.get(claim.get_absolute_url()).content.decode()
     assert "In review: proposed Confirmed" in page  # the status as the scale writes it
     assert (
