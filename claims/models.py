@@ -285,7 +285,7 @@ class Claimant(models.Model):
                 name="claimant_rename_refreshes_search",
                 operation=pgtrigger.Update,
                 when=pgtrigger.After,
-                condition=pgtrigger.AnyChange("name"),
+                condition=pgtrigger.AnyChange("name", "aliases"),
                 func="UPDATE claims_claim SET search_vector = NULL WHERE claimant_id = NEW.id; RETURN NULL;",
             ),
         ]
@@ -653,15 +653,26 @@ class Claim(models.Model):
                 operation=pgtrigger.Insert | pgtrigger.Update,
                 when=pgtrigger.Before,
                 # English stemming finds "captured" for "capture"; the `simple` configuration keeps
-                # names and Cyrillic words as typed (docs/architecture.md, "Search").
+                # names and Cyrillic words as typed; Cyrillic is added again in Latin letters by the
+                # Ukrainian and the Russian systems, so "Kharkiv" finds "Харків"; the claimant counts
+                # by its name and its aliases (docs/architecture.md, "Search", "Every spelling").
+                declare=[("claimant_names", "text"), ("cyrillic", "text")],
                 func="""
+                    claimant_names := coalesce((
+                        SELECT name || ' ' || array_to_string(aliases, ' ')
+                        FROM claims_claimant WHERE id = NEW.claimant_id), '');
+                    cyrillic := concat_ws(' ', NEW.text, NEW.quote, claimant_names);
                     NEW.search_vector :=
                         setweight(to_tsvector('english', coalesce(NEW.text, '')), 'A')
                         || setweight(to_tsvector('simple', coalesce(NEW.text, '')), 'A')
                         || setweight(to_tsvector('english', coalesce(NEW.quote, '')), 'B')
                         || setweight(to_tsvector('simple', coalesce(NEW.quote, '')), 'B')
-                        || setweight(to_tsvector('simple', coalesce(
-                            (SELECT name FROM claims_claimant WHERE id = NEW.claimant_id), '')), 'C');
+                        || setweight(to_tsvector('simple', claimant_names), 'C');
+                    IF cyrillic ~ '[А-яЁёІіЇїЄєҐґ]' THEN
+                        NEW.search_vector := NEW.search_vector
+                            || setweight(to_tsvector('simple', claims_romanized_uk(cyrillic)), 'D')
+                            || setweight(to_tsvector('simple', claims_romanized_ru(cyrillic)), 'D');
+                    END IF;
                     RETURN NEW;
                 """,
             ),

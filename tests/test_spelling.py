@@ -21,6 +21,7 @@ def desk():
     ClaimantFactory(name="Antony Blinken")
     ClaimFactory(text="Russian troops have fully taken the village of Robotyne.")
     ClaimFactory(text="Дрони атакували Харків уночі.")
+    ClaimFactory(text="Путин заявил об удвоении производства.")
 
 
 def test_cyrillic_is_romanised_by_both_conventions():
@@ -35,9 +36,13 @@ def test_cyrillic_is_romanised_by_both_conventions():
         ("Роботине", "Robotyne"),  # Ukrainian Cyrillic finds the Latin spelling
         ("Robotyne", "Robotyne"),
         ("Харків", "Харків"),
+        ("Kharkiv", "Харків"),  # Latin finds Cyrillic by the Ukrainian system (romanised in the vector)
+        ("Putin", "Путин заявил"),  # and by the Russian one
+        ("MoD", "Ten ATACMS"),  # a claimant's alias finds its claims
     ],
 )
 def test_search_matches_across_scripts(fact_checker_client, desk, typed, found):
+    ClaimFactory(text="Ten ATACMS missiles were shot down.", claimant=Claimant.objects.get(name__startswith="Russian"))
     page = fact_checker_client.get(reverse("claims:list"), {"q": typed}).content.decode()
     assert found in page and "No claims match" not in page
 
@@ -71,6 +76,15 @@ def test_a_claim_logged_under_an_alias_goes_to_the_known_claimant(fact_checker_c
     assert response.status_code == 302
     assert Claimant.objects.count() == before  # no second Ministry of Defence
     assert Claim.objects.latest("pk").claimant.name == "Russian Ministry of Defence"
+
+
+def test_a_claim_is_found_by_an_alias_given_after_it_was_logged(fact_checker_client, desk):
+    putin = Claimant.objects.get(name="Vladimir Putin")
+    ClaimFactory(text="Arms production will double.", claimant=putin)
+    assert "Arms production" not in fact_checker_client.get(reverse("claims:list"), {"q": "VVP"}).content.decode()
+    putin.aliases = ["VVP"]
+    putin.save()  # the claimant's trigger refreshes its claims' search vectors
+    assert "Arms production" in fact_checker_client.get(reverse("claims:list"), {"q": "VVP"}).content.decode()
 
 
 def test_the_list_filters_by_an_alias(fact_checker_client, desk):
