@@ -200,3 +200,12 @@ def test_production_settings_leave_the_benchmark_app_out():
     assert production.stdout.strip() == "False", production.stderr
     development = _load_settings(sys.executable, "-c", script, DEBUG="1")
     assert development.stdout.strip() == "True", development.stderr
+
+
+def test_the_wsgi_application_freezes_what_start_up_made():
+    """Start-up objects are kept out of the garbage collector's full collections (newsdesk/wsgi.py)."""
+    import gc
+
+    import newsdesk.wsgi  # noqa: F401 - imported for what it does
+
+    assert gc.get_freeze_count() > 10_000
