@@ -101,7 +101,7 @@ class ClaimFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         assignee = self.form.fields["assignee"]
         assignee.queryset = desk_members()
-        # Read only when the menu is drawn: the list page builds a second filter set just to count.
+        # Read only when the menu is drawn (a filter set built for its queryset alone never reads it).
         assignee.widget.choices = lambda: [
             ("", "Anyone"),
             (UNASSIGNED, "Nobody"),

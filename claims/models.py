@@ -13,6 +13,7 @@ from typing import overload
 
 import pghistory
 import pgtrigger
+from django.apps import apps
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
@@ -202,6 +203,20 @@ class CountOf(models.Subquery):
     output_field = models.IntegerField()
 
 
+# The registry's names for near-spelling matches, rebuilt in each process only when a claimant was
+# added, changed or removed since: the newest audit event (ClaimantEvent, one per write) tells.
+_claimant_names: tuple[int | None, spelling.NameIndex] | None = None
+
+
+def claimant_name_index() -> spelling.NameIndex:
+    global _claimant_names
+    events = apps.get_model("claims", "ClaimantEvent")  # made by pghistory's @track below
+    version = events.objects.aggregate(newest=models.Max("pgh_id"))["newest"]
+    if _claimant_names is None or _claimant_names[0] != version:
+        _claimant_names = (version, spelling.NameIndex(dict(Claimant.objects.values_list("name", "aliases"))))
+    return _claimant_names[1]
+
+
 class ClaimantQuerySet(models.QuerySet):
     def named(self, name: str) -> ClaimantQuerySet:
         """The claimant called `name`, or known by it (an alias), whatever the letter case."""
@@ -230,8 +245,7 @@ class ClaimantQuerySet(models.QuerySet):
             more = with_aliases.filter(containing).exclude(name__in=names).order_by("name")
             names += list(more.values_list("name", flat=True)[: limit - len(names)])
         if len(names) < limit:
-            everyone = dict(self.exclude(name__in=names).values_list("name", "aliases"))
-            names += spelling.nearest(typed, everyone, limit=limit - len(names))
+            names += claimant_name_index().nearest(typed, limit=limit - len(names), leave_out=names)
         return names
 
     def with_track_record(self) -> ClaimantQuerySet:

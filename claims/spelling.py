@@ -11,6 +11,7 @@ names are matched by similarity (rapidfuzz) against their names, aliases and rom
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 import cyrtranslit
 from rapidfuzz import fuzz, process
@@ -41,20 +42,31 @@ def latin_forms(text: str) -> list[str]:
     return list(dict.fromkeys(cyrtranslit.to_latin(text, c).replace("'", "").lower() for c in CONVENTIONS))
 
 
-def nearest(typed: str, names: dict[str, list[str]], *, limit: int) -> list[str]:
-    """The names (keys of `names`, each with its other spellings) most like what was typed, best first."""
-    whole = {
-        (name, form): form
-        for name, spellings in names.items()
-        for spelling in [name, *spellings]
-        for form in latin_forms(spelling)
-    }
-    words = {
-        (name, form, index): word for (name, form) in whole for index, word in enumerate(form.split()) if len(word) > 2
-    }
-    best: dict[str, float] = {}
-    for form in latin_forms(typed):
-        for choices, scorer in ((whole, fuzz.WRatio), (words, fuzz.ratio)):
-            for _, score, key in process.extract(form, choices, scorer=scorer, score_cutoff=NEAR, limit=None):
-                best[key[0]] = max(score, best.get(key[0], 0))
-    return sorted(best, key=lambda name: (-best[name], name))[:limit]
+class NameIndex:
+    """Names, each with its other spellings, in Latin letters: whole, and word by word. Built once for
+    a registry and asked many times (the typeahead asks at every pause in typing)."""
+
+    def __init__(self, names: dict[str, list[str]]):
+        self.whole = {
+            (name, form): form
+            for name, spellings in names.items()
+            for spelling in [name, *spellings]
+            for form in latin_forms(spelling)
+        }
+        self.words = {
+            (name, form, index): word
+            for (name, form) in self.whole
+            for index, word in enumerate(form.split())
+            if len(word) > 2
+        }
+
+    def nearest(self, typed: str, *, limit: int, leave_out: Iterable[str] = ()) -> list[str]:
+        """The names most like what was typed, best first, but those in `leave_out`."""
+        best: dict[str, float] = {}
+        for form in latin_forms(typed):
+            for choices, scorer in ((self.whole, fuzz.WRatio), (self.words, fuzz.ratio)):
+                for _, score, key in process.extract(form, choices, scorer=scorer, score_cutoff=NEAR, limit=None):
+                    best[key[0]] = max(score, best.get(key[0], 0))
+        for name in leave_out:
+            best.pop(name, None)
+        return sorted(best, key=lambda name: (-best[name], name))[:limit]

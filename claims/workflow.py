@@ -511,10 +511,10 @@ class ClaimantChoice:
 def claimant_for(choice: ClaimantChoice) -> Claimant:
     """The claimant called `choice.name` or known by it (an alias: "MoD" is the Russian Ministry of
     Defence), created when nobody is."""
-    known = Claimant.objects.named(choice.name).first()
+    known = Claimant.objects.named(choice.name).first()  # its name or an alias, in any letter case
     if known is not None:
         return known
-    return _get_or_create_by_name(
+    return _create_by_name(
         Claimant, choice.name, kind=choice.kind or ClaimantKind.OTHER, affiliation=choice.affiliation
     )
 
@@ -523,8 +523,12 @@ def _get_or_create_by_name(model: type[ModelT], name: str, **fields: Any) -> Mod
     """The row with this name in any letter case, created if missing. Two people creating the same
     name at once both end up with the one row (the unique index decides, the loser reads it)."""
     found = model._default_manager.filter(name__iexact=name).first()
-    if found:
-        return found
+    return found or _create_by_name(model, name, **fields)
+
+
+def _create_by_name(model: type[ModelT], name: str, **fields: Any) -> ModelT:
+    """A new row with this name, or the one someone created a moment before us (the unique index on
+    the lower-cased name decides, the loser reads it)."""
     try:
         with transaction.atomic():
             return model._default_manager.create(name=name, **fields)

@@ -124,3 +124,14 @@ def test_fact_checkers_cannot_change_other_names(fact_checker_client, desk):
     assert response.status_code == 403
     claimant.refresh_from_db()
     assert claimant.aliases == []
+
+
+def test_the_typeahead_knows_a_name_given_a_moment_ago(fact_checker_client, desk):
+    def offered(typed):
+        return fact_checker_client.get(reverse("claims:claimant_suggest"), {"claimant": typed}).content.decode()
+
+    assert "Vladimir Putin" not in offered("Vova Pootin")  # the near-spelling index is built here
+    putin = Claimant.objects.get(name="Vladimir Putin")
+    putin.aliases = ["Vova Putin"]
+    putin.save()  # an audited write: the index is rebuilt on the next request
+    assert '<option value="Vladimir Putin"' in offered("Vova Pootin")

@@ -84,5 +84,4 @@ def test_every_page_fits_the_screen_and_passes_axe(page, live_server, demo_desk,
         assert response.status == 200, f"{name}: {path} answered {response.status}"
         table[name] = _problems(page)
     report = "\n".join(f"{width} · {name}: {'; '.join(found) or 'ok'}" for name, found in table.items())
-    print(report)  # the table of pages at this width, for the record (pytest -s)
-    assert all(not found for found in table.values()), report
+    assert all(not found for found in table.values()), report  # the table of pages at this width
