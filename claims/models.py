@@ -572,6 +572,18 @@ CLAIM_TABLE_COLUMNS = (
 
 
 # Adds each status's change in claims (rows of `changes`: status, delta) to StatusCount.
+# Words of four to forty letters, as the `simple` configuration reads them (lower case, any script),
+# once each. DO NOTHING leaves a word already known unlocked, so two people logging claims never wait
+# for each other.
+SEARCH_WORDS_ADD = """
+    INSERT INTO claims_searchword (word)
+    SELECT DISTINCT word.lexeme
+    FROM ({texts}) AS written, unnest(to_tsvector('simple', written.text)) AS word
+    WHERE length(word.lexeme) BETWEEN 4 AND 40 AND word.lexeme !~ '[0-9_]'
+    ORDER BY 1
+    ON CONFLICT (word) DO NOTHING;
+    RETURN NULL;
+"""
 STATUS_COUNT_APPLY = """
     INSERT INTO claims_statuscount (status, claims)
     SELECT status, sum(delta) FROM ({changes}) AS changes GROUP BY status
@@ -730,12 +742,32 @@ class Claim(models.Model):
                     changes="SELECT status, -1 AS delta FROM removed WHERE merged_into_id IS NULL"
                 ),
             ),
+            # The words of claims' texts for "did you mean" (SearchWord), from every way a claim is
+            # written: the browser, imports, the API and bulk loads alike.
+            pgtrigger.Trigger(
+                name="search_words_insert",
+                level=pgtrigger.Statement,
+                operation=pgtrigger.Insert,
+                when=pgtrigger.After,
+                referencing=pgtrigger.Referencing(new="added"),
+                func=SEARCH_WORDS_ADD.format(texts="SELECT text FROM added"),
+            ),
+            pgtrigger.Trigger(
+                name="search_words_update",
+                level=pgtrigger.Statement,
+                operation=pgtrigger.Update,
+                when=pgtrigger.After,
+                referencing=pgtrigger.Referencing(old="before_rows", new="after_rows"),
+                func=SEARCH_WORDS_ADD.format(
+                    texts="SELECT a.text FROM after_rows a JOIN before_rows b USING (id) WHERE a.text <> b.text"
+                ),
+            ),
             pgtrigger.Trigger(
                 name="status_count_truncate",
                 level=pgtrigger.Statement,
                 operation=pgtrigger.Truncate,
                 when=pgtrigger.After,
-                func="DELETE FROM claims_statuscount; RETURN NULL;",
+                func="DELETE FROM claims_statuscount; DELETE FROM claims_searchword; RETURN NULL;",
             ),
         ]
 
@@ -825,6 +857,37 @@ class LikelyDuplicate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.claim_id} ~ {self.other_id}"
+
+
+class SearchWord(models.Model):
+    """A word that occurs in the claims' texts, for the search that finds nothing: "Did you mean
+    robotyne?" for "Работино" (claims/spelling.py, docs/architecture.md, "Every spelling").
+
+    Written by the triggers on the claims table. A word stays when the claim that brought it is
+    reworded; the suggestion then finds nothing, and the search says so.
+    """
+
+    word = models.CharField(max_length=40, unique=True)
+
+    def __str__(self) -> str:
+        return self.word
+
+
+# The desk's words for suggestions, read once in each process and then only the words added since: the
+# triggers only add, so the highest id tells what is new (and a lower one that the table was emptied).
+_search_words: tuple[int, spelling.WordIndex] | None = None
+
+
+def search_word_index() -> spelling.WordIndex:
+    global _search_words
+    newest = SearchWord.objects.aggregate(newest=models.Max("id"))["newest"] or 0
+    if _search_words is None or newest < _search_words[0]:
+        _search_words = (0, spelling.WordIndex())
+    known, index = _search_words
+    if newest > known:
+        index.add(SearchWord.objects.filter(id__gt=known, id__lte=newest).values_list("word", flat=True).iterator())
+        _search_words = (newest, index)
+    return index
 
 
 class StatusCount(models.Model):

@@ -511,7 +511,9 @@ def csv_rows(report: WeeklyReport, site: str):
     """
     yield CSV_COLUMNS
     zone = ZoneInfo(settings.TIME_ZONE)
-    no_verdict = [""] * 7
+    # Counts are numbers on every row, so a spreadsheet or a data frame reads the columns as numbers: a
+    # claim without a verdict this week stood on no evidence for one (docs/report-format.md, "CSV").
+    no_verdict = ["", "", "", 0, 0, 0, ""]
     safe = spreadsheet_safe
     for claim in report.iter_claims():
         if decision := claim.decision:
@@ -520,9 +522,9 @@ def csv_rows(report: WeeklyReport, site: str):
                 safe(decision.decided_by),
                 decision.decided_at.astimezone(zone).isoformat(),
                 safe(decision.rationale),
-                evidence.get("corroborating", ""),
-                evidence.get("independent", ""),
-                evidence.get("contradicting", ""),
+                evidence.get("corroborating", 0),
+                evidence.get("independent", 0),
+                evidence.get("contradicting", 0),
                 safe(" ".join(source["url"] for source in evidence.get("sources", []))),
             ]
         else:

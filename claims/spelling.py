@@ -22,6 +22,15 @@ CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 # How alike two names, or a name and one word of another, must be (0 to 100) for the typeahead to offer one
 # for the other: "Nikiforov" for "Serhiy Nykyforov" (78), "Blinkin" for "Antony Blinken" (86).
 NEAR = 75
+# How alike a searched word and a word of the desk's claims must be for "did you mean": "Работино", read
+# the Ukrainian way as "rabotyno", and "Robotyne" score 75.
+CLOSE_WORD = 70
+LETTERS = re.compile(r"[^\W\d_]+")  # a word: letters of any script, no digits
+SHORTEST_GUESSED = 4  # shorter words are too alike to guess at ("war", "was")
+# Romanisations mostly disagree about vowels (Rabotino, Robotyne; Nikiforov, Nykyforov), so words are also
+# compared with every vowel the same; such a match counts for less than one letter for letter.
+VOWELS = re.compile(r"[aeiouy]")
+SAME_CONSONANTS, CONSONANTS_WEIGHT = 90, 0.85
 
 
 def variants(text: str) -> list[str]:
@@ -70,3 +79,50 @@ class NameIndex:
         for name in leave_out:
             best.pop(name, None)
         return sorted(best, key=lambda name: (-best[name], name))[:limit]
+
+
+class WordIndex:
+    """The words of the desk's claims, each under its Latin spellings: what a search that found nothing
+    suggests instead ("Did you mean robotyne?"). Built once and grown as words are added."""
+
+    def __init__(self) -> None:
+        self.words: dict[str, str] = {}  # Latin spelling -> the word as the claims have it
+        self.consonants: dict[str, str] = {}  # the same, every vowel an "a"
+
+    def add(self, words: Iterable[str]) -> None:
+        for word in words:
+            if LETTERS.fullmatch(word):
+                for form in latin_forms(word):
+                    self.words.setdefault(form, word)
+                    self.consonants.setdefault(VOWELS.sub("a", form), word)
+
+    def closest(self, word: str) -> str | None:
+        """The desk's word nearest to `word`: None when `word` is one of them or none is near."""
+        forms = latin_forms(word)
+        if any(form in self.words for form in forms):
+            return None
+        best: tuple[str, float] | None = None
+        for form in forms:
+            for words, skeleton, cutoff, weight in (
+                (self.words, form, CLOSE_WORD, 1.0),
+                (self.consonants, VOWELS.sub("a", form), SAME_CONSONANTS, CONSONANTS_WEIGHT),
+            ):
+                found = process.extractOne(skeleton, words.keys(), scorer=fuzz.ratio, score_cutoff=cutoff)
+                if found and (best is None or found[1] * weight > best[1]):
+                    best = (words[found[0]], found[1] * weight)
+        return best[0] if best else None
+
+    def suggestion(self, query: str) -> str | None:
+        """`query` with each word the desk does not have replaced by its nearest one; None when there
+        is nothing to replace."""
+        changed = False
+
+        def nearest(match: re.Match[str]) -> str:
+            nonlocal changed
+            word = match.group(0)
+            closest = self.closest(word) if len(word) >= SHORTEST_GUESSED else None
+            changed = changed or closest is not None
+            return closest or word
+
+        suggested = LETTERS.sub(nearest, query)
+        return suggested if changed else None

@@ -95,6 +95,7 @@ def test_unknown_filter_values_get_a_clear_message_not_a_500(fact_checker_client
     response = fact_checker_client.get(reverse("claims:list"), params)
     assert response.status_code == 400
     assert 'role="alert"' in response.content.decode()
+    assert response.context["total"] == 0  # the count says what is shown: nothing, not the whole desk
 
 
 @pytest.mark.parametrize("params", [{"after": "%%%"}, {"page": "-5"}, {"page": "99999999999"}, {"q": "'\\&|!("}])

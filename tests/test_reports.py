@@ -131,6 +131,13 @@ def test_csv_parses_and_defuses_formulas(settings, editor_client, decided_claim)
     claim = Claim.objects.get(text="+1 drone")
     assert rows[1]["claimed_on"] == claim.claimed_on.isoformat()
     assert rows[1]["logged_at"] == "2024-05-15T11:00:00+03:00" == at(15, 11).isoformat()
+    # A claim without a verdict: no decision, but its counts are numbers all the same.
+    assert [rows[1][column] for column in ("decided_by", "corroborating", "independent", "contradicting")] == [
+        "",
+        "0",
+        "0",
+        "0",
+    ]
 
 
 def test_json_has_the_documented_shape(settings, editor_client, decided_claim):

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from claims import spelling
-from claims.models import Claim, Claimant
+from claims.models import Claim, Claimant, search_word_index
 from tests.factories import ClaimantFactory, ClaimFactory, claim_form_data
 
 pytestmark = pytest.mark.django_db
@@ -135,3 +135,48 @@ def test_the_typeahead_knows_a_name_given_a_moment_ago(fact_checker_client, desk
     putin.aliases = ["Vova Putin"]
     putin.save()  # an audited write: the index is rebuilt on the next request
     assert '<option value="Vladimir Putin"' in offered("Vova Pootin")
+
+
+def test_a_search_that_finds_nothing_offers_the_nearest_spelling_on_the_desk(fact_checker_client, desk):
+    # "Работино" is the Russian spelling of Robotyne: no claim has it, in any script.
+    page = fact_checker_client.get(reverse("claims:list"), {"q": "Работино", "status": "unverified"}).content.decode()
+    assert "No claims match" in page
+    assert 'Did you mean <a href="?status=unverified&amp;q=robotyne">robotyne</a>?' in page
+    followed = fact_checker_client.get(reverse("claims:list"), {"q": "robotyne", "status": "unverified"})
+    assert "village of Robotyne" in followed.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("typed", "suggested"),
+    [
+        ("Работино", "robotyne"),
+        ("Rabotino", "robotyne"),
+        ("Harkiv", "харків"),  # near a Cyrillic word, through its Latin spelling
+        ("Robotnye troops", "robotyne troops"),  # only the unknown word is replaced
+    ],
+)
+def test_near_spellings_are_suggested_word_by_word(desk, typed, suggested):
+    assert spelling_suggestion(typed) == suggested
+
+
+@pytest.mark.parametrize("typed", ["Robotyne", "Роботине", "xyzzy", "war", "Robotyne 2024"])
+def test_nothing_is_suggested_for_known_words_or_nothing_near(desk, typed):
+    assert spelling_suggestion(typed) is None
+
+
+def test_words_of_new_and_reworded_claims_are_suggested_at_once(fact_checker_client, desk):
+    assert spelling_suggestion("Lukyantsy") is None
+    claim = ClaimFactory(text="Units moved to new positions near Lukyantsi.")
+    assert spelling_suggestion("Lukyantsy") == "lukyantsi"  # the process's index grew by the new words
+    claim.text = "Units moved to new positions near Vovchansk."
+    claim.save()
+    assert spelling_suggestion("Vovchanks") == "vovchansk"
+
+
+def test_no_suggestion_is_offered_when_the_search_finds_claims(fact_checker_client, desk):
+    page = fact_checker_client.get(reverse("claims:list"), {"q": "Robotyne"}).content.decode()
+    assert "Did you mean" not in page
+
+
+def spelling_suggestion(typed: str) -> str | None:
+    return search_word_index().suggestion(typed)

@@ -29,6 +29,7 @@ from claims.models import (
     Status,
     StatusCount,
     Tag,
+    search_word_index,
 )
 from claims.paging import keyset_page
 from claims.roles import desk_member_required, desk_members
@@ -93,8 +94,23 @@ def claim_list(request: DeskRequest) -> HttpResponse:
     counts = StatusCount.by_status() if narrowed is None else narrowed.status_counts(cap=COUNT_CAP)
     selected = set(filters.form.cleaned_data.get("status") or []) if valid else set()
     status_counts = Status.counted(counts)
-    total = None if counts is None else sum(n for value, n in counts.items() if not selected or value in selected)
+    # A refused filter shows no claims, so it counts none (the chips still count the desk as it is).
+    total = (
+        0
+        if not valid
+        else None
+        if counts is None
+        else sum(n for value, n in counts.items() if not selected or value in selected)
+    )
+    # A search that found nothing offers the desk's nearest spellings ("Работино": robotyne).
+    suggestion = (
+        search_word_index().suggestion(filters.form.cleaned_data["q"])
+        if filters.searching and is_first and not ids
+        else None
+    )
     context = {
+        "suggestion": suggestion,
+        "suggestion_query": query_with(request, q=suggestion, page=None, after=None) if suggestion else "",
         "filters": filters,
         "claims": items,
         "next_query": next_query,

@@ -96,3 +96,13 @@ document.addEventListener("click", (event) => {
     button.textContent = "Copied";
   });
 });
+
+// On a phone the list's secondary filters start folded, unless one of them is set, so the first
+// screen shows the search, the statuses and results rather than a wall of menus.
+document.addEventListener("DOMContentLoaded", () => {
+  if (!window.matchMedia("(max-width: 700px)").matches) return;
+  for (const panel of document.querySelectorAll("details[data-fold-on-phone]")) {
+    const set = [...panel.querySelectorAll("input, select")].some((field) => field.value !== "");
+    if (!set) panel.removeAttribute("open");
+  }
+});

@@ -11,10 +11,11 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.core.management import call_command
 from django.test import override_settings
+from playwright.sync_api import expect
 
 from claims.models import Claim, Review, Source, Status
 from claims.roles import EDITORS, FACT_CHECKERS
-from tests.factories import role_group
+from tests.factories import ClaimFactory, role_group
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -33,6 +34,7 @@ def demo_desk():
     return {
         "dashboard": "/",
         "claims list, searched": "/claims/?q=Robotyne",
+        "claims list, nothing found": "/claims/?q=Работино",  # offers "Did you mean robotyne?"
         "log a claim": "/claims/new/",
         "claim page, decided": f"/claims/{decided.pk}/",
         "claim page, pending": f"/claims/{pending.pk}/",
@@ -85,3 +87,20 @@ def test_every_page_fits_the_screen_and_passes_axe(page, live_server, demo_desk,
         table[name] = _problems(page)
     report = "\n".join(f"{width} · {name}: {'; '.join(found) or 'ok'}" for name, found in table.items())
     assert all(not found for found in table.values()), report  # the table of pages at this width
+
+
+def test_on_a_phone_the_lists_other_filters_start_folded_unless_one_is_set(page, live_server, sign_in, fact_checker):
+    ClaimFactory(text="Russian troops have fully taken the village of Robotyne.")
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, fact_checker)
+    page.goto(f"{live_server.url}/claims/")
+    expect(page.get_by_label("Tag")).to_be_hidden()
+    expect(page.get_by_text("village of Robotyne")).to_be_in_viewport()  # results on the first screen
+    page.get_by_text("More filters").click()
+    expect(page.get_by_label("Tag")).to_be_visible()
+    page.goto(f"{live_server.url}/claims/?priority=2")
+    expect(page.get_by_label("Priority")).to_be_visible()  # a filter in use is never hidden
+    page.set_viewport_size({"width": 1366, "height": 768})
+    page.goto(f"{live_server.url}/claims/")
+    expect(page.get_by_label("Tag")).to_be_visible()
+    expect(page.get_by_text("More filters")).to_be_hidden()
