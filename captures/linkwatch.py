@@ -16,11 +16,13 @@ import math
 from collections import Counter
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from captures import archiving, fetcher
 from captures.models import Artifact, ArtifactKind, LinkWatch
+from claims import signals
 from claims.models import Claim, Evidence, JobState, Source, Status
 
 GONE_STATUSES = {404, 410}
@@ -48,10 +50,22 @@ def due_sources(now: dt.datetime | None = None) -> list[int]:
 
 
 def check(source_id: int, *, now: dt.datetime | None = None) -> LinkWatch:
-    """Fetch the source once and record what was seen."""
+    """Fetch the source once and record what was seen; a source newly found gone or changed is told
+    (claims.signals.evidence_at_risk) in the transaction that records it."""
     now = now or timezone.now()
     source = Source.objects.get(pk=source_id)
     watch, _ = LinkWatch.objects.get_or_create(source=source)
+    was_at_risk = watch.at_risk
+    _look(source, watch, now)  # the fetch, outside any transaction
+    with transaction.atomic():
+        watch.save()
+        if watch.at_risk and not was_at_risk:
+            signals.evidence_at_risk.send(sender=LinkWatch, watch=watch, by=None)
+    return watch
+
+
+def _look(source: Source, watch: LinkWatch, now: dt.datetime) -> None:
+    """Fetch the source and note on `watch` (unsaved) what was seen."""
     watch.last_checked_at = now
     watch.last_problem = ""
     try:
@@ -62,8 +76,7 @@ def check(source_id: int, *, now: dt.datetime | None = None) -> LinkWatch:
             watch.gone_since = watch.gone_since or now
         else:
             watch.last_problem = error.reason
-        watch.save()
-        return watch
+        return
     final = fetched.final
     watch.last_status = final.status
     if final.status in GONE_STATUSES:
@@ -77,8 +90,6 @@ def check(source_id: int, *, now: dt.datetime | None = None) -> LinkWatch:
             watch.changed_since = None if current == captured else (watch.changed_since or now)
     else:
         watch.last_problem = f"The server answered {final.status} {final.reason_phrase}".rstrip() + "."
-    watch.save()
-    return watch
 
 
 def captured_text_hash(source_id: int) -> str | None:

@@ -25,7 +25,7 @@ from django.utils.text import capfirst
 
 from captures.models import Capture
 from captures.tasks import capture_source
-from claims import duplicates, exports
+from claims import duplicates, exports, signals
 from claims.links import InvalidURL, domain_of, normalize_url
 from claims.models import (
     Affiliation,
@@ -221,6 +221,7 @@ def review_propose(*, claim: Claim, status: str, rationale: str, user: User) -> 
     )
     _touch(claim, user)
     _log_after_commit("review.proposed", review, user)
+    signals.review_proposed.send(sender=Review, review=review, by=user)
     return review
 
 
@@ -245,6 +246,7 @@ def review_approve(*, review: Review, user: User, note: str = "") -> Review:
     claim.status = review.proposed_status
     claim.updated_at, claim.updated_by = decided_at, user
     claim.save(update_fields=["status", "updated_at", "updated_by"])
+    signals.review_decided.send(sender=Review, review=review, by=user)
     return review
 
 
@@ -256,6 +258,7 @@ def review_return(*, review: Review, user: User, note: str) -> Review:
         raise Invalid("Say what is missing: the fact-checker sees this note.", field="note")
     _decide(review, Decision.RETURNED, user, note.strip())
     _touch(claim, user)
+    signals.review_decided.send(sender=Review, review=review, by=user)
     return review
 
 
@@ -268,6 +271,7 @@ def review_withdraw(*, review: Review, user: User) -> Review:
     _still_pending(review)
     _decide(review, Decision.WITHDRAWN, user, "")
     _touch(review.claim, user)
+    signals.review_decided.send(sender=Review, review=review, by=user)
     return review
 
 
@@ -361,6 +365,9 @@ def claims_assign(*, claim_ids: list[int], assignee: User | None, user: User) ->
     if not updated and not is_editor(user):
         # The update re-checks "unassigned" under the row lock: of two takers, the second gets 0.
         raise Refused("Someone has already taken this claim.")
+    if updated:
+        assigned = list(Claim.objects.filter(pk__in=claim_ids, assignee=assignee).order_by("pk"))
+        signals.claims_assigned.send(sender=Claim, claims=assigned, assignee=assignee, by=user)
     return updated
 
 
@@ -385,6 +392,7 @@ def evidence_add(*, claim: Claim, user: User, url: str, title: str, kind: str, *
     # transaction, so the link and its capture job commit together; the request does not wait for it.
     if settings.CAPTURE_ON_LINK:
         capture_request(source=source, user=user, unless_captured=True)
+    signals.evidence_added.send(sender=Evidence, evidence=evidence, by=user)
     return evidence
 
 
@@ -551,6 +559,7 @@ def claim_log(
     claim.save()
     _set_tags(claim, tags)
     duplicates.record_for(claim, likely_duplicates)
+    signals.claim_logged.send(sender=Claim, claim=claim, by=user)
     return claim
 
 
@@ -643,9 +652,11 @@ def _correct(before: Claim, after: Claim, fields: list[models.Field], *, user: U
         {"field": capfirst(field.verbose_name), "before": _shown(before, field), "after": _shown(after, field)}
         for field in fields
     ]
-    return Correction.objects.create(
+    correction = Correction.objects.create(
         claim=before, reason=reason.strip(), changes=changes, status=before.status, made_by=user
     )
+    signals.claim_corrected.send(sender=Correction, correction=correction, by=user)
+    return correction
 
 
 def _form_field(field: models.Field) -> str:
@@ -795,6 +806,7 @@ def claimreview_record(*, review: OutsideReview, user: User | None) -> str:
             updated_by=user,
         )
         duplicates.record_for(claim)
+        signals.claim_logged.send(sender=Claim, claim=claim, by=user)
     source = source_for_url(review.article_url, title=review.title, kind=SourceKind.ARTICLE, user=user)
     _, linked = Evidence.objects.get_or_create(
         claim=claim, source=source, defaults={"stance": review.stance, "excerpt": review.excerpt, "added_by": user}
