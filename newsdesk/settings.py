@@ -90,11 +90,15 @@ INSTALLED_APPS = [
     "procrastinate.contrib.django",
     "claims",
     "captures",
+    "ninja",  # the API docs' Swagger UI files, served as static files (no CDN)
+    "api",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Every answer under /api/ is JSON, errors included, whichever layer wrote it (docs/api.md).
+    "api.middleware.JsonErrorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -264,6 +268,9 @@ ALLOW_SELF_APPROVAL = env_bool("ALLOW_SELF_APPROVAL", default=False)
 NEWSROOM_NAME = os.environ.get("NEWSROOM_NAME", "newsdesk")
 # Where the desk is reached, for links in files written outside a request (weekly_report).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The JSON API's rate limit per personal access token: requests per window (docs/api.md).
+API_RATE_LIMIT = env_int("API_RATE_LIMIT", 600, minimum=1)
+API_RATE_WINDOW_SECONDS = env_int("API_RATE_WINDOW_SECONDS", 60, minimum=1)
 # A week with more verdicts than this has its PDF and JSON prepared by a worker instead of written
 # while the browser waits (docs/report-format.md, "Busy weeks").
 REPORT_INLINE_LIMIT = env_int("REPORT_INLINE_LIMIT", 2000, minimum=0)

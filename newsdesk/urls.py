@@ -5,6 +5,8 @@ from django.http import HttpRequest, HttpResponsePermanentRedirect
 from django.templatetags.static import static
 from django.urls import include, path
 
+from api import views as api_views
+from api.api import api
 from claims.views.health import healthz
 
 
@@ -21,6 +23,9 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("settings/tokens/", api_views.token_list, name="api_tokens"),
+    path("settings/tokens/<int:pk>/revoke/", api_views.token_revoke, name="api_token_revoke"),
 ]
 
 if settings.BENCHMARK:

@@ -1,0 +1,305 @@
+"""What the API reads and writes, as the OpenAPI document shows it (docs/api.md)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from django.conf import settings
+from ninja import Field, Schema
+
+from claims.models import Claim, Claimant, ClaimantKind, Evidence, Review, Source, SourceKind, Stance, Status
+
+
+class Error(Schema):
+    error: str = Field(description="What went wrong, in a few words.")
+    detail: str | list[FieldError] = Field(description="Why, in a sentence, or what is wrong with each field.")
+
+
+class FieldError(Schema):
+    field: str
+    message: str
+
+
+class DuplicateOut(Schema):
+    id: int
+    text: str
+    status: str
+    url: str
+
+
+class LikelyDuplicate(Error):
+    duplicates: list[DuplicateOut]
+
+
+class ClaimantRef(Schema):
+    id: int
+    name: str
+
+
+class EvidenceCounts(Schema):
+    corroborating: int
+    independent: int = Field(description="Corroborating sources independent of the claimant, one per outlet.")
+    contradicting: int
+    context: int
+
+
+class ClaimOut(Schema):
+    id: int
+    url: str = Field(description="The claim's page on the desk.")
+    text: str
+    claimant: ClaimantRef
+    affiliation: str | None = Field(description="The claimant's side, when the desk knows it.")
+    status: str
+    priority: Literal["low", "normal", "high", "urgent"]
+    assignee: str | None = Field(description="Username of the person working on it.")
+    claimed_on: dt.date
+    logged_at: dt.datetime
+    in_review: bool = Field(description="A status proposal waits for an editor.")
+    evidence: EvidenceCounts
+
+    @staticmethod
+    def of(claim: Claim) -> dict:
+        return {
+            "id": claim.pk,
+            "url": settings.SITE_URL + claim.get_absolute_url(),
+            "text": claim.text,
+            "claimant": {"id": claim.claimant_id, "name": claim.claimant.name},
+            "affiliation": claim.claimant.affiliation.name if claim.claimant.affiliation else None,
+            "status": claim.status,
+            "priority": claim.get_priority_display().lower(),
+            "assignee": claim.assignee.username if claim.assignee else None,
+            "claimed_on": claim.claimed_on,
+            "logged_at": claim.created_at,
+            "in_review": claim.has_pending_review,
+            "evidence": {
+                "corroborating": claim.corroborating_count,
+                "independent": claim.independent_count,
+                "contradicting": claim.contradicting_count,
+                "context": claim.context_count,
+            },
+        }
+
+
+class ClaimPage(Schema):
+    claims: list[ClaimOut]
+    next_cursor: str | None = Field(description="Pass as ?cursor= for the next page; null on the last page.")
+
+
+class SourceOut(Schema):
+    id: int
+    url: str
+    title: str
+    kind: str
+    outlet: str | None
+    affiliation: str | None = Field(description="The outlet's side, when the desk knows it.")
+
+    @staticmethod
+    def of(source: Source) -> dict:
+        outlet = source.outlet
+        return {
+            "id": source.pk,
+            "url": source.url,
+            "title": source.title,
+            "kind": source.kind,
+            "outlet": outlet.name if outlet else None,
+            "affiliation": outlet.affiliation.name if outlet and outlet.affiliation else None,
+        }
+
+
+class ArtifactOut(Schema):
+    kind: str
+    sha256: str
+    size: int
+    media_type: str
+
+
+class CaptureOut(Schema):
+    id: int
+    state: str
+    requested_at: dt.datetime
+    finished_at: dt.datetime | None
+    http_status: int | None
+    final_url: str
+    reason: str = Field(description="Why it failed, or what it could not make.")
+    artifacts: list[ArtifactOut]
+
+
+class EvidenceOut(Schema):
+    id: int
+    source: SourceOut
+    stance: str
+    independent: bool
+    repeats_claimant: bool
+    excerpt: str
+    note: str
+    added_by: str | None
+    added_at: dt.datetime
+    captures: list[CaptureOut]
+
+    @staticmethod
+    def of(evidence: Evidence, captures: list | None = None) -> dict:
+        return {
+            "id": evidence.pk,
+            "source": SourceOut.of(evidence.source),
+            "stance": evidence.stance,
+            "independent": evidence.is_independent,
+            "repeats_claimant": evidence.repeats_claimant,
+            "excerpt": evidence.excerpt,
+            "note": evidence.note,
+            "added_by": evidence.added_by.username if evidence.added_by else None,
+            "added_at": evidence.added_at,
+            "captures": [
+                {
+                    "id": capture.pk,
+                    "state": capture.state,
+                    "requested_at": capture.requested_at,
+                    "finished_at": capture.finished_at,
+                    "http_status": capture.http_status,
+                    "final_url": capture.final_url,
+                    "reason": capture.reason,
+                    "artifacts": [
+                        {"kind": a.kind, "sha256": a.sha256, "size": a.size, "media_type": a.media_type}
+                        for a in capture.artifacts.all()
+                    ],
+                }
+                for capture in (captures or [])
+            ],
+        }
+
+
+class AppearanceOut(Schema):
+    id: int
+    claimant: ClaimantRef
+    appeared_on: dt.date
+    origin_url: str
+    quote: str
+
+
+class ReviewOut(Schema):
+    id: int
+    claim: int
+    previous_status: str
+    proposed_status: str
+    rationale: str
+    proposed_by: str
+    proposed_at: dt.datetime
+    decision: Literal["pending", "approved", "returned", "withdrawn"]
+    decided_by: str | None
+    decided_at: dt.datetime | None
+    decision_note: str
+
+    @staticmethod
+    def of(review: Review) -> dict:
+        return {
+            "id": review.pk,
+            "claim": review.claim_id,
+            "previous_status": review.previous_status,
+            "proposed_status": review.proposed_status,
+            "rationale": review.rationale,
+            "proposed_by": review.proposed_by.username,
+            "proposed_at": review.proposed_at,
+            "decision": review.decision,
+            "decided_by": review.decided_by.username if review.decided_by else None,
+            "decided_at": review.decided_at,
+            "decision_note": review.decision_note,
+        }
+
+
+class ClaimDetailOut(ClaimOut):
+    quote: str
+    origin_url: str
+    tags: list[str]
+    version: int = Field(description="Moves on with every change.")
+    updated_at: dt.datetime
+    evidence_links: list[EvidenceOut]
+    appearances: list[AppearanceOut]
+    reviews: list[ReviewOut] = Field(description="Newest first.")
+
+
+class TrackRecord(Schema):
+    claims: int
+    confirmed: int
+    false_or_misleading: int
+    repeated: int = Field(description="Claims of others this claimant repeated.")
+
+
+class ClaimantOut(Schema):
+    id: int
+    name: str
+    kind: str
+    affiliation: str | None
+    aliases: list[str]
+    url: str
+    track_record: TrackRecord
+
+    @staticmethod
+    def of(claimant: Claimant) -> dict:
+        return {
+            "id": claimant.pk,
+            "name": claimant.name,
+            "kind": claimant.kind,
+            "affiliation": claimant.affiliation.name if claimant.affiliation else None,
+            "aliases": claimant.aliases,
+            "url": settings.SITE_URL + claimant.get_absolute_url(),
+            "track_record": {
+                "claims": claimant.claim_count,
+                "confirmed": claimant.confirmed_count,
+                "false_or_misleading": claimant.false_count,
+                "repeated": claimant.repeated_count,
+            },
+        }
+
+
+class ClaimantPage(Schema):
+    claimants: list[ClaimantOut]
+    next_cursor: str | None
+
+
+class SourcePage(Schema):
+    sources: list[SourceOut]
+    next_cursor: str | None
+
+
+# --- What is written ---------------------------------------------------------------------------------
+
+
+class ClaimIn(Schema):
+    text: str = Field(description="One checkable sentence, in the desk's own words.")
+    claimant: str = Field(description="Who made it: a claimant's name or alias; a new name makes a new claimant.")
+    claimant_kind: ClaimantKind = Field(ClaimantKind.OTHER, description="For a new claimant: what it is.")
+    claimed_on: dt.date
+    quote: str = ""
+    origin_url: str = ""
+    priority: Literal["low", "normal", "high", "urgent"] = "normal"
+    tags: list[str] = []
+    assignee: str | None = Field(None, description="Username; editors only.")
+    duplicate: str | None = Field(
+        None,
+        description='When the desk answers 409 with likely duplicates: "new" to log it anyway, or the id of one'
+        " of them to record this as another appearance of that claim.",
+    )
+
+
+class EvidenceIn(Schema):
+    url: str
+    stance: Stance
+    title: str = ""
+    kind: SourceKind = SourceKind.ARTICLE
+    repeats_claimant: bool = False
+    excerpt: str = ""
+    note: str = ""
+
+
+class ProposalIn(Schema):
+    status: Status
+    rationale: str
+
+
+class DecisionIn(Schema):
+    note: str = ""
+
+
+class AppearanceCreated(Schema):
+    appearance: AppearanceOut
+    claim: int
