@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "procrastinate.contrib.django",
     "claims",
     "captures",
+    "inbox",
     "ninja",  # the API docs' Swagger UI files, served as static files (no CDN)
     "api",
 ]
@@ -317,6 +318,29 @@ if SAVE_PAGE_NOW and not (SAVE_PAGE_NOW_ACCESS_KEY and SAVE_PAGE_NOW_SECRET_KEY)
     )
 # The link watch re-checks every source behind a decided claim once in this many days, spread out.
 LINK_WATCH_DAYS = env_int("LINK_WATCH_DAYS", 7, minimum=1)
+
+# --- E-mail and the inbox -------------------------------------------------------------------------
+
+# Notifications are e-mailed by workers (inbox/; docs/architecture.md, "Notifications"): printed on the
+# console in development, sent over SMTP in production (docs/deploy.md, "E-mail").
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "").strip()
+if DEBUG and not EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = EMAIL_HOST or "localhost"
+EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "").strip()
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
+# A mail server that does not answer must not hold a worker for ever; the job is retried.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT_SECONDS", 30, minimum=1)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "").strip() or "newsdesk@localhost"
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The daily digest goes out at this hour in the newsroom's time zone (or at the first hour a worker runs after it).
+INBOX_DIGEST_HOUR = env_int("INBOX_DIGEST_HOUR", 7, minimum=0)
+if INBOX_DIGEST_HOUR > 23:
+    raise ImproperlyConfigured(f"INBOX_DIGEST_HOUR must be an hour from 0 to 23, not {INBOX_DIGEST_HOUR}.")
 
 # --- Static files ----------------------------------------------------------------------------------
 

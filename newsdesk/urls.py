@@ -18,6 +18,7 @@ def favicon(request: HttpRequest) -> HttpResponsePermanentRedirect:
 urlpatterns = [
     path("", include("claims.urls")),
     path("", include("captures.urls")),
+    path("", include("inbox.urls")),
     path("healthz", healthz, name="healthz"),
     path("favicon.ico", favicon),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),

@@ -1,0 +1,13 @@
+from __future__ import annotations
+
+from django import forms
+
+from inbox.models import NotificationPreference
+
+
+class PreferenceForm(forms.ModelForm):
+    class Meta:
+        model = NotificationPreference
+        fields = ["email"]
+        labels = {"email": "E-mail me"}
+        help_texts = {"email": "The daily digest comes once a day with everything since the last one."}
