@@ -194,10 +194,34 @@ def _parse(url: str) -> httpx.URL:
         raise FetchRefused("This is not a web address the desk can fetch.") from error
 
 
-def _one_hop(client: httpx.Client, url: httpx.URL, *, method, max_bytes, deadline, fetched: Fetched) -> Hop:
+def _pinned(url: httpx.URL) -> tuple[str, httpx.URL, dict]:
+    """The checked address, the URL that connects to it, and the extensions that keep TLS on the host name."""
     address = checked_address(url)
     # Connect to the checked address; the Host header and TLS name stay the URL's own.
-    pinned = url.copy_with(host=address)
+    extensions = {"sni_hostname": url.host} if url.scheme == "https" else {}
+    return address, url.copy_with(host=address), extensions
+
+
+def post(url: str, *, content: bytes, headers: dict[str, str], timeout: float) -> int:
+    """POST `content` once to `url` through the same address checks, following no redirect (a webhook's
+    delivery, docs/architecture.md, "Webhooks"); the response's status. The answer's body is not read."""
+    parsed = _parse(url)
+    _address, pinned, extensions = _pinned(parsed)
+    sent = {"Host": parsed.netloc.decode("ascii"), "User-Agent": user_agent(), **headers}
+    with httpx.Client(timeout=httpx.Timeout(timeout), follow_redirects=False, trust_env=False) as client:
+        try:
+            request = client.build_request("POST", pinned, content=content, headers=sent, extensions=extensions)
+            response = client.send(request, stream=True)
+        except httpx.TimeoutException as error:
+            raise FetchFailed(f"{parsed.host} did not answer in time.") from error
+        except httpx.HTTPError as error:
+            raise FetchFailed(f"{parsed.host} could not be reached ({_short(error)}).") from error
+        response.close()
+        return response.status_code
+
+
+def _one_hop(client: httpx.Client, url: httpx.URL, *, method, max_bytes, deadline, fetched: Fetched) -> Hop:
+    address, pinned, extensions = _pinned(url)
     headers = {
         "Host": url.netloc.decode("ascii"),
         "User-Agent": user_agent(),
@@ -205,7 +229,6 @@ def _one_hop(client: httpx.Client, url: httpx.URL, *, method, max_bytes, deadlin
         "Accept-Language": "en,uk;q=0.8,ru;q=0.7",
         "Accept-Encoding": "gzip, deflate",
     }
-    extensions = {"sni_hostname": url.host} if url.scheme == "https" else {}
     started = time.time()
     try:
         request = client.build_request(method, pinned, headers=headers, extensions=extensions)

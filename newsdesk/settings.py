@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "claims",
     "captures",
     "inbox",
+    "webhooks",
     "ninja",  # the API docs' Swagger UI files, served as static files (no CDN)
     "api",
 ]
@@ -318,6 +319,15 @@ if SAVE_PAGE_NOW and not (SAVE_PAGE_NOW_ACCESS_KEY and SAVE_PAGE_NOW_SECRET_KEY)
     )
 # The link watch re-checks every source behind a decided claim once in this many days, spread out.
 LINK_WATCH_DAYS = env_int("LINK_WATCH_DAYS", 7, minimum=1)
+
+# --- Webhooks --------------------------------------------------------------------------------------
+
+# Deliveries to the endpoints editors register (webhooks/; docs/architecture.md, "Webhooks"): how many
+# attempts one delivery gets, the wait before the second (doubled before each one after: 10, 20, 40 s…),
+# and how long one attempt may take. They go through the safe fetcher's address checks above.
+WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 6, minimum=1)
+WEBHOOK_BACKOFF_SECONDS = env_int("WEBHOOK_BACKOFF_SECONDS", 10, minimum=0)
+WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 10, minimum=1)
 
 # --- E-mail and the inbox -------------------------------------------------------------------------
 
