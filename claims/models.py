@@ -203,6 +203,20 @@ class CountOf(models.Subquery):
     output_field = models.IntegerField()
 
 
+# The words of claims' texts and quotes and of claimants' names and aliases (SearchWord): four to forty
+# letters, as the `simple` configuration reads them (lower case, any script), once each. DO NOTHING
+# leaves a word already known unlocked, so two people logging claims never wait for each other.
+SEARCH_WORDS_ADD = """
+    INSERT INTO claims_searchword (word)
+    SELECT DISTINCT word.lexeme
+    FROM ({texts}) AS written, unnest(to_tsvector('simple', written.text)) AS word
+    WHERE length(word.lexeme) BETWEEN 4 AND 40 AND word.lexeme !~ '[0-9_]'
+    ORDER BY 1
+    ON CONFLICT (word) DO NOTHING;
+    RETURN NULL;
+"""
+
+
 # The registry's names for near-spelling matches, rebuilt in each process only when a claimant was
 # added, changed or removed since: the newest audit event (ClaimantEvent, one per write) tells.
 _claimant_names: tuple[int | None, spelling.NameIndex] | None = None
@@ -301,6 +315,31 @@ class Claimant(models.Model):
                 when=pgtrigger.After,
                 condition=pgtrigger.AnyChange("name", "aliases"),
                 func="UPDATE claims_claim SET search_vector = NULL WHERE claimant_id = NEW.id; RETURN NULL;",
+            ),
+            # Names and aliases are searched words too (SearchWord).
+            pgtrigger.Trigger(
+                name="claimant_search_words_insert",
+                level=pgtrigger.Statement,
+                operation=pgtrigger.Insert,
+                when=pgtrigger.After,
+                referencing=pgtrigger.Referencing(new="added"),
+                func=SEARCH_WORDS_ADD.format(
+                    texts="SELECT concat_ws(' ', name, array_to_string(aliases, ' ')) AS text FROM added"
+                ),
+            ),
+            pgtrigger.Trigger(
+                name="claimant_search_words_update",
+                level=pgtrigger.Statement,
+                operation=pgtrigger.Update,
+                when=pgtrigger.After,
+                referencing=pgtrigger.Referencing(old="before_rows", new="after_rows"),
+                func=SEARCH_WORDS_ADD.format(
+                    texts="""
+                        SELECT concat_ws(' ', a.name, array_to_string(a.aliases, ' ')) AS text
+                        FROM after_rows a JOIN before_rows b USING (id)
+                        WHERE a.name <> b.name OR a.aliases <> b.aliases
+                    """
+                ),
             ),
         ]
 
@@ -483,9 +522,14 @@ class ClaimQuerySet(models.QuerySet):
         query = SearchQuery(words, search_type="websearch", config="english") | SearchQuery(
             words, search_type="websearch", config="simple"
         )
-        # Cyrillic words romanised too ("Роботине" finds "Robotyne"): claims/spelling.py.
+        # Cyrillic words romanised too ("Роботине" finds "Robotyne"): claims/spelling.py. Only spellings
+        # whose words the desk has: PostgreSQL guesses that a word it has no statistics for matches some
+        # thousands of claims, and with a few such words it would read the claims newest first looking
+        # for them (1.5 s at a million claims) instead of asking the index.
+        known = search_word_index()
         for other in spelling.variants(words)[1:]:
-            query |= SearchQuery(other, search_type="websearch", config="simple")
+            if known.has_every_word(other):
+                query |= SearchQuery(other, search_type="websearch", config="simple")
         return self.filter(search_vector=query).annotate(rank=SearchRank(F("search_vector"), query))
 
     def similar_to(self, text: str, *, exclude: int | None = None, limit: int = 5) -> ClaimQuerySet:
@@ -572,18 +616,6 @@ CLAIM_TABLE_COLUMNS = (
 
 
 # Adds each status's change in claims (rows of `changes`: status, delta) to StatusCount.
-# Words of four to forty letters, as the `simple` configuration reads them (lower case, any script),
-# once each. DO NOTHING leaves a word already known unlocked, so two people logging claims never wait
-# for each other.
-SEARCH_WORDS_ADD = """
-    INSERT INTO claims_searchword (word)
-    SELECT DISTINCT word.lexeme
-    FROM ({texts}) AS written, unnest(to_tsvector('simple', written.text)) AS word
-    WHERE length(word.lexeme) BETWEEN 4 AND 40 AND word.lexeme !~ '[0-9_]'
-    ORDER BY 1
-    ON CONFLICT (word) DO NOTHING;
-    RETURN NULL;
-"""
 STATUS_COUNT_APPLY = """
     INSERT INTO claims_statuscount (status, claims)
     SELECT status, sum(delta) FROM ({changes}) AS changes GROUP BY status
@@ -750,7 +782,7 @@ class Claim(models.Model):
                 operation=pgtrigger.Insert,
                 when=pgtrigger.After,
                 referencing=pgtrigger.Referencing(new="added"),
-                func=SEARCH_WORDS_ADD.format(texts="SELECT text FROM added"),
+                func=SEARCH_WORDS_ADD.format(texts="SELECT concat_ws(' ', text, quote) AS text FROM added"),
             ),
             pgtrigger.Trigger(
                 name="search_words_update",
@@ -759,7 +791,10 @@ class Claim(models.Model):
                 when=pgtrigger.After,
                 referencing=pgtrigger.Referencing(old="before_rows", new="after_rows"),
                 func=SEARCH_WORDS_ADD.format(
-                    texts="SELECT a.text FROM after_rows a JOIN before_rows b USING (id) WHERE a.text <> b.text"
+                    texts="""
+                        SELECT concat_ws(' ', a.text, a.quote) AS text FROM after_rows a JOIN before_rows b USING (id)
+                        WHERE a.text <> b.text OR a.quote <> b.quote
+                    """
                 ),
             ),
             pgtrigger.Trigger(
@@ -860,11 +895,13 @@ class LikelyDuplicate(models.Model):
 
 
 class SearchWord(models.Model):
-    """A word that occurs in the claims' texts, for the search that finds nothing: "Did you mean
-    robotyne?" for "Работино" (claims/spelling.py, docs/architecture.md, "Every spelling").
+    """A word the search can find: of a claim's text or quote, or a claimant's name or alias. It serves
+    the search that finds nothing ("Did you mean robotyne?" for "Работино"), and tells which spellings of
+    a search in the other script are worth asking for (claims/spelling.py, docs/architecture.md, "Every
+    spelling").
 
-    Written by the triggers on the claims table. A word stays when the claim that brought it is
-    reworded; the suggestion then finds nothing, and the search says so.
+    Written by the triggers on the claims and claimants tables. A word stays when the claim that brought
+    it is reworded; a suggestion of it then finds nothing, and the search says so.
     """
 
     word = models.CharField(max_length=40, unique=True)

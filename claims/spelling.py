@@ -27,6 +27,7 @@ NEAR = 75
 CLOSE_WORD = 70
 LETTERS = re.compile(r"[^\W\d_]+")  # a word: letters of any script, no digits
 SHORTEST_GUESSED = 4  # shorter words are too alike to guess at ("war", "was")
+SHORTEST_INDEXED, LONGEST_INDEXED = 4, 40  # the words SearchWord keeps (claims/models.py, SEARCH_WORDS_ADD)
 # Romanisations mostly disagree about vowels (Rabotino, Robotyne; Nikiforov, Nykyforov), so words are also
 # compared with every vowel the same; such a match counts for less than one letter for letter.
 VOWELS = re.compile(r"[aeiouy]")
@@ -95,6 +96,14 @@ class WordIndex:
                 for form in latin_forms(word):
                     self.words.setdefault(form, word)
                     self.consonants.setdefault(VOWELS.sub("a", form), word)
+
+    def has_every_word(self, text: str) -> bool:
+        """Whether each word of `text` long enough to be indexed is one of the desk's, in some spelling."""
+        return all(
+            any(form in self.words for form in latin_forms(word))
+            for word in LETTERS.findall(text)
+            if SHORTEST_INDEXED <= len(word) <= LONGEST_INDEXED
+        )
 
     def closest(self, word: str) -> str | None:
         """The desk's word nearest to `word`: None when `word` is one of them or none is near."""

@@ -180,3 +180,19 @@ def test_no_suggestion_is_offered_when_the_search_finds_claims(fact_checker_clie
 
 def spelling_suggestion(typed: str) -> str | None:
     return search_word_index().suggestion(typed)
+
+
+def test_quotes_names_and_aliases_are_words_of_the_desk_too(desk):
+    ClaimFactory(text="Drones were shot down.", quote="Мы сбили беспилотники над Белгородом")
+    known = search_word_index()
+    assert known.has_every_word("Belgorodom")  # a quote's word, in Latin letters
+    assert known.has_every_word("Nykyforov") and known.has_every_word("Минобороны")  # a name, an alias
+    assert not known.has_every_word("Rabotino")
+
+
+def test_a_cyrillic_search_asks_only_for_spellings_the_desk_has(desk):
+    # "Работино" read in Latin letters is nothing on the desk: only the Cyrillic word is searched for,
+    # so PostgreSQL asks the index instead of reading every claim (docs/architecture.md, "Every spelling").
+    sql = str(Claim.objects.search("Работино").query)
+    assert "rabot" not in sql
+    assert "Robotyne" in str(Claim.objects.search("Роботине").query)
