@@ -10,4 +10,3 @@ class PreferenceForm(forms.ModelForm):
         model = NotificationPreference
         fields = ["email"]
         labels = {"email": "E-mail me"}
-        help_texts = {"email": "The daily digest comes once a day with everything since the last one."}

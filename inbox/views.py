@@ -83,7 +83,7 @@ def inbox_settings(request: DeskRequest) -> HttpResponse:
         person=request.user
     )
     chose_before = preference.email
-    form = PreferenceForm(request.POST or None, instance=preference)
+    form = PreferenceForm(request.POST if request.method == "POST" else None, instance=preference)
     if request.method == "POST":
         if not form.is_valid():
             return render(request, "inbox/settings.html", {"form": form}, status=422)
