@@ -13,6 +13,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Count, Q
+from django.urls import reverse
 from django.utils import timezone
 
 from claims.links import ALLOWED_SCHEMES
@@ -96,8 +97,6 @@ class Endpoint(models.Model):
         return self.url
 
     def get_absolute_url(self) -> str:
-        from django.urls import reverse
-
         return reverse("webhooks:detail", args=[self.pk])
 
     def event_labels(self) -> list[str]:
