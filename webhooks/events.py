@@ -132,11 +132,15 @@ def on_claim_logged(sender, claim: Claim, by=None, **kwargs) -> None:
 def on_review_decided(sender, review: Review, by=None, **kwargs) -> None:
     if review.decision != Decision.APPROVED:
         return
-    record(EventType.VERDICT_APPROVED, lambda: [{"claim": claim_data(review.claim), "review": review_data(review)}])
-    replacing = list(Endpoint.objects.subscribed_to(EventType.VERDICT_CORRECTED))
-    if not replacing:
-        return
-    earlier = earlier_verdict(review)
+    # One query for both events an approval can be: approved, and corrected when it replaces a verdict.
+    wanted = [EventType.VERDICT_APPROVED, EventType.VERDICT_CORRECTED]
+    endpoints = list(Endpoint.objects.filter(enabled=True, events__overlap=wanted))
+    approving = [endpoint for endpoint in endpoints if EventType.VERDICT_APPROVED in endpoint.events]
+    replacing = [endpoint for endpoint in endpoints if EventType.VERDICT_CORRECTED in endpoint.events]
+    if approving:
+        verdict = lambda: [{"claim": claim_data(review.claim), "review": review_data(review)}]  # noqa: E731
+        record(EventType.VERDICT_APPROVED, verdict, endpoints=approving)
+    earlier = earlier_verdict(review) if replacing else None
     if earlier is None:
         return
     replaced = {"review_id": earlier.pk, "status": earlier.proposed_status, "decided_at": iso(earlier.decided_at)}
