@@ -138,8 +138,11 @@ def on_review_decided(sender, review: Review, by=None, **kwargs) -> None:
     approving = [endpoint for endpoint in endpoints if EventType.VERDICT_APPROVED in endpoint.events]
     replacing = [endpoint for endpoint in endpoints if EventType.VERDICT_CORRECTED in endpoint.events]
     if approving:
-        verdict = lambda: [{"claim": claim_data(review.claim), "review": review_data(review)}]  # noqa: E731
-        record(EventType.VERDICT_APPROVED, verdict, endpoints=approving)
+        record(
+            EventType.VERDICT_APPROVED,
+            lambda: [{"claim": claim_data(review.claim), "review": review_data(review)}],
+            endpoints=approving,
+        )
     earlier = earlier_verdict(review) if replacing else None
     if earlier is None:
         return
