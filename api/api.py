@@ -9,12 +9,15 @@ Every answer is JSON, errors included: {"error": …, "detail": …}.
 
 from __future__ import annotations
 
+from typing import Literal
+
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404
 from ninja import NinjaAPI, Query
+from ninja import Status as Answer
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, SessionAuth
@@ -42,11 +45,12 @@ from captures.models import Capture
 from claims import duplicates, reports, workflow
 from claims.filters import ClaimFilter
 from claims.forms import ClaimForm, EvidenceForm, ProposalForm
-from claims.models import Claim, Claimant, Evidence, Priority, Review, Source
+from claims.models import Claim, Claimant, Evidence, Priority, Review, Source, Status
 from claims.paging import keyset_page
 from claims.roles import DeskPermissionBackend, DeskRefusal, is_desk_member
 
 PAGE_SIZE = 50  # the default page, as the browser's list
+DAY = r"^(\d{4}-\d{2}-\d{2})?$"  # YYYY-MM-DD, or nothing
 MAX_PAGE_SIZE = 200
 
 
@@ -104,7 +108,7 @@ api = NinjaAPI(
     docs_url="/docs",
 )
 
-ERRORS = {401: Error, 403: Error, 404: Error, 422: Error, 429: Error}
+ERRORS = {400: Error, 401: Error, 403: Error, 404: Error, 422: Error, 429: Error}
 
 
 # --- Errors, all JSON ----------------------------------------------------------------------------------
@@ -203,14 +207,14 @@ def _checked(form):
 def claim_list(
     request,
     q: str = Query("", description="Words to search for (websearch syntax), in any script."),
-    status: list[str] = Query([], description="One or more statuses."),
+    status: list[Status] = Query([], description="One or more statuses."),
     claimant: str = Query("", description="A claimant's name or alias."),
-    tag: str = Query(""),
+    tag: str = Query("", description="A tag's name."),
     assignee: str = Query("", description='A username, or "none" for claims nobody has taken.'),
-    priority: str = Query("", description="0 low, 1 normal, 2 high, 3 urgent."),
-    claimed_from: str = Query("", description="YYYY-MM-DD"),
-    claimed_to: str = Query("", description="YYYY-MM-DD"),
-    sort: str = Query("", description="newest (the default), oldest, priority, activity."),
+    priority: Literal["", "low", "normal", "high", "urgent"] = Query(""),
+    claimed_from: str = Query("", description="Claimed on or after this day.", pattern=DAY, examples=["2024-05-15"]),
+    claimed_to: str = Query("", description="Claimed on or before this day.", pattern=DAY, examples=["2024-05-31"]),
+    sort: Literal["", "newest", "oldest", "priority", "activity"] = Query("", description="Newest first unless set."),
     cursor: str = Query("", description="From the previous page's next_cursor."),
     limit: int = Query(PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE),
 ):
@@ -220,14 +224,14 @@ def claim_list(
         "claimant": claimant,
         "tag": tag,
         "assignee": assignee,
-        "priority": priority,
+        "priority": str(Priority[priority.upper()].value) if priority else "",
         "claimed_from": claimed_from,
         "claimed_to": claimed_to,
         "sort": sort,
     }.items():
         if value:
             given[name] = value
-    given.setlist("status", status)
+    given.setlist("status", [str(value) for value in status])
     filters = ClaimFilter(given, queryset=Claim.objects.on_desk())
     if not filters.is_valid():
         raise FormInvalid(filters.form)
@@ -320,7 +324,9 @@ def claim_create(request, body: ClaimIn):
     if choice.isascii() and choice.isdigit():
         original = next((match for match in matches if str(match.pk) == choice.lstrip("0")), None)
         if original is None:
-            return 409, _duplicates(f"Claim #{choice[:12]} does not read like this one; choose from these.", matches)
+            return Answer(
+                409, _duplicates(f"Claim #{choice[:12]} does not read like this one; choose from these.", matches)
+            )
         appearance = workflow.appearance_add(
             claim=original,
             user=request.user,
@@ -329,18 +335,21 @@ def claim_create(request, body: ClaimIn):
             origin_url=cleaned["origin_url"],
             quote=cleaned["quote"],
         )
-        return 200, {
-            "claim": original.pk,
-            "appearance": {
-                "id": appearance.pk,
-                "claimant": {"id": appearance.claimant_id, "name": appearance.claimant.name},
-                "appeared_on": appearance.appeared_on,
-                "origin_url": appearance.origin_url,
-                "quote": appearance.quote,
+        return Answer(
+            200,
+            {
+                "claim": original.pk,
+                "appearance": {
+                    "id": appearance.pk,
+                    "claimant": {"id": appearance.claimant_id, "name": appearance.claimant.name},
+                    "appeared_on": appearance.appeared_on,
+                    "origin_url": appearance.origin_url,
+                    "quote": appearance.quote,
+                },
             },
-        }
+        )
     if matches and choice != "new":
-        return 409, _duplicates("This reads like claims already on the desk; nothing was logged.", matches)
+        return Answer(409, _duplicates("This reads like claims already on the desk; nothing was logged.", matches))
     claim = workflow.claim_log(
         user=request.user,
         values=form.claim_values(),
@@ -348,7 +357,7 @@ def claim_create(request, body: ClaimIn):
         tags=cleaned["tag_names"],
         likely_duplicates=matches,
     )
-    return 201, _fresh(claim.pk)
+    return Answer(201, _fresh(claim.pk))
 
 
 def _duplicates(detail: str, matches: list[Claim]) -> dict:
@@ -381,7 +390,7 @@ def evidence_add(request, claim_id: int, body: EvidenceIn):
     )
     evidence = Evidence.objects.select_related("source__outlet__affiliation", "added_by").get(pk=evidence.pk)
     evidence.claim = claim
-    return 201, EvidenceOut.of(evidence, [])
+    return Answer(201, EvidenceOut.of(evidence, []))
 
 
 @api.post(
@@ -397,7 +406,7 @@ def review_propose(request, claim_id: int, body: ProposalIn):
     review = workflow.review_propose(
         claim=claim, status=cleaned["status"], rationale=cleaned["rationale"], user=request.user
     )
-    return 201, ReviewOut.of(review)
+    return Answer(201, ReviewOut.of(review))
 
 
 def _review(review_id: int) -> Review:
@@ -473,8 +482,11 @@ def weekly_report(request, week: str):
         raise Http404(str(problem)) from problem
     if report.count_verdicts() > settings.REPORT_INLINE_LIMIT:
         page = settings.SITE_URL + f"/reports/weekly/{report.week}/#report-files"
-        return 409, {
-            "error": "busy week",
-            "detail": f"Week {report.week} is too busy to write out while you wait; its file is prepared at {page}.",
-        }
+        return Answer(
+            409,
+            {
+                "error": "busy week",
+                "detail": f"Week {report.week} is too busy to write out while you wait; prepare its file at {page}.",
+            },
+        )
     return HttpResponse(reports.json_document(report, settings.SITE_URL), content_type="application/json")

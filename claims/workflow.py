@@ -612,6 +612,8 @@ def claim_update(
     _set_tags(edited, tags)
     if edited.text != current.text:
         duplicates.record_for(edited)
+    if correction:  # told once the claim says what the correction made it say
+        signals.claim_corrected.send(sender=Correction, correction=correction, by=user)
     return Edited(edited, correction)
 
 
@@ -655,7 +657,6 @@ def _correct(before: Claim, after: Claim, fields: list[models.Field], *, user: U
     correction = Correction.objects.create(
         claim=before, reason=reason.strip(), changes=changes, status=before.status, made_by=user
     )
-    signals.claim_corrected.send(sender=Correction, correction=correction, by=user)
     return correction
 
 

@@ -204,7 +204,7 @@ def test_the_claims_list_filters_and_pages_by_cursor(checker_api):
 def test_a_refused_filter_is_a_422_naming_the_field(checker_api, params, field):
     response = checker_api.get("/claims", params)
     assert response.status_code == 422
-    assert field in [problem["field"] for problem in response.json()["detail"]]
+    assert field in [problem["field"].split(".")[0] for problem in response.json()["detail"]]
 
 
 @pytest.mark.parametrize("cursor", ["%%%", "W10", "x" * 1000])
