@@ -200,6 +200,7 @@ def _checked(form):
 
 @api.get(
     "/claims",
+    tags=["Claims"],
     response={200: ClaimPage, **ERRORS},
     summary="List claims",
     description="The claims list's filters; newest first unless `sort` says otherwise. Pages by `cursor`.",
@@ -244,7 +245,12 @@ def claim_list(
     }
 
 
-@api.get("/claims/{int:claim_id}", response={200: ClaimDetailOut, **ERRORS}, summary="One claim, with its evidence")
+@api.get(
+    "/claims/{int:claim_id}",
+    tags=["Claims"],
+    response={200: ClaimDetailOut, **ERRORS},
+    summary="One claim, with its evidence",
+)
 def claim_detail(request, claim_id: int):
     claim = get_object_or_404(Claim.objects.for_list().prefetch_related("tags"), pk=claim_id)
     return _claim_detail(claim)
@@ -292,6 +298,7 @@ def _fresh(claim_id: int) -> dict:
 
 @api.post(
     "/claims",
+    tags=["Claims"],
     response={201: ClaimDetailOut, 200: AppearanceCreated, 409: LikelyDuplicate, **ERRORS},
     summary="Log a claim",
     description=(
@@ -371,7 +378,12 @@ def _duplicates(detail: str, matches: list[Claim]) -> dict:
     }
 
 
-@api.post("/claims/{int:claim_id}/evidence", response={201: EvidenceOut, 409: Error, **ERRORS}, summary="Add evidence")
+@api.post(
+    "/claims/{int:claim_id}/evidence",
+    tags=["Claims"],
+    response={201: EvidenceOut, 409: Error, **ERRORS},
+    summary="Add evidence",
+)
 def evidence_add(request, claim_id: int, body: EvidenceIn):
     workflow.ensure_allowed(request.user, "add_evidence")
     claim = get_object_or_404(Claim.objects.select_related("claimant__affiliation"), pk=claim_id)
@@ -395,6 +407,7 @@ def evidence_add(request, claim_id: int, body: EvidenceIn):
 
 @api.post(
     "/claims/{int:claim_id}/reviews",
+    tags=["Reviews"],
     response={201: ReviewOut, 409: Error, **ERRORS},
     summary="Propose a status",
     description="The proposal waits in the editors' queue; the evidence gate of the status must be met.",
@@ -413,14 +426,22 @@ def _review(review_id: int) -> Review:
     return get_object_or_404(Review.objects.select_related("proposed_by", "decided_by"), pk=review_id)
 
 
-@api.post("/reviews/{int:review_id}/approve", response={200: ReviewOut, 409: Error, **ERRORS}, summary="Approve")
+@api.post(
+    "/reviews/{int:review_id}/approve",
+    tags=["Reviews"],
+    response={200: ReviewOut, 409: Error, **ERRORS},
+    summary="Approve",
+)
 def review_approve(request, review_id: int, body: DecisionIn):
     review = workflow.review_approve(review=_review(review_id), user=request.user, note=body.note.strip())
     return ReviewOut.of(_review(review.pk))
 
 
 @api.post(
-    "/reviews/{int:review_id}/return", response={200: ReviewOut, 409: Error, **ERRORS}, summary="Return with a note"
+    "/reviews/{int:review_id}/return",
+    tags=["Reviews"],
+    response={200: ReviewOut, 409: Error, **ERRORS},
+    summary="Return with a note",
 )
 def review_return(request, review_id: int, body: DecisionIn):
     review = workflow.review_return(review=_review(review_id), user=request.user, note=body.note)
@@ -429,6 +450,7 @@ def review_return(request, review_id: int, body: DecisionIn):
 
 @api.post(
     "/reviews/{int:review_id}/withdraw",
+    tags=["Reviews"],
     response={200: ReviewOut, 409: Error, **ERRORS},
     summary="Withdraw your proposal",
 )
@@ -440,7 +462,12 @@ def review_withdraw(request, review_id: int):
 # --- Claimants, sources, reports -----------------------------------------------------------------------
 
 
-@api.get("/claimants", response={200: ClaimantPage, **ERRORS}, summary="Claimants, with their track records")
+@api.get(
+    "/claimants",
+    tags=["Claimants"],
+    response={200: ClaimantPage, **ERRORS},
+    summary="Claimants, with their track records",
+)
 def claimant_list(
     request, cursor: str = Query("", description="From next_cursor."), limit: int = Query(PAGE_SIZE, ge=1, le=200)
 ):
@@ -449,13 +476,15 @@ def claimant_list(
     return {"claimants": [ClaimantOut.of(rows[c.pk]) for c in page.items], "next_cursor": page.next_cursor or None}
 
 
-@api.get("/claimants/{int:claimant_id}", response={200: ClaimantOut, **ERRORS}, summary="One claimant")
+@api.get(
+    "/claimants/{int:claimant_id}", tags=["Claimants"], response={200: ClaimantOut, **ERRORS}, summary="One claimant"
+)
 def claimant_detail(request, claimant_id: int):
     queryset = Claimant.objects.with_track_record().select_related("affiliation")
     return ClaimantOut.of(get_object_or_404(queryset, pk=claimant_id))
 
 
-@api.get("/sources", response={200: SourcePage, **ERRORS}, summary="Sources, newest first")
+@api.get("/sources", tags=["Sources"], response={200: SourcePage, **ERRORS}, summary="Sources, newest first")
 def source_list(
     request, cursor: str = Query("", description="From next_cursor."), limit: int = Query(PAGE_SIZE, ge=1, le=200)
 ):
@@ -464,13 +493,14 @@ def source_list(
     return {"sources": [SourceOut.of(rows[s.pk]) for s in page.items], "next_cursor": page.next_cursor or None}
 
 
-@api.get("/sources/{int:source_id}", response={200: SourceOut, **ERRORS}, summary="One source")
+@api.get("/sources/{int:source_id}", tags=["Sources"], response={200: SourceOut, **ERRORS}, summary="One source")
 def source_detail(request, source_id: int):
     return SourceOut.of(get_object_or_404(Source.objects.select_related("outlet__affiliation"), pk=source_id))
 
 
 @api.get(
     "/reports/weekly/{week}",
+    tags=["Reports"],
     response={200: dict, 409: Error, **ERRORS},
     summary="A weekly report, as its JSON document",
     description="The same document as the report's .json file (docs/report-format.md). `week` is like 2024-W20.",

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Any, Literal
 
 from django.conf import settings
 from ninja import Field, Schema
 
-from claims.models import Claim, Claimant, ClaimantKind, Evidence, Review, Source, SourceKind, Stance, Status
+from claims.models import ClaimantKind, Evidence, Review, Source, SourceKind, Stance, Status
 
 
 class Error(Schema):
@@ -59,7 +59,8 @@ class ClaimOut(Schema):
     evidence: EvidenceCounts
 
     @staticmethod
-    def of(claim: Claim) -> dict:
+    def of(claim: Any) -> dict:
+        """`claim` from Claim.objects.for_list(), with its evidence counts and review state annotated."""
         return {
             "id": claim.pk,
             "url": settings.SITE_URL + claim.get_absolute_url(),
@@ -234,7 +235,8 @@ class ClaimantOut(Schema):
     track_record: TrackRecord
 
     @staticmethod
-    def of(claimant: Claimant) -> dict:
+    def of(claimant: Any) -> dict:
+        """`claimant` from Claimant.objects.with_track_record(), its counts annotated."""
         return {
             "id": claimant.pk,
             "name": claimant.name,

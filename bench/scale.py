@@ -96,6 +96,7 @@ OVER_BARE_SERVER = 3.0  # list page 1, the review queue, the 20-link claim page:
 LIST_OVER_BARE_THROUGHPUT = 0.35
 ADMIN_OVER_LIST = 8.0
 CSV_OVER_COPY = 2.0  # the weekly CSV to its last byte / COPY of the same rows to its last byte, p50
+API_OVER_LIST = 0.5  # the API's claims list / the HTML list, server time (issue 15)
 
 SERVER_TIMING = re.compile(r'app;dur=([\d.]+).*?desc="(\d+) queries"')
 
@@ -548,6 +549,8 @@ def cases(facts: dict) -> list[Case]:
     deep = f"claims list, page {facts['deep_page']:,}"
     return [
         Case("list", "claims list, page 1", "/claims/", "editor", PAGE_P95_MS),
+        # The same 50 claims as JSON from the API (issue 15), through the session as a browser would.
+        Case("api", "API: claims list, page 1 (JSON)", "/api/v1/claims", "editor", PAGE_P95_MS),
         Case("filtered", "claims list, filtered", f"/claims/?{filtered}", "editor", PAGE_P95_MS),
         Case("deep", deep, "/claims/?" + urlencode({"after": facts["deep_cursor"]}), "editor", PAGE_P95_MS),
         *(
@@ -849,6 +852,17 @@ class Report:
             rows.append((f"{what} / bare page, server p50", f"{ratio:.1f} ×", target, ratio <= OVER_BARE_SERVER))
 
         over_bare("list", "list")
+        api = self.result("api")
+        for percent in (50, 95):
+            ratio = api.server(percent) / first.server(percent)
+            rows.append(
+                (
+                    f"API claims list / HTML list, server p{percent}",
+                    f"{ratio:.2f} ({ms(api.server(percent))} / {ms(first.server(percent))})",
+                    f"≤ {API_OVER_LIST}",
+                    ratio <= API_OVER_LIST,
+                )
+            )
         if self.big.throughput:
             ours, floor = self.big.throughput["claims list"], self.big.throughput["bare page"]
             share = ours.per_second / floor.per_second
