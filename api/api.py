@@ -44,7 +44,7 @@ from api.schemas import (
 from captures.models import Capture
 from claims import duplicates, reports, workflow
 from claims.filters import ClaimFilter
-from claims.forms import ClaimForm, EvidenceForm, ProposalForm
+from claims.forms import ClaimForm, DecisionForm, EvidenceForm, ProposalForm
 from claims.models import Claim, Claimant, Evidence, Priority, Review, Source, Status
 from claims.paging import keyset_page
 from claims.roles import DeskPermissionBackend, DeskRefusal, is_desk_member
@@ -82,6 +82,13 @@ class TokenAuth(HttpBearer):
 
 class DeskSession(SessionAuth):
     """The browser's session, for people trying the API from its docs page; CSRF is checked on writes."""
+
+    def _get_key(self, request: HttpRequest) -> str | None:
+        # Nobody signed in: not this scheme's request, so a write without credentials is a 401, not a
+        # failed CSRF check (ninja checks CSRF before it looks at the session).
+        if not request.user.is_authenticated:
+            return None
+        return super()._get_key(request)
 
     def authenticate(self, request: HttpRequest, key: str | None) -> User | None:
         user = super().authenticate(request, key)
@@ -320,7 +327,9 @@ def claim_create(request, body: ClaimIn):
         "tag_names": ", ".join(body.tags),
     }
     if body.assignee:
-        assignee = User.objects.filter(username=body.assignee).first()
+        # A username is at most 150 characters and never holds a NUL, which PostgreSQL refuses in text.
+        possible = "\x00" not in body.assignee and len(body.assignee) <= 150
+        assignee = User.objects.filter(username=body.assignee).first() if possible else None
         data["assignee"] = str(assignee.pk) if assignee else "unknown"
     form = ClaimForm(data, user=request.user)
     if body.assignee and "assignee" not in form.fields:
@@ -433,7 +442,8 @@ def _review(review_id: int) -> Review:
     summary="Approve",
 )
 def review_approve(request, review_id: int, body: DecisionIn):
-    review = workflow.review_approve(review=_review(review_id), user=request.user, note=body.note.strip())
+    note = _checked(DecisionForm({"note": body.note}))["note"]
+    review = workflow.review_approve(review=_review(review_id), user=request.user, note=note.strip())
     return ReviewOut.of(_review(review.pk))
 
 
@@ -444,7 +454,8 @@ def review_approve(request, review_id: int, body: DecisionIn):
     summary="Return with a note",
 )
 def review_return(request, review_id: int, body: DecisionIn):
-    review = workflow.review_return(review=_review(review_id), user=request.user, note=body.note)
+    note = _checked(DecisionForm({"note": body.note}))["note"]
+    review = workflow.review_return(review=_review(review_id), user=request.user, note=note)
     return ReviewOut.of(_review(review.pk))
 
 

@@ -31,8 +31,9 @@ class JsonErrorsMiddleware:
             title = HTTPStatus(status).phrase.lower() if status in HTTPStatus._value2member_map_ else "error"
             body = {"error": title, "detail": SENTENCES.get(status, f"The request was refused ({status}).")}
             replaced = HttpResponse(json.dumps(body), status=status, content_type="application/json")
-            for header in ("Allow", "Retry-After", "WWW-Authenticate"):
-                if header in response:
-                    replaced[header] = response[header]
+            for header, value in response.items():  # Allow, Retry-After, caching, security headers…
+                if header.lower() not in ("content-type", "content-length"):
+                    replaced[header] = value
+            replaced.cookies = response.cookies
             return replaced
         return response

@@ -11,6 +11,8 @@ from api.models import ApiToken
 from claims.roles import desk_member_required
 from claims.views.common import DeskRequest
 
+# The session key that carries a new token to the one page that shows it.
+SHOWN_ONCE = "api_new_token"
 MAX_LIVE_TOKENS = 20  # per person: more is a sign of tokens made and forgotten
 
 
@@ -38,17 +40,18 @@ class TokenForm(forms.Form):
 @desk_member_required
 def token_list(request: DeskRequest) -> HttpResponse:
     form = TokenForm(request.POST or None, user=request.user)
-    new_token, status = "", 200
     if request.method == "POST":
         if form.is_valid():
-            _, new_token = ApiToken.objects.issue(user=request.user, name=form.cleaned_data["name"])
-            form = TokenForm(user=request.user)
-        else:
-            status = 422
+            # Shown once, on the page the browser is sent to: reloading it neither shows it again nor
+            # makes another token.
+            _, request.session[SHOWN_ONCE] = ApiToken.objects.issue(user=request.user, name=form.cleaned_data["name"])
+            return redirect("api_tokens")
+        status = 422
+    else:
+        status = 200
     tokens = ApiToken.objects.filter(user=request.user)
-    context = {"form": form, "tokens": tokens, "new_token": new_token}
-    response = render(request, "api/tokens.html", context, status=status)
-    return response
+    context = {"form": form, "tokens": tokens, "new_token": request.session.pop(SHOWN_ONCE, "")}
+    return render(request, "api/tokens.html", context, status=status)
 
 
 @require_POST

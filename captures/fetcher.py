@@ -109,8 +109,10 @@ def refusal_for(address: str) -> str | None:
     if settings.CAPTURE_ALLOW_PRIVATE_NETWORKS:
         return None
     ip = ipaddress.ip_address(address.split("%")[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
-        ip = ip.ipv4_mapped
+    if isinstance(ip, ipaddress.IPv6Address):
+        # An IPv4 address carried inside IPv6 (mapped, 6to4, Teredo) is judged as the IPv4 it reaches:
+        # 2002:a9fe:a9fe:: is the cloud metadata service at 169.254.169.254.
+        ip = ip.ipv4_mapped or ip.sixtofour or (ip.teredo[1] if ip.teredo else None) or ip
     if any(ip in ipaddress.ip_network(network) for network in settings.CAPTURE_ALLOWED_NETWORKS):
         return None
     for test, what in (

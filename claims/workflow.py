@@ -560,6 +560,8 @@ def claim_log(
     _set_tags(claim, tags)
     duplicates.record_for(claim, likely_duplicates)
     signals.claim_logged.send(sender=Claim, claim=claim, by=user)
+    if claim.assignee is not None:  # given to someone as it was logged: as if assigned a moment later
+        signals.claims_assigned.send(sender=Claim, claims=[claim], assignee=claim.assignee, by=user)
     return claim
 
 
@@ -612,6 +614,8 @@ def claim_update(
     _set_tags(edited, tags)
     if edited.text != current.text:
         duplicates.record_for(edited)
+    if edited.assignee_id != current.assignee_id and edited.assignee is not None:
+        signals.claims_assigned.send(sender=Claim, claims=[edited], assignee=edited.assignee, by=user)
     if correction:  # told once the claim says what the correction made it say
         signals.claim_corrected.send(sender=Correction, correction=correction, by=user)
     return Edited(edited, correction)

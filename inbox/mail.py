@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.text import Truncator
 
 from claims.models import id_url
+from claims.roles import desk_members
 from inbox.models import EmailChoice, Notification, NotificationPreference
 
 log = logging.getLogger("newsdesk.inbox")
@@ -60,7 +61,7 @@ def digest_message(person, notifications: list[Notification]) -> mail.EmailMessa
 def send_each(notification_ids: list[int]) -> int:
     """One e-mail per notification not e-mailed yet; how many were sent."""
     notifications = (
-        Notification.objects.filter(pk__in=notification_ids, emailed_at__isnull=True)
+        Notification.objects.filter(pk__in=notification_ids, emailed_at__isnull=True, recipient__in=desk_members())
         .exclude(recipient__email="")
         .select_related("recipient")
         .order_by("pk")
@@ -82,6 +83,9 @@ def send_each(notification_ids: list[int]) -> int:
     return sent
 
 
+COMMIT_MARGIN = dt.timedelta(minutes=5)
+
+
 def last_digest_moment(now: dt.datetime) -> dt.datetime:
     """The latest INBOX_DIGEST_HOUR o'clock in the newsroom's time zone at or before `now`."""
     local = timezone.localtime(now)
@@ -98,7 +102,11 @@ def send_digests(now: dt.datetime | None = None) -> int:
     due = Q(email=EmailChoice.DAILY_DIGEST) & (
         Q(last_digest_at__isnull=True) | Q(last_digest_at__lt=last_digest_moment(now))
     )
-    waiting = NotificationPreference.objects.filter(due).exclude(person__email="").values_list("pk", flat=True)
+    waiting = (
+        NotificationPreference.objects.filter(due, person__in=desk_members())
+        .exclude(person__email="")
+        .values_list("pk", flat=True)
+    )
     sent = 0
     for person_id in list(waiting):
         try:
@@ -120,7 +128,9 @@ def _send_digest(person_id: int, due: Q, now: dt.datetime) -> int:
     )
     if preference is None:
         return 0
-    since = preference.last_digest_at or now - dt.timedelta(days=1)
+    # A notification's time is taken before its transaction commits: one written just before the last
+    # digest but committed after it is still gathered (what that digest sent is marked e-mailed).
+    since = (preference.last_digest_at or now - dt.timedelta(days=1)) - COMMIT_MARGIN
     notifications = list(
         Notification.objects.filter(
             recipient_id=person_id, emailed_at__isnull=True, created_at__gt=since, created_at__lte=now

@@ -21,6 +21,7 @@ from django.utils.text import Truncator
 from claims import signals
 from claims.models import Claim, Decision, Evidence, Review, Status
 from claims.people import display_name
+from claims.roles import desk_members
 from inbox.models import SENTENCE_MAX, EmailChoice, Kind, Notification, NotificationPreference
 
 # A claim's text in a sentence: enough to recognise it; the link leads to the rest.
@@ -53,6 +54,10 @@ def one_line(sentence: str) -> str:
 
 def record(notifications: list[Notification]) -> list[Notification]:
     """Write the notifications and queue the e-mails of the people who want each event."""
+    # Only people on the desk now: someone who left, or whose role was taken away, no longer hears of
+    # unpublished claims and editors' notes.
+    on_desk = set(desk_members().filter(pk__in={n.recipient_id for n in notifications}).values_list("pk", flat=True))
+    notifications = [notification for notification in notifications if notification.recipient_id in on_desk]
     if not notifications:
         return []
     for notification in notifications:

@@ -5,7 +5,18 @@ from django.apps import apps
 from django.contrib import admin
 from django.urls import reverse
 
-from claims.models import Claim, Claimant, ClaimTag, Decision, Evidence, LikelyDuplicate, Review, Source, StatusCount
+from claims.models import (
+    Claim,
+    Claimant,
+    ClaimTag,
+    Decision,
+    Evidence,
+    LikelyDuplicate,
+    Review,
+    SearchWord,
+    Source,
+    StatusCount,
+)
 from tests.factories import ClaimFactory, EvidenceFactory, OutletFactory, ReviewFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db
@@ -17,8 +28,8 @@ def test_every_desk_model_is_in_the_admin():
     desk_models = {
         model for model in apps.get_app_config("claims").get_models() if not model.__name__.endswith("Event")
     }
-    # Tag links are edited on the claim; StatusCount and LikelyDuplicate are derived from the claims.
-    assert desk_models - {ClaimTag, StatusCount, LikelyDuplicate} <= set(DESK_MODELS)
+    # Tag links are edited on the claim; StatusCount, LikelyDuplicate and SearchWord are derived from the claims.
+    assert desk_models - {ClaimTag, StatusCount, LikelyDuplicate, SearchWord} <= set(DESK_MODELS)
 
 
 @pytest.mark.parametrize("model", DESK_MODELS, ids=lambda model: model.__name__)

@@ -139,10 +139,12 @@ def test_the_command_refuses_an_unknown_person_or_one_without_a_role(outsider, u
 
 
 def test_people_make_and_revoke_their_own_tokens_on_the_settings_page(fact_checker_client, fact_checker, editor):
-    page = fact_checker_client.post("/settings/tokens/", {"name": "Spreadsheet <script>"})
+    page = fact_checker_client.post("/settings/tokens/", {"name": "Spreadsheet <script>"}, follow=True)
     text = page.content.decode()
     token = ApiToken.objects.get()
     assert page.status_code == 200 and "Copy it now" in text and "Spreadsheet &lt;script&gt;" in text
+    reloaded = fact_checker_client.get("/settings/tokens/").content.decode()
+    assert "Copy it now" not in reloaded and ApiToken.objects.count() == 1  # shown once, made once
     assert token.user == fact_checker
     # Someone else's token: not found, and not revoked.
     others = ApiToken.objects.issue(user=editor, name="editor's")[0]
@@ -406,3 +408,25 @@ def test_the_openapi_document_and_its_docs_page_are_served_without_a_cdn(client)
     docs = client.get(f"{API}/docs")
     page = docs.content.decode()
     assert docs.status_code == 200 and "/static/ninja/swagger-ui-bundle" in page and "cdn" not in page.lower()
+
+
+def test_a_write_without_credentials_is_a_401_not_a_csrf_refusal():
+    for headers in ({}, {"Authorization": "Token abc"}):
+        response = Client(enforce_csrf_checks=True).post(
+            f"{API}/claims", NEW_CLAIM, content_type="application/json", headers=headers
+        )
+        assert response.status_code == 401 and response["WWW-Authenticate"] == "Bearer"
+
+
+@pytest.mark.parametrize("note", ["x\x00", "x" * 6000])
+def test_a_decision_note_is_checked_as_the_browser_checks_it(editor_api, note):
+    review = ReviewFactory()
+    response = editor_api.post(f"/reviews/{review.pk}/return", {"note": note})
+    assert response.status_code == 422 and response.json()["detail"][0]["field"] == "note"
+    assert Review.objects.get(pk=review.pk).decision == Decision.PENDING
+
+
+@pytest.mark.parametrize("assignee", ["a\x00", "x" * 500])
+def test_an_impossible_assignee_is_a_422(editor_api, assignee):
+    response = editor_api.post("/claims", {**NEW_CLAIM, "assignee": assignee})
+    assert response.status_code == 422 and response.json()["detail"][0]["field"] == "assignee"

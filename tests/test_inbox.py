@@ -64,6 +64,17 @@ def test_an_assignment_tells_the_assignee_only(claim, fact_checker, second_fact_
     assert notification.sentence == f"Daniel Weber assigned you “{ROBOTYNE}”"
 
 
+def test_someone_who_left_the_desk_is_told_nothing(claim, fact_checker, editor):
+    fact_checker.groups.clear()  # the role taken away; logged the claim, so would be told of its evidence
+    link_evidence(claim, editor)
+    assert told(fact_checker) == []
+    fact_checker.groups.add(*editor.groups.all())
+    fact_checker.is_active = False
+    fact_checker.save()
+    link_evidence(claim, editor, url="https://example.org/second")
+    assert told(fact_checker) == []
+
+
 def test_taking_a_claim_yourself_tells_nobody(claim, second_fact_checker):
     workflow.claims_assign(claim_ids=[claim.pk], assignee=second_fact_checker, user=second_fact_checker)
     assert not Notification.objects.exists()

@@ -117,3 +117,22 @@ def test_correcting_a_decided_claim_tells(editor, decided_claim):
             reason="The ministry said entered.",
         )
     assert [(event["correction"].claim_id, event["by"]) for event in told] == [(claim.pk, editor)]
+
+
+def test_an_assignee_given_in_the_claim_form_is_told_as_an_assignment(editor, fact_checker):
+    with heard(signals.claims_assigned) as told:
+        claim = workflow.claim_log(
+            user=editor,
+            values={"text": "Units moved near Vovchansk.", "claimed_on": "2024-05-15", "assignee": fact_checker},
+            claimant=ClaimantChoice(name="General Staff"),
+            tags=[],
+        )
+        workflow.claim_update(
+            claim=claim,
+            user=editor,
+            version=claim.version,
+            values={"assignee": editor},
+            claimant=ClaimantChoice(name="General Staff"),
+            tags=[],
+        )
+    assert [(event["claims"], event["assignee"]) for event in told] == [([claim], fact_checker), ([claim], editor)]

@@ -405,6 +405,9 @@ def test_an_editor_adds_an_endpoint_and_its_page_shows_the_secret(receiver, edit
         ({"url": "https://hooks.example.org/x", "events": ["claim.deleted"]}, "events", "Select a valid choice"),
         ({"url": "http://127.0.0.1:8080/hooks", "events": ["claim.logged"]}, "url", "a loopback address"),
         ({"url": "http://10.0.0.5/hooks", "events": ["claim.logged"]}, "url", "a private network address"),
+        ({"url": "https://hooks.example.org:99999/x", "events": ["claim.logged"]}, "url", "port"),
+        # 6to4 and Teredo carry an IPv4 address inside IPv6: this one is the cloud metadata service.
+        ({"url": "http://[2002:a9fe:a9fe::]/x", "events": ["claim.logged"]}, "url", "a link-local address"),
     ],
 )
 def test_bad_endpoint_input_is_refused_beside_its_field_and_nothing_is_written(

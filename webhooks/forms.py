@@ -35,7 +35,11 @@ class EndpointForm(forms.ModelForm):
         parts = urlsplit(url)
         if parts.scheme not in ALLOWED_SCHEMES:
             raise ValidationError(f"Only http and https addresses, not {parts.scheme}.")
-        refusal = refusal_for_host(parts.hostname or "", parts.port or (443 if parts.scheme == "https" else 80))
+        try:
+            port = parts.port or (443 if parts.scheme == "https" else 80)
+        except ValueError as error:  # a port past 65535, or not a number
+            raise ValidationError("The port is not one a server can listen on (1 to 65535).") from error
+        refusal = refusal_for_host(parts.hostname or "", port)
         if refusal:
             raise ValidationError(refusal)
         return url

@@ -9,6 +9,7 @@ each attempt made (10, 20, 40 s…). A refused address is not retried: it would 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import time
 
 from django.conf import settings
@@ -19,6 +20,8 @@ from standardwebhooks.webhooks import Webhook
 
 from captures import fetcher
 from webhooks.models import Attempt, Delivery, DeliveryState
+
+log = logging.getLogger("newsdesk.webhooks")
 
 
 def signed_headers(delivery: Delivery, secret: str, at: dt.datetime) -> dict[str, str]:
@@ -49,6 +52,9 @@ def post(delivery: Delivery) -> tuple[int | None, str, bool]:
         return None, refusal.reason, False
     except fetcher.FetchError as error:
         return None, error.reason, True
+    except Exception:  # whatever went wrong, the attempt is recorded and retried, never left "sending"
+        log.exception("webhooks.send_failed", extra={"event": "webhooks.send_failed", "delivery": delivery.pk})
+        return None, "The desk could not send it (an error on the desk's side, logged).", True
     if 200 <= status < 300:
         return status, "", False
     if 300 <= status < 400:
