@@ -23,6 +23,7 @@ import time
 from dataclasses import dataclass, field
 from importlib.metadata import version
 
+import anyio
 import httpx
 from django.conf import settings
 
@@ -206,20 +207,30 @@ def _pinned(url: httpx.URL) -> tuple[str, httpx.URL, dict]:
 
 def post(url: str, *, content: bytes, headers: dict[str, str], timeout: float) -> int:
     """POST `content` once to `url` through the same address checks, following no redirect (a webhook's
-    delivery, docs/architecture.md, "Webhooks"); the response's status. The answer's body is not read."""
+    delivery, docs/architecture.md, "Webhooks"); the response's status. The answer's body is not read.
+
+    The whole attempt, from connecting to the last header of the answer, has `timeout` seconds: httpx's
+    timeouts bound each read, and a server sending its headers a byte every few seconds would otherwise
+    hold a worker for hours.
+    """
     parsed = _parse(url)
     _address, pinned, extensions = _pinned(parsed)
     sent = {"Host": parsed.netloc.decode("ascii"), "User-Agent": user_agent(), **headers}
-    with httpx.Client(timeout=httpx.Timeout(timeout), follow_redirects=False, trust_env=False) as client:
-        try:
-            request = client.build_request("POST", pinned, content=content, headers=sent, extensions=extensions)
-            response = client.send(request, stream=True)
-        except httpx.TimeoutException as error:
-            raise FetchFailed(f"{parsed.host} did not answer in time.") from error
-        except httpx.HTTPError as error:
-            raise FetchFailed(f"{parsed.host} could not be reached ({_short(error)}).") from error
-        response.close()
-        return response.status_code
+
+    async def send() -> int:
+        async with httpx.AsyncClient(timeout=httpx.Timeout(timeout), follow_redirects=False, trust_env=False) as client:
+            with anyio.fail_after(timeout):
+                request = client.build_request("POST", pinned, content=content, headers=sent, extensions=extensions)
+                response = await client.send(request, stream=True)
+                await response.aclose()
+                return response.status_code
+
+    try:
+        return anyio.run(send)
+    except (TimeoutError, httpx.TimeoutException) as error:
+        raise FetchFailed(f"{parsed.host} did not answer in time ({timeout:g} s).") from error
+    except httpx.HTTPError as error:
+        raise FetchFailed(f"{parsed.host} could not be reached ({_short(error)}).") from error
 
 
 def _one_hop(client: httpx.Client, url: httpx.URL, *, method, max_bytes, deadline, fetched: Fetched) -> Hop:

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import http.server
 import json
+import socket
 import threading
+import time
 from dataclasses import dataclass, field
 
 import pytest
@@ -540,3 +542,35 @@ def test_the_pages_cost_the_same_queries_with_many_rows(receiver, editor_client,
         editor_client, reverse("webhooks:detail", args=[endpoint.pk]), lambda: (log_claim(fact_checker), run_jobs())
     )
     assert Attempt.objects.filter(delivery__endpoint=endpoint).count() == 18
+
+
+def test_an_endpoint_that_answers_a_byte_at_a_time_is_cut_off_at_the_timeout(receiver, fact_checker, settings):
+    # Each byte of the answer's headers comes within the read timeout, so only a deadline on the whole
+    # attempt stops it: without one a worker would wait for as long as the server likes.
+    settings.WEBHOOK_TIMEOUT_SECONDS = 1
+    listener = socket.create_server(("127.0.0.1", 0))
+    stop = threading.Event()
+
+    def trickle():
+        connection, _ = listener.accept()
+        with connection:
+            connection.recv(65536)
+            for byte in b"HTTP/1.1 200 OK\r\nX-Slow: " + b"a" * 100:
+                if stop.wait(0.2):
+                    return
+                connection.sendall(bytes([byte]))
+
+    threading.Thread(target=trickle, daemon=True).start()
+    endpoint = endpoint_for(receiver, EventType.CLAIM_LOGGED)
+    endpoint.url = f"http://127.0.0.1:{listener.getsockname()[1]}/hooks"
+    endpoint.save()
+    settings.WEBHOOK_MAX_ATTEMPTS = 1
+    log_claim(fact_checker)
+    started = time.monotonic()
+    run_jobs()
+    took = time.monotonic() - started
+    stop.set()
+    listener.close()
+    delivery = Delivery.objects.get()
+    assert delivery.state == DeliveryState.FAILED and "did not answer in time (1 s)" in delivery.last_error
+    assert took < 5  # the attempt's deadline, not the 20 s the headers would take
