@@ -4,6 +4,7 @@ and every attempt shows in the endpoint's delivery log."""
 
 from __future__ import annotations
 
+import datetime as dt
 import http.server
 import json
 import socket
@@ -26,7 +27,7 @@ from tests.capture_server import Page
 from tests.factories import ClaimFactory, EvidenceFactory, ReviewFactory, SourceFactory
 from tests.queries import assert_query_count_stays_flat
 from webhooks.models import Attempt, Delivery, DeliveryState, Endpoint, EventType
-from webhooks.tasks import deliver
+from webhooks.tasks import deliver, resume_deliveries
 
 pytestmark = pytest.mark.django_db
 
@@ -574,3 +575,16 @@ def test_an_endpoint_that_answers_a_byte_at_a_time_is_cut_off_at_the_timeout(rec
     delivery = Delivery.objects.get()
     assert delivery.state == DeliveryState.FAILED and "did not answer in time (1 s)" in delivery.last_error
     assert took < 5  # the attempt's deadline, not the 20 s the headers would take
+
+
+def test_a_delivery_left_pending_without_a_job_is_queued_again(receiver, fact_checker):
+    endpoint_for(receiver, EventType.CLAIM_LOGGED)
+    log_claim(fact_checker)
+    delivery = Delivery.objects.get()
+    assert resume_deliveries(timestamp=0) == 0  # its job is queued, and it is not late
+    ProcrastinateJob.objects.filter(task_name="webhooks.tasks.deliver").delete()  # the job lost
+    Delivery.objects.filter(pk=delivery.pk).update(created_at=timezone.now() - dt.timedelta(minutes=11))
+    assert resume_deliveries(timestamp=0) == 1
+    assert resume_deliveries(timestamp=0) == 0  # queued once
+    run_jobs()
+    assert Delivery.objects.get().state == DeliveryState.DELIVERED and len(receiver.received) == 1

@@ -14,8 +14,10 @@ import time
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from procrastinate.contrib.django import app
+from procrastinate.contrib.django.models import ProcrastinateJob
 from standardwebhooks.webhooks import Webhook
 
 from captures import fetcher
@@ -101,3 +103,26 @@ def deliver(delivery_id: int) -> None:
         delivery.save(
             update_fields=["attempts", "last_status_code", "last_error", "next_attempt_at", "state", "finished_at"]
         )
+
+
+# A delivery waits this long past its time before the sweep below takes it for lost.
+LOST_AFTER = dt.timedelta(minutes=10)
+
+
+@app.periodic(cron="*/10 * * * *")
+@app.task(queue="housekeeping", queueing_lock="resume_deliveries")
+def resume_deliveries(timestamp: int) -> int:
+    """Every ten minutes: queue again a delivery still pending with no job left to send it (its job failed
+    while recording an attempt, or was lost with its database row); how many were queued."""
+    lost = timezone.now() - LOST_AFTER
+    queued = {
+        job.args.get("delivery_id")
+        for job in ProcrastinateJob.objects.filter(task_name=deliver.name, status__in=["todo", "doing"]).only("args")
+    }
+    overdue = Delivery.objects.filter(state=DeliveryState.PENDING).filter(
+        Q(next_attempt_at__lt=lost) | Q(next_attempt_at__isnull=True, created_at__lt=lost)
+    )
+    resumed = [pk for pk in overdue.values_list("pk", flat=True) if pk not in queued]
+    for pk in resumed:
+        deliver.defer(delivery_id=pk)
+    return len(resumed)
