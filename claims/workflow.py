@@ -617,6 +617,7 @@ def claim_update(
     if edited.assignee_id != current.assignee_id and edited.assignee is not None:
         signals.claims_assigned.send(sender=Claim, claims=[edited], assignee=edited.assignee, by=user)
     if correction:  # told once the claim says what the correction made it say
+        correction.claim = edited
         signals.claim_corrected.send(sender=Correction, correction=correction, by=user)
     return Edited(edited, correction)
 

@@ -233,6 +233,7 @@ def test_correcting_a_decided_claim_sends_the_reason_and_the_changes(receiver, e
     assert correction["reason"] == "The ministry said entered."
     assert correction["changes"][0]["after"] == "Russian forces entered Robotyne."
     assert correction["made_by"] == "Daniel Weber"
+    assert request.payload["data"]["claim"]["text"] == "Russian forces entered Robotyne."  # as corrected
 
 
 def test_a_source_gone_sends_one_event_per_claim_with_a_verdict_citing_it(receiver, site, fact_checker, editor):
