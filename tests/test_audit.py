@@ -12,7 +12,18 @@ from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
 
-from claims.models import Claim, Decision, Evidence, LikelyDuplicate, Review, Source, Status, StatusCount, Tag
+from claims.models import (
+    Claim,
+    Decision,
+    Evidence,
+    LikelyDuplicate,
+    Review,
+    SearchWord,
+    Source,
+    Status,
+    StatusCount,
+    Tag,
+)
 from tests.factories import (
     AffiliationFactory,
     ClaimantFactory,
@@ -30,12 +41,12 @@ pytestmark = pytest.mark.django_db
 
 TAGS = "air defence, Belgorod"  # a new claim's tags, so logging it writes tag rows too
 
-# StatusCount and LikelyDuplicate are derived from the claims and rebuilt from them; they have no
-# history of their own.
+# StatusCount, LikelyDuplicate and SearchWord are derived from the claims and rebuilt from them; they
+# have no history of their own.
 TRACKED = [
     model
     for model in apps.get_app_config("claims").get_models()
-    if not model.__name__.endswith("Event") and model not in (StatusCount, LikelyDuplicate)
+    if not model.__name__.endswith("Event") and model not in (StatusCount, LikelyDuplicate, SearchWord)
 ]
 
 

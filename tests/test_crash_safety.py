@@ -35,6 +35,7 @@ from claims.models import (
     OutletEvent,
     Review,
     ReviewEvent,
+    SearchWord,
     Source,
     SourceEvent,
     Status,
@@ -259,14 +260,15 @@ def items_in_database() -> list[int]:
             present.append(item.number)
     written = {model._meta.label for model in IMPORTED_MODELS}
     # StatusCount is derived from the claims by triggers: it must agree with them, crash or not.
-    # LikelyDuplicate notes which imported claims read alike; it is written with them or not at all.
+    # LikelyDuplicate notes which imported claims read alike, SearchWord the words of their texts and
+    # claimants: both are written with them or not at all.
     claims_tables = {
         model._meta.label: model.objects.count()
         for model in apps.get_app_config("claims").get_models()
-        if model not in (StatusCount, LikelyDuplicate)
+        if model not in (StatusCount, LikelyDuplicate, SearchWord)
     }
     if not present:
-        assert not LikelyDuplicate.objects.exists()
+        assert not LikelyDuplicate.objects.exists() and not SearchWord.objects.exists()
     assert claims_tables == {label: len(present) if label in written else 0 for label in claims_tables}
     counted = {status: n for status, n in StatusCount.by_status().items() if n}
     assert counted == dict(Claim.objects.order_by().values_list("status").annotate(n=Count("id")))

@@ -16,6 +16,7 @@ from playwright.sync_api import expect
 from claims.models import Claim, Review, Source, Status
 from claims.roles import EDITORS, FACT_CHECKERS
 from tests.factories import ClaimFactory, role_group
+from webhooks.models import Endpoint
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -31,6 +32,9 @@ def demo_desk():
         call_command("load_demo", stdout=None)
     decided = Claim.objects.exclude(status=Status.UNVERIFIED).order_by("pk").first()
     pending = Review.objects.pending().order_by("pk").first().claim
+    endpoint = Endpoint.objects.create(
+        url="https://hooks.example.org/newsdesk", description="Newsroom CMS", events=["claim.logged"]
+    )
     return {
         "dashboard": "/",
         "claims list, searched": "/claims/?q=Robotyne",
@@ -48,6 +52,10 @@ def demo_desk():
         "weekly report": f"/reports/weekly/{_week_of(decided)}/",
         "import": "/claims/import/",
         "audit history": f"/claims/{decided.pk}/history/",
+        "inbox": "/inbox/",
+        "API tokens": "/settings/tokens/",
+        "webhooks": "/webhooks/",
+        "webhook endpoint": f"/webhooks/{endpoint.pk}/",
     }
 
 
