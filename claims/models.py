@@ -526,9 +526,10 @@ class ClaimQuerySet(models.QuerySet):
         # whose words the desk has: PostgreSQL guesses that a word it has no statistics for matches some
         # thousands of claims, and with a few such words it would read the claims newest first looking
         # for them (1.5 s at a million claims) instead of asking the index.
-        known = search_word_index()
-        for other in spelling.variants(words)[1:]:
-            if known.has_every_word(other):
+        others = spelling.variants(words)[1:]
+        known = search_word_index() if others else None
+        for other in others:
+            if known and known.has_every_word(other):
                 query |= SearchQuery(other, search_type="websearch", config="simple")
         return self.filter(search_vector=query).annotate(rank=SearchRank(F("search_vector"), query))
 
