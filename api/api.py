@@ -24,6 +24,7 @@ from ninja.security import HttpBearer, SessionAuth
 
 from api.models import ApiToken
 from api.schemas import (
+    CLAIM_ROW,
     AppearanceCreated,
     ClaimantOut,
     ClaimantPage,
@@ -40,6 +41,7 @@ from api.schemas import (
     ReviewOut,
     SourceOut,
     SourcePage,
+    claim_row,
 )
 from captures.models import Capture
 from claims import duplicates, reports, workflow
@@ -246,10 +248,9 @@ def claim_list(
     # Relevance has no stable cursor: a search pages newest first, like the browser's sorted search.
     ordering = filters.ordering or ("-created_at", "-id")
     page = keyset_page(filters.qs, ordering, cursor, limit)
-    return {
-        "claims": [ClaimOut.of(claim) for claim in Claim.objects.listed([claim.pk for claim in page.items])],
-        "next_cursor": page.next_cursor or None,
-    }
+    ids = [claim.pk for claim in page.items]
+    rows = {row["id"]: row for row in Claim.objects.for_list().filter(pk__in=ids).values(*CLAIM_ROW)}
+    return {"claims": [claim_row(rows[pk]) for pk in ids], "next_cursor": page.next_cursor or None}
 
 
 @api.get(
