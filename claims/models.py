@@ -217,6 +217,30 @@ SEARCH_WORDS_ADD = """
 """
 
 
+def search_words_triggers(prefix: str, *, inserted: str, changed: str) -> list[pgtrigger.Trigger]:
+    """A table's two statement-level triggers that add its new words to SearchWord: `inserted` selects the
+    text of the new rows (`added`), `changed` that of rows whose words changed (`after_rows` joined to
+    `before_rows`). One call per statement, however many rows it writes."""
+    return [
+        pgtrigger.Trigger(
+            name=f"{prefix}search_words_insert",
+            level=pgtrigger.Statement,
+            operation=pgtrigger.Insert,
+            when=pgtrigger.After,
+            referencing=pgtrigger.Referencing(new="added"),
+            func=SEARCH_WORDS_ADD.format(texts=inserted),
+        ),
+        pgtrigger.Trigger(
+            name=f"{prefix}search_words_update",
+            level=pgtrigger.Statement,
+            operation=pgtrigger.Update,
+            when=pgtrigger.After,
+            referencing=pgtrigger.Referencing(old="before_rows", new="after_rows"),
+            func=SEARCH_WORDS_ADD.format(texts=changed),
+        ),
+    ]
+
+
 # The registry's names for near-spelling matches, rebuilt in each process only when a claimant was
 # added, changed or removed since: the newest audit event (ClaimantEvent, one per write) tells.
 _claimant_names: tuple[int | None, spelling.NameIndex] | None = None
@@ -317,29 +341,14 @@ class Claimant(models.Model):
                 func="UPDATE claims_claim SET search_vector = NULL WHERE claimant_id = NEW.id; RETURN NULL;",
             ),
             # Names and aliases are searched words too (SearchWord).
-            pgtrigger.Trigger(
-                name="claimant_search_words_insert",
-                level=pgtrigger.Statement,
-                operation=pgtrigger.Insert,
-                when=pgtrigger.After,
-                referencing=pgtrigger.Referencing(new="added"),
-                func=SEARCH_WORDS_ADD.format(
-                    texts="SELECT concat_ws(' ', name, array_to_string(aliases, ' ')) AS text FROM added"
-                ),
-            ),
-            pgtrigger.Trigger(
-                name="claimant_search_words_update",
-                level=pgtrigger.Statement,
-                operation=pgtrigger.Update,
-                when=pgtrigger.After,
-                referencing=pgtrigger.Referencing(old="before_rows", new="after_rows"),
-                func=SEARCH_WORDS_ADD.format(
-                    texts="""
+            *search_words_triggers(
+                "claimant_",
+                inserted="SELECT concat_ws(' ', name, array_to_string(aliases, ' ')) AS text FROM added",
+                changed="""
                         SELECT concat_ws(' ', a.name, array_to_string(a.aliases, ' ')) AS text
                         FROM after_rows a JOIN before_rows b USING (id)
                         WHERE a.name <> b.name OR a.aliases <> b.aliases
-                    """
-                ),
+                    """,
             ),
         ]
 
@@ -775,28 +784,15 @@ class Claim(models.Model):
                     changes="SELECT status, -1 AS delta FROM removed WHERE merged_into_id IS NULL"
                 ),
             ),
-            # The words of claims' texts for "did you mean" (SearchWord), from every way a claim is
-            # written: the browser, imports, the API and bulk loads alike.
-            pgtrigger.Trigger(
-                name="search_words_insert",
-                level=pgtrigger.Statement,
-                operation=pgtrigger.Insert,
-                when=pgtrigger.After,
-                referencing=pgtrigger.Referencing(new="added"),
-                func=SEARCH_WORDS_ADD.format(texts="SELECT concat_ws(' ', text, quote) AS text FROM added"),
-            ),
-            pgtrigger.Trigger(
-                name="search_words_update",
-                level=pgtrigger.Statement,
-                operation=pgtrigger.Update,
-                when=pgtrigger.After,
-                referencing=pgtrigger.Referencing(old="before_rows", new="after_rows"),
-                func=SEARCH_WORDS_ADD.format(
-                    texts="""
+            # The words of claims' texts and quotes (SearchWord), from every way a claim is written: the
+            # browser, imports, the API and bulk loads alike.
+            *search_words_triggers(
+                "",
+                inserted="SELECT concat_ws(' ', text, quote) AS text FROM added",
+                changed="""
                         SELECT concat_ws(' ', a.text, a.quote) AS text FROM after_rows a JOIN before_rows b USING (id)
                         WHERE a.text <> b.text OR a.quote <> b.quote
-                    """
-                ),
+                    """,
             ),
             pgtrigger.Trigger(
                 name="status_count_truncate",
