@@ -242,3 +242,14 @@ def test_claimed_on_has_no_default_and_is_required(fact_checker_client):
     response = fact_checker_client.post(reverse("claims:create"), data)
     assert response.status_code == 422 and "This field is required." in response.content.decode()
     assert not Claim.objects.exists()
+
+
+@pytest.mark.parametrize("path", ["/claims/new/", "/settings/tokens/", "/webhooks/", "/inbox/settings/"])
+def test_every_described_by_names_an_element_on_the_page(editor_client, path):
+    """A screen reader reads a field's help and errors through aria-describedby: each id it names is there."""
+    page = editor_client.get(path).content.decode()
+    ids = set(re.findall(r'\bid="([^"]+)"', page))
+    named = {name for value in re.findall(r'aria-describedby="([^"]+)"', page) for name in value.split()}
+    assert named <= ids, named - ids
+    if path == "/claims/new/":
+        assert "id_claimant_name_helptext" in named
