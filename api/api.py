@@ -26,6 +26,7 @@ from api.models import ApiToken
 from api.schemas import (
     CLAIM_ROW,
     AppearanceCreated,
+    AppearanceOut,
     ClaimantOut,
     ClaimantPage,
     ClaimDetailOut,
@@ -263,11 +264,11 @@ def claim_list(
     summary="One claim, with its evidence",
 )
 def claim_detail(request, claim_id: int):
+    return _claim_detail(claim_id)
+
+
+def _claim_detail(claim_id: int) -> dict:
     claim = get_object_or_404(Claim.objects.for_list().prefetch_related("tags"), pk=claim_id)
-    return _claim_detail(claim)
-
-
-def _claim_detail(claim: Claim) -> dict:
     captures = Prefetch(
         "source__captures", queryset=Capture.objects.newest_first().prefetch_related("artifacts"), to_attr="captured"
     )
@@ -289,22 +290,9 @@ def _claim_detail(claim: Claim) -> dict:
         "version": claim.version,
         "updated_at": claim.updated_at,
         "evidence_links": [EvidenceOut.of(item, item.source.captured) for item in evidence],
-        "appearances": [
-            {
-                "id": appearance.pk,
-                "claimant": {"id": appearance.claimant_id, "name": appearance.claimant.name},
-                "appeared_on": appearance.appeared_on,
-                "origin_url": appearance.origin_url,
-                "quote": appearance.quote,
-            }
-            for appearance in appearances
-        ],
+        "appearances": [AppearanceOut.of(appearance) for appearance in appearances],
         "reviews": [ReviewOut.of(review) for review in reviews],
     }
-
-
-def _fresh(claim_id: int) -> dict:
-    return _claim_detail(Claim.objects.for_list().prefetch_related("tags").get(pk=claim_id))
 
 
 @api.post(
@@ -355,19 +343,7 @@ def claim_create(request, body: ClaimIn):
             origin_url=cleaned["origin_url"],
             quote=cleaned["quote"],
         )
-        return Answer(
-            200,
-            {
-                "claim": original.pk,
-                "appearance": {
-                    "id": appearance.pk,
-                    "claimant": {"id": appearance.claimant_id, "name": appearance.claimant.name},
-                    "appeared_on": appearance.appeared_on,
-                    "origin_url": appearance.origin_url,
-                    "quote": appearance.quote,
-                },
-            },
-        )
+        return Answer(200, {"claim": original.pk, "appearance": AppearanceOut.of(appearance)})
     if matches and choice != "new":
         return Answer(409, _duplicates("This reads like claims already on the desk; nothing was logged.", matches))
     claim = workflow.claim_log(
@@ -377,7 +353,7 @@ def claim_create(request, body: ClaimIn):
         tags=cleaned["tag_names"],
         likely_duplicates=matches,
     )
-    return Answer(201, _fresh(claim.pk))
+    return Answer(201, _claim_detail(claim.pk))
 
 
 def _duplicates(detail: str, matches: list[Claim]) -> dict:
@@ -402,17 +378,7 @@ def evidence_add(request, claim_id: int, body: EvidenceIn):
     claim = get_object_or_404(Claim.objects.select_related("claimant__affiliation"), pk=claim_id)
     data = body.dict()
     cleaned = _checked(EvidenceForm({**data, "repeats_claimant": "on" if body.repeats_claimant else ""}, claim=claim))
-    evidence = workflow.evidence_add(
-        claim=claim,
-        user=request.user,
-        url=cleaned["url"],
-        title=cleaned["title"],
-        kind=cleaned["kind"],
-        stance=cleaned["stance"],
-        repeats_claimant=cleaned["repeats_claimant"],
-        excerpt=cleaned["excerpt"],
-        note=cleaned["note"],
-    )
+    evidence = workflow.evidence_add(claim=claim, user=request.user, **cleaned)
     evidence = Evidence.objects.select_related("source__outlet__affiliation", "added_by").get(pk=evidence.pk)
     evidence.claim = claim
     return Answer(201, EvidenceOut.of(evidence, []))

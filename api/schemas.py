@@ -9,7 +9,18 @@ from django.conf import settings
 from ninja import Field, Schema
 from pydantic import BaseModel
 
-from claims.models import ClaimantKind, Evidence, Priority, Review, Source, SourceKind, Stance, Status, id_url
+from claims.models import (
+    Appearance,
+    ClaimantKind,
+    Evidence,
+    Priority,
+    Review,
+    Source,
+    SourceKind,
+    Stance,
+    Status,
+    id_url,
+)
 
 
 class Out(BaseModel):
@@ -67,29 +78,22 @@ class ClaimOut(Out):
 
     @staticmethod
     def of(claim: Any) -> dict:
-        """`claim` from Claim.objects.for_list(), with its evidence counts and review state annotated."""
-        return {
-            "id": claim.pk,
-            "url": settings.SITE_URL + claim.get_absolute_url(),
-            "text": claim.text,
-            "claimant": {"id": claim.claimant_id, "name": claim.claimant.name},
-            "affiliation": claim.claimant.affiliation.name if claim.claimant.affiliation else None,
-            "status": claim.status,
-            "priority": PRIORITY_NAMES[claim.priority],
-            "assignee": claim.assignee.username if claim.assignee else None,
-            "claimed_on": claim.claimed_on,
-            "logged_at": claim.created_at,
-            "in_review": claim.has_pending_review,
-            "evidence": {
-                "corroborating": claim.corroborating_count,
-                "independent": claim.independent_count,
-                "contradicting": claim.contradicting_count,
-                "context": claim.context_count,
-            },
-        }
+        """`claim` from Claim.objects.for_list(), with its evidence counts and review state annotated: the
+        same fields as a row of the list (claim_row), read from the instance."""
+        return claim_row({field: _follow(claim, field) for field in CLAIM_ROW})
 
 
-# What the claims list reads of each row (ClaimOut.of_row): values, not model instances.
+def _follow(instance: Any, path: str) -> Any:
+    """The value at a values() path ("claimant__affiliation__name") of a model instance; None past a
+    missing relation."""
+    for name in path.split("__"):
+        if instance is None:
+            return None
+        instance = getattr(instance, name)
+    return instance
+
+
+# What the claims list reads of each row (claim_row): values, not model instances.
 CLAIM_ROW = (
     "id",
     "text",
@@ -229,6 +233,16 @@ class AppearanceOut(Out):
     appeared_on: dt.date
     origin_url: str
     quote: str
+
+    @staticmethod
+    def of(appearance: Appearance) -> dict:
+        return {
+            "id": appearance.pk,
+            "claimant": {"id": appearance.claimant_id, "name": appearance.claimant.name},
+            "appeared_on": appearance.appeared_on,
+            "origin_url": appearance.origin_url,
+            "quote": appearance.quote,
+        }
 
 
 class ReviewOut(Out):

@@ -37,6 +37,12 @@ def watched_sources():
     return Source.objects.filter(Exists(decided))
 
 
+def decided_claims_citing(source_id: int):
+    """The decided claims on the desk (anything but unverified) that cite the source: those whose
+    verdict a gone or changed source puts at risk, as watched_sources() and claims_at_risk() count them."""
+    return Claim.objects.on_desk().exclude(status=Status.UNVERIFIED).filter(evidence__source_id=source_id)
+
+
 def due_sources(now: dt.datetime | None = None) -> list[int]:
     """This hour's share of the watched sources whose last check is older than LINK_WATCH_DAYS."""
     now = now or timezone.now()

@@ -487,6 +487,24 @@ def independent_corroboration(evidence: str = "") -> Q:
     ) & ~Q(**{outlet_affiliation: F(claimant_affiliation)})
 
 
+def search_query(words: str) -> SearchQuery:
+    """What the claims search asks the index for: the English query finds stemmed forms, the simple one
+    names and Cyrillic words as typed (the stored vector holds both)."""
+    query = SearchQuery(words, search_type="websearch", config="english") | SearchQuery(
+        words, search_type="websearch", config="simple"
+    )
+    # Cyrillic words romanised too ("Роботине" finds "Robotyne"): claims/spelling.py. Only spellings
+    # whose words the desk has: PostgreSQL guesses that a word it has no statistics for matches some
+    # thousands of claims, and with a few such words it would read the claims newest first looking
+    # for them (1.5 s at a million claims) instead of asking the index.
+    others = spelling.variants(words)[1:]
+    known = search_word_index() if others else None
+    for other in others:
+        if known and known.has_every_word(other):
+            query |= SearchQuery(other, search_type="websearch", config="simple")
+    return query
+
+
 class ClaimQuerySet(models.QuerySet):
     def assigned_to(self, user) -> ClaimQuerySet:
         """The person's claims on the desk, most urgent first, then oldest."""
@@ -522,24 +540,10 @@ class ClaimQuerySet(models.QuerySet):
             has_pending_review=Exists(Review.objects.filter(claim=OuterRef("pk"), decision=Decision.PENDING))
         )
 
-    def search(self, words: str) -> ClaimQuerySet:
-        """Full-text search in websearch syntax ("robotyne -tass", "\"more advantageous\"").
-
-        The English query finds stemmed forms, the simple one names and Cyrillic words as typed
-        (the stored vector holds both); results carry a `rank` for ordering by relevance.
-        """
-        query = SearchQuery(words, search_type="websearch", config="english") | SearchQuery(
-            words, search_type="websearch", config="simple"
-        )
-        # Cyrillic words romanised too ("Роботине" finds "Robotyne"): claims/spelling.py. Only spellings
-        # whose words the desk has: PostgreSQL guesses that a word it has no statistics for matches some
-        # thousands of claims, and with a few such words it would read the claims newest first looking
-        # for them (1.5 s at a million claims) instead of asking the index.
-        others = spelling.variants(words)[1:]
-        known = search_word_index() if others else None
-        for other in others:
-            if known and known.has_every_word(other):
-                query |= SearchQuery(other, search_type="websearch", config="simple")
+    def search(self, words: str, *, query: SearchQuery | None = None) -> ClaimQuerySet:
+        """Full-text search in websearch syntax ("robotyne -tass", "\"more advantageous\""); results carry a
+        `rank` for ordering by relevance. `query`: search_query(words), when the caller has made it already."""
+        query = query or search_query(words)
         return self.filter(search_vector=query).annotate(rank=SearchRank(F("search_vector"), query))
 
     def similar_to(self, text: str, *, exclude: int | None = None, limit: int = 5) -> ClaimQuerySet:

@@ -18,6 +18,7 @@ from django.db.models import F, OuterRef, Subquery
 from django.dispatch import receiver
 from django.utils.text import Truncator
 
+from captures import linkwatch
 from claims import signals
 from claims.models import Claim, Decision, Evidence, Review, Status
 from claims.people import display_name
@@ -166,12 +167,7 @@ def tell_about_risk(sender, watch, by=None, **kwargs) -> None:
     """A source gone or changed under a verdict: the proposer of the approval that set each citing
     claim's current status hears of it. One query for all the claims citing the source."""
     verdicts = (
-        Review.objects.filter(
-            decision=Decision.APPROVED,
-            claim__evidence__source_id=watch.source_id,
-            claim__merged_into__isnull=True,
-        )
-        .exclude(claim__status=Status.UNVERIFIED)
+        Review.objects.filter(decision=Decision.APPROVED, claim__in=linkwatch.decided_claims_citing(watch.source_id))
         .order_by("claim_id", "-decided_at", "-id")
         .distinct("claim_id")
         .annotate(

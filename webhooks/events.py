@@ -16,9 +16,9 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
+from captures import linkwatch
 from claims import signals
 from claims.models import Claim, Correction, Decision, Review
 from claims.people import display_name
@@ -111,17 +111,6 @@ def earlier_verdict(review: Review) -> Review | None:
     return earlier.order_by("-decided_at", "-id").first()
 
 
-def claims_citing_with_verdict(source_id: int):
-    approved = Review.objects.filter(claim=OuterRef("pk"), decision=Decision.APPROVED)
-    return (
-        Claim.objects.filter(evidence__source_id=source_id, merged_into__isnull=True)
-        .filter(Exists(approved))
-        .select_related("claimant")
-        .distinct()
-        .order_by("pk")
-    )
-
-
 # --- Receivers -----------------------------------------------------------------------------------
 
 
@@ -171,7 +160,9 @@ def on_evidence_at_risk(sender, watch, by=None, **kwargs) -> None:
             "what_happened": happened,
             "since": iso(watch.gone_since or watch.changed_since),
         }
-        return [{"claim": claim_data(claim), "source": at_risk} for claim in claims_citing_with_verdict(source.pk)]
+        # The same claims the desk counts at risk (captures/linkwatch.py), one claim a source cites once.
+        claims_at_risk = linkwatch.decided_claims_citing(source.pk).select_related("claimant").order_by("pk")
+        return [{"claim": claim_data(claim), "source": at_risk} for claim in claims_at_risk]
 
     record(EventType.EVIDENCE_AT_RISK, data)
 
