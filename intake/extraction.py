@@ -1,17 +1,66 @@
-"""From a wire story to candidate claims (docs/intake.md). Nothing here writes to the database."""
+"""From a wire story to candidate claims (docs/intake.md). Nothing here writes to the database.
+
+A story is read sentence by sentence. A sentence is a candidate when a claimant is credited with it: a
+reporting verb with its claimant before or after it ("the ministry said", "said Ihor Klymenko"), a quote
+with its speech tag ("…," he said), or a phrase that needs no verb ("according to the ministry", "по
+словам Пескова"). The claimant's words become a name, matched to the registry; "he", "it" and "the
+ministry" are the last such claimant or person named; "also" and "added" carry the claim before's
+claimant and day on. Everything else is an unattributed statement.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
+from dataclasses import dataclass
 
-from intake.candidates import Extraction
+from claims import duplicates as desk_duplicates
+from intake import claimants, rules
+from intake.candidates import Candidate, ClaimantGuess, Extraction, Statement
+from intake.dates import day_named
+from intake.text import OPENING, QUOTED, Sentence, dateline_end, language_of, normalise, quotes_in, sentences, unquoted
 
 # The longest story intake reads; wire stories run to a few thousand characters.
 MAX_STORY_CHARS = 100_000
+# A claim is a statement, not a word or two ("he said no").
+SHORTEST_CLAIM_WORDS = 3
+# The words before a reporting verb that can still be its claimant ("Kharkiv regional governor Oleh Syniehubov").
+LONGEST_CLAIMANT_WORDS = 12
+# Sentences shorter than this are not offered as unattributed statements ("Kyiv denied it.").
+SHORTEST_STATEMENT_WORDS = 5
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]")
+BOUNDARY = re.compile(r"[,;:—–]|\s-\s")
 
 
 class Unreadable(ValueError):
     """The text cannot be read as a story (empty, too long, not text); the message says why."""
+
+
+@dataclass
+class Attribution:
+    phrase: str  # the words naming the claimant
+    content: str  # the claim's words
+    region: str  # the words around the attribution, where the day the claim was made is named
+    context: str = ""  # an apposition or title next to the claimant ("Ukraine's interior minister")
+    continues: bool = False  # "also", "added", a pronoun: the claim before's claimant and day carry on
+    about_previous: bool = False  # "Об этом заявил Песков": the claim is the sentence before
+
+
+def readable(text: str) -> str:
+    """The story as intake reads it, or Unreadable saying what is wrong with it."""
+    if not isinstance(text, str) or not text.strip():
+        raise Unreadable("Paste the story's text: there is nothing to read.")
+    if len(text) > MAX_STORY_CHARS:
+        raise Unreadable(
+            f"This text is {len(text):,} characters long; intake reads stories of up to {MAX_STORY_CHARS:,}"
+            " characters. Paste one story at a time."
+        )
+    if len(CONTROL.findall(text)) > 0:
+        raise Unreadable("This does not look like text (it holds control characters, as a binary file does).")
+    story = normalise(text)
+    if not re.search(r"[^\W\d_]{2,}", story):
+        raise Unreadable("This text has no words to read.")
+    return story
 
 
 def extract(text: str, published: dt.date, *, dateline: str = "", duplicates: bool = True) -> Extraction:
@@ -20,4 +69,623 @@ def extract(text: str, published: dt.date, *, dateline: str = "", duplicates: bo
     `duplicates`: look up likely duplicates on the desk for each candidate (the page and the API do;
     the accuracy benchmark need not).
     """
-    raise NotImplementedError  # being written
+    story = readable(text)
+    language = language_of(story)
+    reader = _Reader(language, published)
+    candidates: list[Candidate] = []
+    unattributed: list[Statement] = []
+    body_start = dateline_end(story)
+    for sentence in sentences(story, language):
+        if sentence.end <= body_start:
+            continue
+        if sentence.start < body_start:  # the first sentence, its dateline cut off
+            cut = body_start - sentence.start
+            sentence = Sentence(sentence.text[cut:], body_start, sentence.end, sentence.paragraph)
+        found = reader.read(sentence)
+        if found is None:
+            unattributed.append(Statement(sentence.text, sentence.start, sentence.end))
+        elif found.sentence != sentence.text and unattributed and found.start == unattributed[-1].start:
+            unattributed.pop()  # "Об этом заявил …": the sentence before was the claim
+            candidates.append(found)
+        else:
+            candidates.append(found)
+    if duplicates:
+        for candidate in candidates:
+            candidate.duplicates = desk_duplicates.likely_duplicates(candidate.text)
+    statements = [s for s in unattributed if len(s.text.split()) >= SHORTEST_STATEMENT_WORDS]
+    return Extraction(language=language, text=story, candidates=candidates, unattributed=statements)
+
+
+class _Reader:
+    """Reads a story's sentences in order, remembering who was named last (for "he", "it", "the ministry")."""
+
+    def __init__(self, language: str, published: dt.date):
+        self.language = language
+        self.published = published
+        self.named: list[tuple[ClaimantGuess, bool]] = []  # (claimant, is a person), latest last
+        self.previous: Candidate | None = None
+        self.previous_sentence: Sentence | None = None
+        attribute = _attribute_english if language == "en" else _attribute_cyrillic
+        self.attribute = attribute
+
+    def read(self, sentence: Sentence) -> Candidate | None:
+        attribution = self.attribute(sentence.text, self.language)
+        before, self.previous_sentence = self.previous_sentence, sentence
+        if attribution is None:
+            self._remember_people(sentence.text)
+            return None
+        claimant = self._claimant(attribution)
+        if claimant is None:
+            return None
+        source = sentence
+        if attribution.about_previous:
+            if before is None:
+                return None
+            source = before
+            attribution.content = before.text
+        content = _checkable(attribution.content, claimant)
+        if len(content.split()) < SHORTEST_CLAIM_WORDS:
+            return None
+        claimed_on = day_named(attribution.region, self.published, self.language)
+        if claimed_on is None:
+            previous = self.previous
+            carried = attribution.continues and previous is not None and previous.claimant.name == claimant.name
+            claimed_on = previous.claimed_on if carried and previous is not None else self.published
+        quote = " … ".join(quotes_in(attribution.content))
+        start, end = source.start, sentence.end
+        candidate = Candidate(
+            text=content,
+            sentence=source.text if source is sentence else f"{source.text} {sentence.text}",
+            start=start,
+            end=end,
+            claimant=claimant,
+            claimed_on=claimed_on,
+            quote=quote,
+        )
+        self.previous = candidate
+        return candidate
+
+    def _claimant(self, attribution: Attribution) -> ClaimantGuess | None:
+        phrase = attribution.phrase.strip()
+        kind_wanted = rules.PRONOUNS[self.language].get(phrase.lower())
+        if kind_wanted is not None:
+            return self._last("person" if kind_wanted == "person" else kind_wanted, said_as=phrase)
+        named = _name(phrase, self.language, context=attribution.context)
+        if named is None:
+            return None
+        name, is_person, titled = named
+        if not name:  # "the ministry", "the spokesman": who was named last, of that sort
+            return self._last_like(phrase, is_person)
+        if is_person and len(name.split()) == 1:  # "Peskov", after "Kremlin spokesman Dmitry Peskov"
+            for earlier, earlier_is_person in reversed(self.named):
+                if earlier_is_person and _same_surname(name, earlier.name):
+                    return self._remember(_copy(earlier, said_as=phrase), True)
+        guess = claimants.guess(name, said_as=phrase, is_person=is_person, titled=titled)
+        return self._remember(guess, is_person)
+
+    def _remember(self, guess: ClaimantGuess, is_person: bool) -> ClaimantGuess:
+        self.named.append((guess, is_person))
+        return guess
+
+    def _last(self, kind: str, *, said_as: str) -> ClaimantGuess | None:
+        for guess, is_person in reversed(self.named):
+            if kind == "any" or (kind == "person") == is_person:
+                return _copy(guess, said_as=said_as)
+        return None
+
+    def _last_like(self, phrase: str, is_person: bool) -> ClaimantGuess | None:
+        """The last claimant the description fits: "the ministry" → the last ministry named."""
+        heads = {word.lower() for word in claimants.WORD.findall(phrase)} - {"the", "a", "an", "its", "his", "her"}
+        for guess, _ in reversed(self.named):
+            if heads & {word.lower() for word in claimants.WORD.findall(guess.name + " " + guess.said_as)}:
+                return _copy(guess, said_as=phrase)
+        return self._last("person" if is_person else "organisation", said_as=phrase)
+
+    def _remember_people(self, text: str) -> None:
+        """People a narrative sentence names with a title ("US Secretary of State Antony Blinken arrived …"),
+        for a "he said" further on."""
+        if self.language != "en":
+            return
+        for match in TITLED_PERSON.finditer(unquoted(text)):
+            named = _name(match.group(), "en", context="")
+            if named and named[0] and named[1]:
+                self._remember(claimants.guess(named[0], said_as=match.group(), is_person=True, titled=True), True)
+
+
+def _copy(guess: ClaimantGuess, *, said_as: str) -> ClaimantGuess:
+    return ClaimantGuess(name=guess.name, id=guess.id, kind=guess.kind, said_as=said_as)
+
+
+def _same_surname(surname: str, name: str) -> bool:
+    return name.split()[-1].lower() == surname.lower() if name.split() else False
+
+
+# --- English ---------------------------------------------------------------------------------------------
+
+VERB_EN = re.compile(r"\b(?P<verb>" + "|".join(rules.VERBS["en"]) + r")\b")
+ACCORDING_EN = re.compile(r"(?:^|,\s*)according to\s+(?P<who>[^,;.]+?)(?=[,;.]|$)", re.IGNORECASE)
+WEEKDAY_WORDS = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+DAY_PHRASE_EN = (
+    rf"(?:(?:late|early|earlier|later)\s+)?(?:on\s+)?(?:{WEEKDAY_WORDS}(?:\s+(?:morning|afternoon|evening|night))?"
+    r"|overnight|last night|yesterday|today|this (?:morning|afternoon|evening)|on \d{1,2} \w+|on \w+ \d{1,2})"
+)
+# What may stand between a reporting verb and the claim: when, where and how it was said.
+AFTER_VERB_EN = re.compile(
+    rf"^\s*(?:,|:|{DAY_PHRASE_EN}\b|in (?:a|an|its|his|her|their) (?:statement|interview|video|post|address|"
+    r"briefing|report|update)(?: (?:on|to|with) [\w' -]+?)?(?=,| that | on | its |$)|on (?:its |his |her |their )?"
+    r"(?:official )?(?:telegram|facebook|x|twitter|website)(?: channel| account| page)?\b|in (?:kyiv|moscow|"
+    r"washington|brussels)\b|at (?:a|an) (?:news|press) conference(?: in \w+)?|also\b|later\b|earlier\b|"
+    r"(?:that|this)\b(?!\s+(?:is|was|has|had|will|would)))",
+    re.IGNORECASE,
+)
+TOLD_OBJECT = re.compile(
+    r"^\s*(?:(?:the|a|an|state|local|foreign|russian|ukrainian|us|[A-Z][\w'.-]*)\s+){0,4}?"
+    r"(?:reporters|journalists|lawmakers|parliament|television|tv|broadcaster|agency|news agency|conference|"
+    r"briefing|[A-Z][\w'.-]*)\b",
+    re.IGNORECASE,
+)
+OBJECT_VERBS = {"announced", "announces", "denied", "denies", "confirmed", "confirms", "accused", "accuses",
+                "promised", "pledged", "vowed", "acknowledged", "admitted", "reported", "reports", "claimed",
+                "claims"}  # fmt: skip
+RELATIVE = re.compile(r"\b(?:that|which|who|whom|where|when|what|if|whether|as)\b", re.IGNORECASE)
+CLAIMANT_NOUNS = rules.ORGANISATION_WORDS | rules.TITLES | {
+    "official", "officials", "authorities", "analysts", "experts", "witnesses", "residents", "sources", "military",
+    "statement", "spokesman", "spokeswoman", "ministry", "staff", "governor", "observers", "monitors",
+}  # fmt: skip
+DETERMINERS = {"the", "a", "an", "his", "her", "its", "their", "our"}
+TRAILING_ADVERBS = {"also", "later", "earlier", "again", "previously", "repeatedly", "has", "had", "have", "then",
+                    "now", "separately", "further", "once"}  # fmt: skip
+# A phrase holding one of these says something itself ("Zelensky has cancelled all trips"): no claimant.
+FINITE = {"is", "are", "was", "were", "has", "have", "had", "will", "would", "can", "could", "may", "might", "must",
+          "should", "did", "does", "do"}  # fmt: skip
+NOT_PARTICIPLES = {"armed", "united", "based", "led", "backed", "red"}
+# After the verb, words that only say where or how it was said: "…, Putin said at a meeting with …".
+CIRCUMSTANCE = re.compile(
+    r"^(?:at|in|on|during|after|before|while|when|to|from|during|as|via|through|with)\b", re.IGNORECASE
+)
+TITLED_PERSON = re.compile(
+    r"\b(?:[A-Z][\w'.-]*\s+){0,3}(?:President|Minister|Secretary(?: of State)?|spokesman|spokeswoman|governor|"
+    r"Governor|Chancellor|Mayor|mayor|commander|Commander|General|chief|Chief|head)\s+(?:[A-Z][\w'-]+\s?){1,3}"
+)
+
+
+def _attribute_english(text: str, language: str) -> Attribution | None:
+    masked = unquoted(text)
+    return _quote_then_tag(text, masked, language) or _according_to(text, masked) or _verb_attribution(text, masked)
+
+
+def _quote_then_tag(text: str, masked: str, language: str) -> Attribution | None:
+    """“…,” he said. / «…», — заявил Песков. (and “…,” he said, “….”)"""
+    stripped = text.lstrip()
+    if not stripped or (stripped[0] not in OPENING and stripped[0] != '"'):
+        return None
+    first = QUOTED.match(stripped)
+    if first is None:
+        return None
+    offset = len(text) - len(stripped)
+    rest = text[offset + first.end() :]
+    more = QUOTED.search(rest)
+    tag = rest[: more.start()] if more else rest
+    verb = _find_verb(tag, language)
+    if verb is None or len(tag.split()) > LONGEST_CLAIMANT_WORDS + 4:
+        return None
+    tag_clean = tag.strip(" ,—–-.")
+    verb = _find_verb(tag_clean, language)
+    if verb is None:
+        return None
+    before_verb = tag_clean[: verb.start()].strip(" ,—–-")
+    after_verb = tag_clean[verb.end() :]
+    if before_verb:
+        phrase, context = before_verb, after_verb
+    else:
+        phrase, _, context = _cut(after_verb)
+    content = first.group()[1:-1].strip().rstrip(",")
+    if more:
+        content = f"{content.rstrip(',')} {more.group()[1:-1].strip()}"
+    return Attribution(
+        phrase=_strip_fillers(phrase, language), content=f"“{content}”", region=tag, context=context,
+        continues=_continues(tag, language, verb.group()),
+    )  # fmt: skip
+
+
+def _according_to(text: str, masked: str) -> Attribution | None:
+    found = ACCORDING_EN.search(masked)
+    if not found:
+        return None
+    who = text[found.start("who") : found.end("who")]
+    content = (text[: found.start()] + text[found.end() :]).strip(" ,")
+    who_phrase, region = _split_day(who)
+    return Attribution(phrase=who_phrase, content=content, region=region + " " + who)
+
+
+def _verb_attribution(text: str, masked: str) -> Attribution | None:
+    for verb in VERB_EN.finditer(masked):
+        before, after = text[: verb.start()], text[verb.end() :]
+        if re.search(rules.NEGATIONS["en"], " ".join(before.split()[-3:]), re.IGNORECASE):
+            continue
+        boundaries = list(BOUNDARY.finditer(unquoted(before)))
+        cut = boundaries[-1].end() if boundaries else 0
+        segment = before[cut:].strip()
+        earlier = before[: boundaries[-1].start()] if boundaries else ""
+        if not segment:
+            apposed = _apposed_subject(text, before, after, verb.group())
+            if apposed:  # "Antony Blinken, on his fourth visit to Kyiv, announced …"
+                return apposed
+            # "…, said Ihor Klymenko, Ukraine's interior minister."
+            if not earlier.strip():
+                continue
+            named, context, region = _cut(after)
+            if not named:
+                continue
+            return Attribution(phrase=named, content=earlier, region=region, context=context)
+        phrase, leading = _claimant_segment(segment)
+        if phrase is None:
+            continue
+        claim, region = _after_verb(after, verb.group())
+        adverbial = _is_adverbial(earlier)
+        continues = _continues(segment, "en", verb.group())
+        circumstance = bool(CIRCUMSTANCE.match(claim)) and not region.rstrip().lower().endswith("that")
+        if (len(claim.split()) < SHORTEST_CLAIM_WORDS or circumstance) and earlier.strip() and not adverbial:
+            # "Russian troops took Robotyne, the ministry said on Wednesday."
+            return Attribution(phrase=phrase, content=earlier, region=leading + " " + after, continues=continues)
+        if verb.group() in OBJECT_VERBS and not region.rstrip().lower().endswith("that"):
+            # "Blinken announced $2 billion …": the sentence is the claim, its subject named.
+            claim = f"{phrase} {verb.group()} {claim}"
+        prefix = earlier if adverbial else ""
+        return Attribution(phrase=phrase, content=claim, region=f"{prefix} {leading} {region}", continues=continues)
+    return None
+
+
+def _apposed_subject(text: str, before: str, after: str, verb: str) -> Attribution | None:
+    """The claimant at the start of the sentence, an apposition between it and the verb:
+    "Ihor Klymenko, Ukraine's interior minister, said that …"."""
+    parts = BOUNDARY.split(unquoted(before))
+    if len(parts) != 3 or parts[2].strip():
+        return None
+    subject_end = len(parts[0])
+    phrase, leading = _claimant_segment(before[:subject_end])
+    if phrase is None:
+        return None
+    claim, region = _after_verb(after, verb)
+    if len(claim.split()) < SHORTEST_CLAIM_WORDS or CIRCUMSTANCE.match(claim):
+        return None
+    if verb in OBJECT_VERBS and not region.rstrip().lower().endswith("that"):
+        claim = f"{phrase} {verb} {claim}"
+    context = before[subject_end:]
+    return Attribution(phrase=phrase, content=claim, region=f"{leading} {region}", context=context)
+
+
+def _claimant_segment(segment: str) -> tuple[str | None, str]:
+    """The claimant in the words before a reporting verb, with the words that led up to it, or None
+    when those words are not a claimant ("The village that Russia" is not)."""
+    phrase, leading = _split_day(segment)
+    words = phrase.split()
+    while words and words[-1].lower() in TRAILING_ADVERBS:
+        words.pop()
+    while words and words[0].lower().strip(",") in rules.LEADING_FILLERS["en"]:
+        words.pop(0)
+    phrase = " ".join(words)
+    if not words or len(words) > LONGEST_CLAIMANT_WORDS or RELATIVE.search(phrase):
+        return None, leading
+    lower = [word.lower().strip(",.") for word in words]
+    if set(lower) & FINITE or any(w.endswith("ed") and w not in NOT_PARTICIPLES for w in lower[1:]):
+        return None, leading
+    if len(words) == 1 and lower[0] in rules.PRONOUNS["en"]:
+        return phrase, leading
+    if any(word[:1].isupper() for word in words[1:]) or (words[0][:1].isupper() and lower[0] not in DETERMINERS):
+        return phrase, leading
+    if lower[0] in DETERMINERS and set(lower) & CLAIMANT_NOUNS:
+        return phrase, leading
+    if set(lower) & CLAIMANT_NOUNS and len(words) <= 3:
+        return phrase, leading
+    return None, leading
+
+
+def _split_day(phrase: str) -> tuple[str, str]:
+    """The phrase without the words naming a day ("On Tuesday the ministry" → "the ministry"), and those."""
+    found = re.search(rf"\b{DAY_PHRASE_EN}\b,?", phrase, re.IGNORECASE)
+    if not found:
+        return phrase.strip(" ,"), ""
+    return (phrase[: found.start()] + phrase[found.end() :]).strip(" ,"), found.group()
+
+
+def _after_verb(after: str, verb: str) -> tuple[str, str]:
+    """The claim after a reporting verb, and the words between (when, where, "that")."""
+    region = ""
+    rest = after
+    if verb in ("told", "tells"):
+        told = TOLD_OBJECT.match(rest)
+        if told:
+            region += told.group()
+            rest = rest[told.end() :]
+    while True:
+        found = AFTER_VERB_EN.match(rest)
+        if not found or not found.group().strip():
+            break
+        region += found.group()
+        rest = rest[found.end() :]
+    return rest.strip(), region
+
+
+def _cut(after: str) -> tuple[str, str, str]:
+    """After "said" in "…, said Ihor Klymenko, Ukraine's interior minister, on Wednesday.": the claimant, the
+    words about them, and the words naming the day."""
+    body = after.strip().rstrip(".!?")
+    body, region = _split_day(body)
+    parts = [part.strip() for part in body.split(",") if part.strip()]
+    if not parts:
+        return "", "", region
+    return parts[0], ", ".join(parts[1:]), region + " " + after
+
+
+def _is_adverbial(words: str) -> bool:
+    """Whether the words before a claimant only say when or where ("On Wednesday,", "In Kyiv,")."""
+    words = words.strip(" ,")
+    if not words:
+        return True
+    if len(words.split()) > 6:
+        return False
+    return bool(re.match(r"^(?:on|in|at|late|early|earlier|later|meanwhile|separately|overnight|speaking|also|"
+                         r"in a statement|however|but|and)\b", words, re.IGNORECASE))  # fmt: skip
+
+
+def _continues(words: str, language: str, verb: str) -> bool:
+    lowered = words.lower()
+    pronouns = rules.PRONOUNS[language]
+    return (
+        verb.lower().startswith(("add", "дода", "добави"))
+        or bool(re.search(r"\b(?:also|further|також|также)\b", lowered))
+        or any(re.search(rf"\b{pronoun}\b", lowered) for pronoun in pronouns)
+    )
+
+
+def _find_verb(text: str, language: str) -> re.Match[str] | None:
+    return (VERB_EN if language == "en" else VERB_CYRILLIC[language]).search(text)
+
+
+def _strip_fillers(phrase: str, language: str) -> str:
+    words = phrase.split()
+    while words and words[0].lower().strip(",") in rules.LEADING_FILLERS[language]:
+        words.pop(0)
+    while words and words[-1].lower() in TRAILING_ADVERBS:
+        words.pop()
+    return " ".join(words)
+
+
+# --- Names -----------------------------------------------------------------------------------------------
+
+CAPITALISED = re.compile(r"^(?:[A-ZА-ЯІЇЄҐЁ]|[A-Z]\.)")
+COUNTRY_ADJECTIVES = {"russia's": "Russian", "ukraine's": "Ukrainian", "moscow's": "Russian", "kyiv's": "Ukrainian"}
+CONNECTORS = {"of", "the", "for", "and", "in"}
+PLACE_PREPOSITIONS = {"in", "at", "from", "of", "near", "for"}
+
+
+def _name(phrase: str, language: str, *, context: str) -> tuple[str, bool, bool] | None:
+    """(name, is a person, came with a title) for the words naming a claimant; the name is "" for a bare
+    description ("the ministry"), None when the words name nobody."""
+    if language != "en":
+        return _cyrillic_name(phrase, language, context=context)
+    words = [word.strip(",.;:") for word in phrase.split() if word.strip(",.;:")]
+    if not words:
+        return None
+    lower = [word.lower() for word in words]
+    titled = bool(set(lower) & rules.TITLES) or bool(set(context.lower().split()) & rules.TITLES)
+    organisation = bool(set(lower) & rules.ORGANISATION_WORDS) and lower[-1] not in rules.TITLES
+    person = _person_run(words)
+    if person and (person[-1] == words[-1] or not organisation):  # "Kremlin spokesman Dmitry Peskov"
+        return " ".join(person), True, titled
+    if not any(CAPITALISED.match(word) for word in words[1:]) and not (
+        CAPITALISED.match(words[0]) and lower[0] not in DETERMINERS
+    ):
+        if organisation and lower[0] not in DETERMINERS:  # "Ukraine's air force", lower case in the story
+            return _organisation_name(words), False, False
+        return "", not organisation, titled  # a description: "the ministry", "the spokesman"
+    return _organisation_name(words), False, False
+
+
+def _person_run(words: list[str]) -> list[str]:
+    """The last run of capitalised words that is a person's name, titles taken off the front."""
+    runs: list[list[str]] = []
+    current: list[str] = []
+    previous = ""
+    for word in words:
+        place = not current and previous in PLACE_PREPOSITIONS  # "the Defence Ministry in Moscow"
+        if CAPITALISED.match(word) and word.lower() not in COUNTRY_ADJECTIVES and not word.endswith("'s") and not place:
+            current.append(word)
+        else:
+            if current:
+                runs.append(current)
+            current = []
+        previous = word.lower()
+    if current:
+        runs.append(current)
+    for run in reversed(runs):
+        while run and run[0].lower() in rules.TITLES:
+            run = run[1:]
+        acronym = any(word.isupper() and len(word) > 1 for word in run)  # "TASS", "IAEA": organisations
+        if run and len(run) <= 4 and not acronym and not {word.lower() for word in run} & rules.ORGANISATION_WORDS:
+            return run
+    return []
+
+
+def _organisation_name(words: list[str]) -> str:
+    while words and words[0].lower() in DETERMINERS:
+        words = words[1:]
+    words = [COUNTRY_ADJECTIVES.get(word.lower(), word) for word in words]
+    text = " ".join(words)
+    place = re.match(r"^(.+) in (Moscow|Kyiv|Kiev|Washington)$", text)
+    if place:
+        adjective = {"Moscow": "Russian", "Kyiv": "Ukrainian", "Kiev": "Ukrainian", "Washington": "US"}[place[2]]
+        text = f"{adjective} {place[1]}"
+    return " ".join(
+        word if word.isupper() or word.lower() in CONNECTORS else word[:1].upper() + word[1:] for word in text.split()
+    )
+
+
+# --- Ukrainian and Russian -------------------------------------------------------------------------------
+
+VERB_CYRILLIC = {
+    language: re.compile(
+        r"(?<![\w-])(?P<verb>(?:" + "|".join(rules.VERBS[language]) + ")" + rules.CYRILLIC_VERB_ENDINGS + r")(?![\w-])",
+        re.IGNORECASE,
+    )
+    for language in ("uk", "ru")
+}
+ACCORDING_CYRILLIC = {
+    language: re.compile(
+        rf"(?:^|,\s*)(?P<how>{rules.ACCORDING_TO[language]})\s+(?P<who>[^,;.]+?)(?=[,;.:]|$)", re.IGNORECASE
+    )
+    for language in ("uk", "ru")
+}
+# Words around a claimant that are not it: "в сообщении", "у Telegram", "пресс-служба".
+NOT_CLAIMANT = {
+    "uk": r"\b(?:у|в|на|із|з|від)\b|\b(?:повідомленн\w*|заяв\w*|telegram\w*|телеграм\w*|facebook|фейсбук\w*|"
+    r"соцмереж\w*|пресслужб\w*|прес-служб\w*|брифінг\w*|інтерв.ю|журналіст\w*|зверненн\w*|також|пізніше|раніше)\b",
+    "ru": r"\b(?:в|во|на|из|от|у)\b|\b(?:сообщени\w*|заявлени\w*|telegram\w*|телеграм\w*|facebook|соцсет\w*|"
+    r"пресс-служб\w*|брифинг\w*|интервью|журналист\w*|обращени\w*|также|позже|ранее)\b",
+}
+DESCRIPTIONS = {
+    "uk": {"відомство": False, "відомстві": False, "міністерство": False, "міністерстві": False,
+           "речник": True, "речниця": True, "представник": True},
+    "ru": {"ведомство": False, "ведомстве": False, "министерство": False, "министерстве": False,
+           "представитель": True, "пресс-секретарь": True},
+}  # fmt: skip
+
+
+def _attribute_cyrillic(text: str, language: str) -> Attribution | None:
+    masked = unquoted(text)
+    verb = VERB_CYRILLIC[language].search(masked)
+    if verb is not None and re.match(rules.ABOUT_THIS[language], text.strip(), re.IGNORECASE):
+        phrase, region = _cyrillic_phrase(text[verb.end() :].strip(" .,"), language)
+        return Attribution(phrase=phrase, content="", region=region + " " + text, about_previous=True)
+    quoted = _quote_then_tag(text, masked, language)
+    if quoted:
+        phrase, region = _cyrillic_phrase(quoted.phrase, language)
+        quoted.phrase = phrase
+        return quoted
+    according = ACCORDING_CYRILLIC[language].search(masked)
+    if according:
+        who = text[according.start("who") : according.end("who")]
+        content = (text[: according.start()] + text[according.end() :]).strip(" ,")
+        phrase, region = _cyrillic_phrase(who, language)
+        verb_form = according["how"].lower().split()[-1]
+        return Attribution(
+            phrase=phrase, content=content, region=region + " " + who,
+            continues=_continues(who, language, verb_form),
+        )  # fmt: skip
+    for verb in VERB_CYRILLIC[language].finditer(masked):
+        before, after = text[: verb.start()], text[verb.end() :]
+        if re.search(rules.NEGATIONS[language] + r"\s*$", before, re.IGNORECASE):
+            continue
+        boundaries = list(BOUNDARY.finditer(unquoted(before)))
+        segment = before[boundaries[-1].end() :].strip() if boundaries else before.strip()
+        earlier = before[: boundaries[-1].start()] if boundaries else ""
+        if not segment:  # "…, — заявил Песков." / "…, сообщили в Минобороны."
+            if not earlier.strip():
+                continue
+            tail = re.split(r"[,.;:]", after.strip(), maxsplit=1)[0]
+            phrase, region = _cyrillic_phrase(tail, language)
+            if not phrase:
+                continue
+            context = after.strip()[len(tail) :]
+            return Attribution(phrase=phrase, content=earlier.strip(" ,—–-"), region=region + " " + after,
+                               context=context)  # fmt: skip
+        phrase, region = _cyrillic_phrase(segment, language)
+        if not phrase:
+            continue
+        that = re.match(rf"^\s*(?:[^,:]{{0,60}}?)(?:,\s*(?:{rules.THAT[language]})\b|:)\s*", after, re.IGNORECASE)
+        if that:
+            claim, region = after[that.end() :], region + " " + after[: that.end()]
+        else:
+            short = len(after.split()) < SHORTEST_CLAIM_WORDS
+            if short and earlier.strip():
+                return Attribution(phrase=phrase, content=earlier.strip(" ,—–-"), region=region + " " + after)
+            claim = f"{segment} {verb.group()}{after}"
+            region = region + " " + after
+        return Attribution(
+            phrase=phrase, content=claim, region=region + " " + segment,
+            continues=_continues(segment, language, verb.group()),
+        )  # fmt: skip
+    return None
+
+
+def _cyrillic_phrase(words: str, language: str) -> tuple[str, str]:
+    """The claimant's words in a Ukrainian or Russian phrase ("в Генштабе ВСУ в среду" → "Генштабе ВСУ"),
+    and the phrase itself (where the day is named)."""
+    cleaned = re.sub(NOT_CLAIMANT[language], " ", words, flags=re.IGNORECASE)
+    # Days are named in the phrase, not in the claimant: "в среду Минобороны" → "Минобороны".
+    cleaned = re.sub(
+        r"\b(?:понеділ\w*|вівтор\w*|серед[уаи]|четвер\w*|п.ятниц\w*|субот\w*|неділ\w*|понедельник\w*|вторник\w*|"
+        r"сред[уаы]|пятниц\w*|суббот\w*|воскресень\w*|вчора|учора|вчера|накануне|напередодні|сьогодні|сегодня|"
+        r"ніч|ночь|ночью|вночі|вечер\w*|увечері|утр\w*|вранці|зранку|днем|вдень)\b",
+        " ",
+        cleaned,
+        flags=re.IGNORECASE,
+    )
+    cleaned = re.sub(r"[«»“”\"()—–]", " ", cleaned)
+    return " ".join(cleaned.split()), words
+
+
+def _cyrillic_name(phrase: str, language: str, *, context: str) -> tuple[str, bool, bool] | None:
+    words = phrase.split()
+    if not words or len(words) > LONGEST_CLAIMANT_WORDS:
+        return None
+    lower = [word.lower() for word in words]
+    titled = bool(set(lower) & rules.TITLES) or bool(set(context.lower().split()) & rules.TITLES)
+    person = claimants.person_words(words, language)
+    organisation = bool(set(lower) & rules.ORGANISATION_WORDS) or any(
+        word.isupper() and len(word) > 1 for word in words
+    )
+    if person and not (organisation and not titled and len(person) < len(words) // 2):
+        return " ".join(person), True, titled
+    if len(words) == 1 and lower[0] in DESCRIPTIONS[language]:
+        return "", DESCRIPTIONS[language][lower[0]], False
+    if not any(CAPITALISED.match(word) for word in words) and not organisation:
+        return None
+    named = claimants.organisation_nominative(words, language)
+    text = " ".join(named)
+    return text[:1].upper() + text[1:], False, False
+
+
+# --- The claim as one checkable sentence -----------------------------------------------------------------
+
+COUNTRY_CUES = [
+    (r"\b(?:russian?|russia's|moscow|kremlin)\b", "Russia's"),
+    (r"\b(?:ukrainian?|ukraine's|kyiv)\b", "Ukraine's"),
+    (r"\b(?:us|american|washington|pentagon)\b", "the US's"),
+]
+
+
+def _whose(claimant: ClaimantGuess) -> str:
+    """Whose "its" means, for a claim read on its own: the claimant's country when its words say it."""
+    words = f"{claimant.said_as} {claimant.name}".lower()
+    for cue, possessive in COUNTRY_CUES:
+        if re.search(cue, words):
+            return possessive
+    return f"{claimant.name}'s"
+
+
+def _present_perfect(match: re.Match[str]) -> str:
+    """Reported speech's "had done" as the claimant said it: "have done" (or "has" after a singular subject)."""
+    subject = match.group(1)
+    return f"{subject}{'have' if subject.rstrip().endswith('s') else 'has'} "
+
+
+def _checkable(content: str, claimant: ClaimantGuess) -> str:
+    """The claim's words as a sentence of their own: quotes and leading joiners off, a capital, a full stop."""
+    text = " ".join(content.split()).strip(" ,;:—–-")
+    if len(text) > 1 and text[0] in OPENING.keys() | {'"'} and QUOTED.fullmatch(text):
+        text = text[1:-1].strip(" ,")
+    text = re.sub(r"^(?:that|що|что)\s+", "", text, flags=re.IGNORECASE)
+    if re.match(r"^(?:its|their)\s", text, re.IGNORECASE) and claimant.name.isascii():
+        # "its air defences had shot down …" says whose: "Russia's air defences have shot down …".
+        text = f"{_whose(claimant)} {text.split(' ', 1)[1]}"
+        text = re.sub(r'^((?:\S+\s+){1,5}?)had\s+(?=["“]?\w)', _present_perfect, text, count=1)
+    text = re.sub(r"\bwould\b", "will", text, count=1) if text.isascii() else text
+    text = text.rstrip(" ,;:—–-")
+    if not text:
+        return ""
+    text = text[0].upper() + text[1:]
+    if text[-1] not in ".!?…" and not (text[-1] in '”»"' and len(text) > 1 and text[-2] in ".!?"):
+        text += "."
+    return text

@@ -1,0 +1,194 @@
+"""Who made a claim: the words a story uses for a claimant, made into a name, and matched to the desk's
+registry (docs/intake.md, "Claimants").
+
+A story says "the Defence Ministry in Moscow", "Russia's defence ministry" or "Минобороны РФ"; the desk
+knows the Russian Ministry of Defence by its name and aliases. Both sides are brought to one key (word
+order, spelling, country adjectives, the usual abbreviations), and compared in Latin letters.
+Ukrainian and Russian names arrive inflected ("по словам Дмитрия Пескова"); pymorphy3's dictionaries
+(shipped in its packages, nothing downloaded) put them back in the nominative.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+import pymorphy3
+from django.apps import apps
+from django.db.models import Max
+from rapidfuzz import fuzz, process
+
+from claims import spelling
+from claims.models import Claimant, ClaimantKind
+from intake import rules
+from intake.candidates import ClaimantGuess
+
+# How alike two keys must be (0–100, word order aside) to name the same claimant.
+SAME_CLAIMANT = 90
+WORD = re.compile(r"[^\W_][\w'’.-]*")
+
+# One spelling for what stories spell many ways; applied to registry names and story phrases alike.
+REWRITES = [
+    (r"\bdefense\b", "defence"),
+    (r"\b(?:russia's|moscow's|russia)\b", "russian"),
+    (r"\b(?:ukraine's|kyiv's|kiev's|ukraine)\b", "ukrainian"),
+    (r"\bu\.?s\.?\b|\bunited states'?\b|\bamerica's\b|\bamerican\b|\bwashington's\b", "us"),
+    (r"^(.+) in moscow$", r"russian \1"),
+    (r"^(.+) in (?:kyiv|kiev)$", r"ukrainian \1"),
+    (r"^(.+) in washington$", r"us \1"),
+    (r"\bdepartment\b", "ministry"),
+    (r"^(?:the )?(\w+) ministry of (\w+)$", r"\1 \2 ministry"),
+    (r"^(?:the )?ministry of (\w+)$", r"\1 ministry"),
+    (r"\bgeneral staff of (?:the )?(?:ukrainian )?armed forces(?: of ukrainian)?\b", "general staff"),
+    (r"\bukrainian armed forces'? general staff\b", "ukrainian general staff"),
+    (r"\bministry of defence\b|\bdefence ministry\b", "defence ministry"),
+    (r"\bминистерство обороны\b|\bминистерства обороны\b", "минобороны"),
+    (r"\bміністерство оборони\b|\bміністерства оборони\b", "міноборони"),
+    (r"\bгенеральн\w* штаб\w*", "генштаб"),
+    (r"\bгенштаб\w*", "генштаб"),
+    (r"\b(?:россии|российской федерации|рф|росії|російської федерації)\b", "рф"),
+    (r"\b(?:вооруж[её]нных сил украины|вс украины|всу|збройних сил україни|зс україни|зсу)\b", "зсу"),
+    (r"\bthe\b", ""),
+]
+REWRITES_COMPILED = [(re.compile(pattern), replacement) for pattern, replacement in REWRITES]
+FILLER_WORDS = {"of", "the", "and"}
+MORPH_LANGUAGES = {"uk": "uk", "ru": "ru"}
+PERSON_TAGS = {"Name", "Surn", "Patr"}
+
+
+def key(name: str) -> str:
+    """The spelling-free key of a claimant's name: "The Defence Ministry in Moscow" → "russian defence ministry"."""
+    text = " ".join(WORD.findall(name.lower().replace("’", "'")))
+    for pattern, replacement in REWRITES_COMPILED:
+        text = pattern.sub(replacement, text).strip()
+    return " ".join(word for word in text.split() if word not in FILLER_WORDS)
+
+
+@dataclass(frozen=True)
+class Known:
+    id: int
+    name: str
+    kind: str
+    is_person: bool
+
+
+class Registry:
+    """The desk's claimants, keyed every way a story might spell them."""
+
+    def __init__(self, claimants: list[tuple[int, str, list[str], str]]):
+        self.by_key: dict[str, Known] = {}
+        self.by_surname: dict[str, list[Known]] = {}
+        for pk, name, aliases, kind in claimants:
+            known = Known(pk, name, kind, kind in (ClaimantKind.PERSON, ClaimantKind.OFFICIAL))
+            for spelled in [name, *aliases]:
+                for form in {key(spelled), *(key(latin) for latin in spelling.latin_forms(spelled))}:
+                    if form:
+                        self.by_key.setdefault(form, known)
+                if known.is_person and len(spelled.split()) > 1:  # "Blinken" for Antony Blinken
+                    for latin in spelling.latin_forms(spelled):
+                        self.by_surname.setdefault(latin.split()[-1], []).append(known)
+
+        self.keys = list(self.by_key)
+
+    def find(self, name: str) -> Known | None:
+        """The claimant called `name` (in any spelling the keys allow), or None."""
+        forms = [key(name), *(key(latin) for latin in spelling.latin_forms(name))]
+        for form in forms:
+            if form in self.by_key:
+                return self.by_key[form]
+        words = name.split()
+        if len(words) == 1:  # a surname alone ("Blinken", "Путин"), when only one person has it
+            for latin in spelling.latin_forms(name):
+                people = {known.id: known for known in self.by_surname.get(latin, [])}
+                if len(people) == 1:
+                    return next(iter(people.values()))
+        for form in forms:
+            if len(form) < 6:  # "mod", "it": too short to be near anything by chance alone
+                continue
+            found = process.extractOne(form, self.keys, scorer=fuzz.token_sort_ratio, score_cutoff=SAME_CLAIMANT)
+            if found is not None:
+                return self.by_key[found[0]]
+        return None
+
+
+_registry: tuple[int | None, Registry] | None = None
+
+
+def registry() -> Registry:
+    """The registry as the database holds it now; rebuilt only when a claimant changed (one query otherwise)."""
+    global _registry
+    events = apps.get_model("claims", "ClaimantEvent")
+    version = events.objects.aggregate(newest=Max("pgh_id"))["newest"]
+    if _registry is None or _registry[0] != version:
+        rows = list(Claimant.objects.values_list("id", "name", "aliases", "kind"))
+        _registry = (version, Registry(rows))
+    return _registry[1]
+
+
+def kind_of(name: str, *, is_person: bool, titled: bool) -> str:
+    """A new claimant's likely kind, from its name and whether a title came with it."""
+    if is_person:
+        return rules.OFFICIAL_KIND if titled else rules.PERSON_KIND
+    words = {word.lower() for word in WORD.findall(name)}
+    for kind, kind_words in rules.ORGANISATION_KINDS:
+        if words & set(kind_words.split()):
+            return kind
+    return ClaimantKind.ORGANISATION
+
+
+def guess(name: str, *, said_as: str, is_person: bool, titled: bool) -> ClaimantGuess:
+    """The claimant the desk knows by `name`, or a new one of a guessed kind."""
+    known = registry().find(name)
+    if known is not None:
+        return ClaimantGuess(name=known.name, id=known.id, kind=known.kind, said_as=said_as)
+    return ClaimantGuess(name=name, kind=kind_of(name, is_person=is_person, titled=titled), said_as=said_as)
+
+
+def is_organisation(name: str) -> bool:
+    return bool({word.lower() for word in WORD.findall(name)} & rules.ORGANISATION_WORDS)
+
+
+@cache
+def morphology(language: str) -> pymorphy3.MorphAnalyzer:
+    return pymorphy3.MorphAnalyzer(lang=MORPH_LANGUAGES[language])
+
+
+def person_words(words: list[str], language: str) -> list[str]:
+    """The words of a Ukrainian or Russian phrase that make a person's name ("Дмитрия Пескова"), in the
+    nominative ("Дмитрий Песков"): the last run of capitalised first names, patronymics and surnames."""
+    morph = morphology(language)
+    run: list[str] = []
+    best: list[str] = []
+    for word in words:
+        parses = [parse for parse in morph.parse(word) if PERSON_TAGS & set(parse.tag.grammemes)]
+        if word[:1].isupper() and parses:
+            run.append(_nominative(word, parses[0]))
+        else:
+            if run:
+                best = run
+            run = []
+    return run or best
+
+
+def organisation_nominative(words: list[str], language: str) -> list[str]:
+    """An organisation's phrase with its first noun in the nominative ("Генштабе ЗСУ" → "Генштаб ЗСУ"); the
+    words that depend on it keep their case ("Министерства обороны России" → "Министерство обороны России")."""
+    morph = morphology(language)
+    for index, word in enumerate(words):
+        parses = [parse for parse in morph.parse(word) if parse.tag.POS == "NOUN"]
+        if parses:
+            return [*words[:index], _nominative(word, parses[0]), *words[index + 1 :]]
+    return words
+
+
+def _nominative(word: str, parse: pymorphy3.analyzer.Parse) -> str:
+    if "nomn" in parse.tag.grammemes or "Fixd" in parse.tag.grammemes:
+        return word
+    inflected = parse.inflect({"nomn"})
+    if inflected is None:
+        return word
+    form = inflected.word
+    if word.isupper():
+        return form.upper()
+    return form[:1].upper() + form[1:] if word[:1].isupper() else form

@@ -1,0 +1,193 @@
+"""The words attribution rules look for, per language (docs/intake.md, "Attribution rules").
+
+Kept apart from the rules themselves so that a desk can read, and extend, what counts as a reporting
+verb, a title or an organisation without reading the patterns.
+"""
+
+from __future__ import annotations
+
+from claims.models import ClaimantKind
+
+
+def words(text: str) -> set[str]:
+    """A word list written as words."""
+    return set(text.split())
+
+
+# Reporting verbs: a claimant before or after one of these made the claim. "accused" and "warned" report
+# a claim as surely as "said" does.
+VERBS = {
+    "en": [
+        "said",
+        "says",
+        "say",
+        "announced",
+        "announces",
+        "claimed",
+        "claims",
+        "reported",
+        "reports",
+        "stated",
+        "states",
+        "told",
+        "tells",
+        "added",
+        "adds",
+        "insisted",
+        "insists",
+        "denied",
+        "denies",
+        "wrote",
+        "writes",
+        "confirmed",
+        "confirms",
+        "warned",
+        "warns",
+        "accused",
+        "accuses",
+        "alleged",
+        "alleges",
+        "declared",
+        "stressed",
+        "asserted",
+        "maintained",
+        "posted",
+        "tweeted",
+        "estimated",
+        "acknowledged",
+        "admitted",
+        "noted",
+        "argued",
+        "promised",
+        "pledged",
+        "vowed",
+    ],
+    "uk": [
+        "заяви",
+        "повідоми",
+        "повідомля",
+        "сказа",
+        "наголоси",
+        "наголошу",
+        "зазначи",
+        "зазнача",
+        "дода",
+        "написа",
+        "розпові",
+        "оголоси",
+        "підтверди",
+        "запереч",
+        "запевни",
+        "попереди",
+        "звинувати",
+        "стверджу",
+        "пообіця",
+        "визна",
+        "уточни",
+        "йдеться",
+    ],
+    "ru": [
+        "заяви",
+        "заявля",
+        "сообщи",
+        "сообща",
+        "сказа",
+        "отмети",
+        "отмеча",
+        "добави",
+        "написа",
+        "рассказа",
+        "объяви",
+        "подтверди",
+        "опроверг",
+        "завери",
+        "предупреди",
+        "обвини",
+        "утвержда",
+        "подчеркну",
+        "пообеща",
+        "призна",
+        "уточни",
+        "переда",
+        "говорится",
+    ],
+}
+# The Cyrillic verbs above are stems; these are the endings a reporting verb takes (past and present).
+# Only these, so "додатково" (additionally) or "передача" (a handover) are not taken for verbs.
+CYRILLIC_VERB_ENDINGS = r"(?:в|л|ла|ли|ло|ів|ив|ила|или|ило|є|ють|ет|ёт|ют|ут|ит|ят|ує|ують)?(?:ся|сь)?"
+
+# "He added that …", "It also reported that …": the claimant of the claim before, when a pronoun or
+# "also" leaves it unsaid.
+PRONOUNS = {
+    "en": {"he": "person", "she": "person", "it": "organisation", "they": "any", "we": "any"},
+    "uk": {"він": "person", "вона": "person", "воно": "organisation", "вони": "any"},
+    "ru": {"он": "person", "она": "person", "оно": "organisation", "они": "any"},
+}
+
+# Words that make a name an organisation, and what kind of claimant that makes it.
+ORGANISATION_KINDS = [
+    (
+        ClaimantKind.MILITARY,
+        "staff army forces force navy command brigade military troops guard battalion regiment corps"
+        " штаб генштаб армія армии сили силы війська войска військ войск командування командование бригада"
+        " зсу всу",
+    ),
+    (
+        ClaimantKind.GOVERNMENT_BODY,
+        "ministry office government kremlin department administration council committee service authorities"
+        " presidency parliament prosecutor police embassy mod agency"
+        " міністерство министерство міноборони минобороны офіс офис кремль уряд правительство адміністрація"
+        " администрация служба рада комітет комитет прокуратура поліція полиция посольство мзс мид",
+    ),
+    (
+        ClaimantKind.MEDIA,
+        "tass ria interfax news newspaper television tv broadcaster channel radio тасс риа інтерфакс интерфакс"
+        " телеканал газета агентство",
+    ),
+    (ClaimantKind.ORGANISATION, "iaea nato un united nations red cross union organisation organization magatе магатэ"),
+]
+ORGANISATION_WORDS = {word for _, words in ORGANISATION_KINDS for word in words.split()}
+
+# Titles before or after a name ("Kremlin spokesman Dmitry Peskov", "Ihor Klymenko, the interior
+# minister"): they make a person an official, and are not part of the name.
+TITLES = words(
+    """
+    president vice prime minister secretary spokesman spokeswoman spokesperson governor mayor head chief
+    commander general colonel lieutenant major admiral adviser advisor aide ambassador envoy chancellor
+    foreign defence defense interior deputy regional military state press director representative official
+    officials senator lawmaker chairman chairwoman speaker commissioner prosecutor leader ombudsman
+    mr mrs ms dr us u.s. uk eu nato un kremlin white house russian ukrainian american british german french
+    polish russia's ukraine's
+    президент прем'єр-міністр міністр министр речник речниця пресс-секретарь прес-секретар представник
+    представитель губернатор мер глава голова керівник командувач командующий генерал посол радник советник
+    помічник помощник заступник заместитель начальник очільник официальный офіційний уповноважений
+    уполномоченный спікер спикер лідер лидер
+    """
+)
+# Persons' kind: an official when a title came with the name.
+PERSON_KIND, OFFICIAL_KIND = ClaimantKind.PERSON, ClaimantKind.OFFICIAL
+
+# Words before the claimant that are not part of it: "Meanwhile, the ministry said".
+LEADING_FILLERS = {
+    "en": words("meanwhile separately also later earlier however but and in a statement on then still yet"),
+    "uk": words("тим часом також пізніше раніше однак але а і й водночас"),
+    "ru": words("тем временем также позже ранее однако но а и при этом"),
+}
+
+# Phrases that introduce the claimant and need no verb: "according to the ministry, …", "по словам Пескова".
+ACCORDING_TO = {
+    "en": r"according to",
+    "uk": r"за (?:словами|даними|інформацією|оцінками|повідомленням)|як (?:повідомля\w*|повідоми\w*|заяви\w*|"
+    r"зазначи\w*|зазнача\w*|наголоси\w*|сказа\w*|пише|написа\w*)|згідно з (?:даними|заявою)",
+    "ru": r"по (?:словам|данным|информации|оценкам|сообщению)|как (?:сообща\w*|сообщи\w*|заяви\w*|отмети\w*|"
+    r"отмеча\w*|подчеркну\w*|сказа\w*|пишет|написа\w*|переда\w*)|согласно (?:данным|заявлению)",
+}
+# "Об этом заявил Песков": the claim is the sentence before.
+ABOUT_THIS = {
+    "uk": r"^(?:про це|це)\b",
+    "ru": r"^(?:об этом|это)\b",
+}
+# Words joining an attribution to its content: "said that", "заявил, что".
+THAT = {"en": r"that", "uk": r"що|мовляв", "ru": r"что"}
+# A negation before the verb: "did not say", "не уточнил" report no claim.
+NEGATIONS = {"en": r"\b(?:not|n't|never|declined to|refused to)\b", "uk": r"\bне\b", "ru": r"\bне\b"}
