@@ -698,6 +698,91 @@ def appearance_add(
 
 
 @dataclass(frozen=True)
+class StoryRef:
+    """The story claims were read from (intake): its canonical address ("" when it has none) and title."""
+
+    url: str
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class StoryEntry:
+    """One claim ticked on the intake page: logged new, or recorded as another appearance of a claim on
+    the desk (`appearance_of`). `values` are the claim's text, claimed_on and quote; `excerpt` is the
+    story's sentence it came from."""
+
+    values: dict
+    claimant: ClaimantChoice
+    excerpt: str = ""
+    appearance_of: int | None = None
+
+
+class StoryEntryRefused(Refused):
+    """One entry of a story was refused, so none was logged: `position` (from 0) says which."""
+
+    def __init__(self, refusal: Refused, *, position: int):
+        super().__init__(str(refusal), field=refusal.field)
+        self.status_code = refusal.status_code
+        self.position = position
+
+
+@transaction.atomic
+def claims_log_from_story(*, user: User, story: StoryRef, entries: list[StoryEntry]) -> list[Claim | Appearance]:
+    """Log the claims ticked from one story, all or none (docs/intake.md).
+
+    Each new claim is logged as the claim form logs one, and the story, when it has an address, becomes a
+    source linked to it as context, its sentence the excerpt. An entry that repeats a claim on the desk
+    becomes an appearance of it, whose origin is the story. The first refusal undoes every entry.
+    """
+    ensure_allowed(user, "log_claim")
+    if story.url:
+        ensure_allowed(user, "add_evidence")
+    if not entries:
+        raise Invalid("Tick at least one candidate to log.")
+    source = source_for_url(story.url, title=story.title, kind=SourceKind.ARTICLE, user=user) if story.url else None
+    written: list[Claim | Appearance] = []
+    for position, entry in enumerate(entries):
+        try:
+            if entry.appearance_of is not None:
+                original = Claim.objects.filter(pk=entry.appearance_of).first()
+                if original is None:
+                    raise Refused(f"Claim #{entry.appearance_of} is no longer on the desk.", field="duplicate")
+                written.append(
+                    appearance_add(
+                        claim=original,
+                        user=user,
+                        claimant=entry.claimant,
+                        appeared_on=entry.values["claimed_on"],
+                        origin_url=story.url,
+                        quote=entry.values.get("quote", ""),
+                    )
+                )
+                continue
+            claim = claim_log(user=user, values=entry.values, claimant=entry.claimant, tags=[])
+            if source is not None:
+                _link_story(claim, source, user=user, excerpt=entry.excerpt)
+            written.append(claim)
+        except Refused as refusal:
+            raise StoryEntryRefused(refusal, position=position) from refusal
+    # The desk keeps its own copy of the story, as of any source linked (evidence_add): one capture
+    # for all the claims it is linked to.
+    if source is not None and settings.CAPTURE_ON_LINK and any(isinstance(item, Claim) for item in written):
+        capture_request(source=source, user=user, unless_captured=True)
+    return written
+
+
+def _link_story(claim: Claim, source: Source, *, user: User, excerpt: str) -> Evidence:
+    """The story as context evidence of a claim just logged from it: evidence_add's writes without its
+    lock and touch of the claim, which this transaction has only now created (so the claim's history
+    holds one entry, its logging, rather than a second "changed" for the link)."""
+    evidence = Evidence.objects.create(
+        claim=claim, source=source, stance=Stance.CONTEXT, excerpt=excerpt, added_by=user
+    )
+    signals.evidence_added.send(sender=Evidence, evidence=evidence, by=user)
+    return evidence
+
+
+@dataclass(frozen=True)
 class Merged:
     original: Claim
     moved_evidence: int  # sources that came over (one both claims had stays on the duplicate)

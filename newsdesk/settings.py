@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "pghistory.admin",
     "procrastinate.contrib.django",
     "claims",
+    "intake",
     "captures",
     "inbox",
     "webhooks",

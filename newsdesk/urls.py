@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("captures.urls")),
     path("", include("inbox.urls")),
     path("", include("webhooks.urls")),
+    path("", include("intake.urls")),
     path("healthz", healthz, name="healthz"),
     path("favicon.ico", favicon),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),

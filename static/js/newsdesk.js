@@ -106,3 +106,13 @@ document.addEventListener("DOMContentLoaded", () => {
     if (!set) panel.removeAttribute("open");
   }
 });
+
+// A typeahead inside a formset (the intake page's cards: "candidates-2-claimant_name") asks for
+// suggestions under the name the suggestion view reads (data-suggest-as).
+document.addEventListener("htmx:configRequest", (event) => {
+  const field = event.detail.elt;
+  const name = field.dataset && field.dataset.suggestAs;
+  if (!name) return;
+  delete event.detail.parameters[field.name];
+  event.detail.parameters[name] = field.value;
+});
