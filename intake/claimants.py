@@ -156,19 +156,49 @@ def morphology(language: str) -> pymorphy3.MorphAnalyzer:
 
 def person_words(words: list[str], language: str) -> list[str]:
     """The words of a Ukrainian or Russian phrase that make a person's name ("Дмитрия Пескова"), in the
-    nominative ("Дмитрий Песков"): the last run of capitalised first names, patronymics and surnames."""
+    nominative ("Дмитрий Песков"): the last capitalised surname, first name or patronymic the dictionary
+    knows, with the capitalised words next to it that are neither titles nor organisations (the dictionary
+    does not know every first name: "Володимир")."""
     morph = morphology(language)
-    run: list[str] = []
-    best: list[str] = []
-    for word in words:
-        parses = [parse for parse in morph.parse(word) if PERSON_TAGS & set(parse.tag.grammemes)]
-        if word[:1].isupper() and parses:
-            run.append(_nominative(word, parses[0]))
-        else:
-            if run:
-                best = run
-            run = []
-    return run or best
+
+    def tagged(word: str) -> list:
+        return [parse for parse in morph.parse(word) if PERSON_TAGS & set(parse.tag.grammemes)]
+
+    def may_join(word: str) -> bool:
+        lower = word.lower()
+        return (
+            word[:1].isupper()
+            and not word.isupper()
+            and lower not in rules.TITLES
+            and lower not in rules.ORGANISATION_WORDS
+        )
+
+    known = [index for index, word in enumerate(words) if word[:1].isupper() and tagged(word)]
+    if not known:
+        return []
+    last = known[-1]
+    start = last
+    while start > 0 and last - start < 2 and may_join(words[start - 1]):
+        start -= 1
+    # "ЧВК Вагнер Евгений Пригожин": a name starts at its first name, not at the word before it.
+    first_names = [i for i in range(start, last + 1) if "Name" in morph.parse(words[i])[0].tag.grammemes]
+    if first_names:
+        start = first_names[-1]
+    end = last + 1
+    while end < len(words) and end - start < 3 and may_join(words[end]):  # a surname it does not know: "Лубинец"
+        end += 1
+    return [
+        _nominative(word, parses[0]) if (parses := tagged(word)) else _surname_nominative(word, morph)
+        for word in words[start:end]
+    ]
+
+
+def _surname_nominative(word: str, morph: pymorphy3.MorphAnalyzer) -> str:
+    """A surname the dictionary reads as an adjective ("Зеленського") in the nominative ("Зеленський")."""
+    for parse in morph.parse(word):
+        if parse.tag.POS in ("ADJF", "NOUN") and "nomn" not in parse.tag.grammemes:
+            return _nominative(word, parse)
+    return word
 
 
 def organisation_nominative(words: list[str], language: str) -> list[str]:
@@ -177,6 +207,8 @@ def organisation_nominative(words: list[str], language: str) -> list[str]:
     morph = morphology(language)
     for index, word in enumerate(words):
         parses = [parse for parse in morph.parse(word) if parse.tag.POS == "NOUN"]
+        if any("nomn" in parse.tag.grammemes for parse in morph.parse(word)):
+            return words  # already the nominative ("Головне управління розвідки")
         if parses:
             return [*words[:index], _nominative(word, parses[0]), *words[index + 1 :]]
     return words

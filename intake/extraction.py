@@ -185,6 +185,11 @@ class _Reader:
         """People a narrative sentence names with a title ("US Secretary of State Antony Blinken arrived …"),
         for a "he said" further on."""
         if self.language != "en":
+            for chunk in re.split(r"[,.;:—–«»“”()]", text):
+                person = claimants.person_words(chunk.split(), self.language)
+                if len(person) >= 2:  # a full name: "Уповноважений Дмитро Лубинець повідомив…"
+                    name = " ".join(person)
+                    self._remember(claimants.guess(name, said_as=name, is_person=True, titled=False), True)
             return
         for match in TITLED_PERSON.finditer(unquoted(text)):
             named = _name(match.group(), "en", context="")
@@ -197,12 +202,17 @@ def _copy(guess: ClaimantGuess, *, said_as: str) -> ClaimantGuess:
 
 
 def _same_surname(surname: str, name: str) -> bool:
-    return name.split()[-1].lower() == surname.lower() if name.split() else False
+    """Whether a name's last word is `surname`, also inflected ("Герасимова" for Валерий Герасимов)."""
+    if not name.split():
+        return False
+    last, surname = name.split()[-1].lower(), surname.lower()
+    stem = min(len(last), len(surname)) - 2
+    return last == surname or (stem >= 4 and last[:stem] == surname[:stem] and abs(len(last) - len(surname)) <= 2)
 
 
 # --- English ---------------------------------------------------------------------------------------------
 
-VERB_EN = re.compile(r"\b(?P<verb>" + "|".join(rules.VERBS["en"]) + r")\b")
+VERB_EN = re.compile(r"\b(?P<verb>" + "|".join(sorted(rules.VERBS["en"], key=len, reverse=True)) + r")\b")
 ACCORDING_EN = re.compile(r"(?:^|,\s*)according to\s+(?P<who>[^,;.]+?)(?=[,;.]|$)", re.IGNORECASE)
 WEEKDAY_WORDS = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
 DAY_PHRASE_EN = (
@@ -226,12 +236,13 @@ TOLD_OBJECT = re.compile(
 )
 OBJECT_VERBS = {"announced", "announces", "denied", "denies", "confirmed", "confirms", "accused", "accuses",
                 "promised", "pledged", "vowed", "acknowledged", "admitted", "reported", "reports", "claimed",
-                "claims"}  # fmt: skip
+                "claims", "called", "condemned"}  # fmt: skip
 RELATIVE = re.compile(r"\b(?:that|which|who|whom|where|when|what|if|whether|as)\b", re.IGNORECASE)
 CLAIMANT_NOUNS = rules.ORGANISATION_WORDS | rules.TITLES | {
     "official", "officials", "authorities", "analysts", "experts", "witnesses", "residents", "sources", "military",
     "statement", "spokesman", "spokeswoman", "ministry", "staff", "governor", "observers", "monitors",
 }  # fmt: skip
+QUANTIFIERS = {"neither", "no", "none", "each", "both", "some", "this", "these", "those", "other", "such", "any"}
 DETERMINERS = {"the", "a", "an", "his", "her", "its", "their", "our"}
 TRAILING_ADVERBS = {"also", "later", "earlier", "again", "previously", "repeatedly", "has", "had", "have", "then",
                     "now", "separately", "further", "once"}  # fmt: skip
@@ -318,6 +329,12 @@ def _verb_attribution(text: str, masked: str) -> Attribution | None:
             if not named:
                 continue
             return Attribution(phrase=named, content=earlier, region=region, context=context)
+        if segment.lower() in ("and", "but") and boundaries:  # "Biden signed the bill …, and said …"
+            subject = _sentence_subject(text)
+            claim, region = _after_verb(after, verb.group())
+            if subject and len(claim.split()) >= SHORTEST_CLAIM_WORDS:
+                return Attribution(phrase=subject, content=claim, region=region)
+            continue
         phrase, leading = _claimant_segment(segment)
         if phrase is None:
             continue
@@ -334,6 +351,18 @@ def _verb_attribution(text: str, masked: str) -> Attribution | None:
         prefix = earlier if adverbial else ""
         return Attribution(phrase=phrase, content=claim, region=f"{prefix} {leading} {region}", continues=continues)
     return None
+
+
+def _sentence_subject(text: str) -> str:
+    """The capitalised words a sentence opens with ("President Joe Biden signed …" → "President Joe Biden")."""
+    subject = []
+    for word in text.split():
+        if not CAPITALISED.match(word) or word.endswith(","):
+            if word.endswith(",") and CAPITALISED.match(word):
+                subject.append(word.rstrip(","))
+            break
+        subject.append(word)
+    return " ".join(subject) if 0 < len(subject) <= 5 else ""
 
 
 def _apposed_subject(text: str, before: str, after: str, verb: str) -> Attribution | None:
@@ -368,7 +397,10 @@ def _claimant_segment(segment: str) -> tuple[str | None, str]:
     if not words or len(words) > LONGEST_CLAIMANT_WORDS or RELATIVE.search(phrase):
         return None, leading
     lower = [word.lower().strip(",.") for word in words]
-    if set(lower) & FINITE or any(w.endswith("ed") and w not in NOT_PARTICIPLES for w in lower[1:]):
+    if lower[0] in QUANTIFIERS:  # "Neither side's claims could be verified"
+        return None, leading
+    participles = [w for w in lower[1:] if w.endswith("ed") and "-" not in w and w not in NOT_PARTICIPLES]
+    if set(lower) & FINITE or participles:  # "Moscow-installed leader" is a claimant; "forces captured" is not
         return None, leading
     if len(words) == 1 and lower[0] in rules.PRONOUNS["en"]:
         return phrase, leading
@@ -404,6 +436,13 @@ def _after_verb(after: str, verb: str) -> tuple[str, str]:
             break
         region += found.group()
         rest = rest[found.end() :]
+    # "said on national television that …", "claimed in a video yesterday afternoon that …"
+    said_how = re.match(
+        r"^\s*(?:in|on|at|during|to|via|through|with)\b(?:\s+[^\s,]+){0,8}?\s+that\b", rest, re.IGNORECASE
+    )
+    if said_how:
+        region += said_how.group()
+        rest = rest[said_how.end() :]
     return rest.strip(), region
 
 
@@ -423,7 +462,7 @@ def _is_adverbial(words: str) -> bool:
     words = words.strip(" ,")
     if not words:
         return True
-    if len(words.split()) > 6:
+    if len(words.split()) > 10:
         return False
     return bool(re.match(r"^(?:on|in|at|late|early|earlier|later|meanwhile|separately|overnight|speaking|also|"
                          r"in a statement|however|but|and)\b", words, re.IGNORECASE))  # fmt: skip
@@ -456,6 +495,7 @@ def _strip_fillers(phrase: str, language: str) -> str:
 
 CAPITALISED = re.compile(r"^(?:[A-ZА-ЯІЇЄҐЁ]|[A-Z]\.)")
 COUNTRY_ADJECTIVES = {"russia's": "Russian", "ukraine's": "Ukrainian", "moscow's": "Russian", "kyiv's": "Ukrainian"}
+COUNTRY_ADJECTIVES |= {word.replace("'", "’"): adjective for word, adjective in COUNTRY_ADJECTIVES.items()}
 CONNECTORS = {"of", "the", "for", "and", "in"}
 PLACE_PREPOSITIONS = {"in", "at", "from", "of", "near", "for"}
 
@@ -474,6 +514,9 @@ def _name(phrase: str, language: str, *, context: str) -> tuple[str, bool, bool]
     person = _person_run(words)
     if person and (person[-1] == words[-1] or not organisation):  # "Kremlin spokesman Dmitry Peskov"
         return " ".join(person), True, titled
+    apposed = _person_run([word.strip(",.;:") for word in context.split()][:6])
+    if apposed and (titled or lower[0] in DETERMINERS or lower[0] in COUNTRY_ADJECTIVES):
+        return " ".join(apposed), True, True  # "Ukraine's top commander, Oleksandr Syrskyi, said"
     if not any(CAPITALISED.match(word) for word in words[1:]) and not (
         CAPITALISED.match(words[0]) and lower[0] not in DETERMINERS
     ):
@@ -490,7 +533,8 @@ def _person_run(words: list[str]) -> list[str]:
     previous = ""
     for word in words:
         place = not current and previous in PLACE_PREPOSITIONS  # "the Defence Ministry in Moscow"
-        if CAPITALISED.match(word) and word.lower() not in COUNTRY_ADJECTIVES and not word.endswith("'s") and not place:
+        possessive = word.endswith(("'s", "’s"))
+        if CAPITALISED.match(word) and word.lower() not in COUNTRY_ADJECTIVES and not possessive and not place:
             current.append(word)
         else:
             if current:
@@ -500,8 +544,9 @@ def _person_run(words: list[str]) -> list[str]:
     if current:
         runs.append(current)
     for run in reversed(runs):
-        while run and run[0].lower() in rules.TITLES:
-            run = run[1:]
+        titles = [index for index, word in enumerate(run) if word.lower() in rules.TITLES]
+        if titles:  # "Kyiv Mayor Vitali Klitschko", "Brigadier General Oleksandr Tarnavskyi"
+            run = run[titles[-1] + 1 :]
         acronym = any(word.isupper() and len(word) > 1 for word in run)  # "TASS", "IAEA": organisations
         if run and len(run) <= 4 and not acronym and not {word.lower() for word in run} & rules.ORGANISATION_WORDS:
             return run
@@ -526,28 +571,36 @@ def _organisation_name(words: list[str]) -> str:
 
 VERB_CYRILLIC = {
     language: re.compile(
-        r"(?<![\w-])(?P<verb>(?:" + "|".join(rules.VERBS[language]) + ")" + rules.CYRILLIC_VERB_ENDINGS + r")(?![\w-])",
+        r"(?<![\w-])(?P<verb>(?:"
+        + "|".join(sorted(rules.VERBS[language], key=len, reverse=True))
+        + ")"
+        + rules.CYRILLIC_VERB_ENDINGS
+        + "|"
+        + "|".join(rules.CYRILLIC_WHOLE_VERBS[language])
+        + r")(?![\w-])",
         re.IGNORECASE,
     )
     for language in ("uk", "ru")
 }
 ACCORDING_CYRILLIC = {
     language: re.compile(
-        rf"(?:^|,\s*)(?P<how>{rules.ACCORDING_TO[language]})\s+(?P<who>[^,;.]+?)(?=[,;.:]|$)", re.IGNORECASE
+        rf"(?:^|,\s*)(?P<how>{rules.ACCORDING_TO[language]})(?:\s+(?P<who>[^,;.]+?))?(?=[,;.:]|$)", re.IGNORECASE
     )
     for language in ("uk", "ru")
 }
 # Words around a claimant that are not it: "в сообщении", "у Telegram", "пресс-служба".
 NOT_CLAIMANT = {
-    "uk": r"\b(?:у|в|на|із|з|від)\b|\b(?:повідомленн\w*|заяв\w*|telegram\w*|телеграм\w*|facebook|фейсбук\w*|"
-    r"соцмереж\w*|пресслужб\w*|прес-служб\w*|брифінг\w*|інтерв.ю|журналіст\w*|зверненн\w*|також|пізніше|раніше)\b",
-    "ru": r"\b(?:в|во|на|из|от|у)\b|\b(?:сообщени\w*|заявлени\w*|telegram\w*|телеграм\w*|facebook|соцсет\w*|"
-    r"пресс-служб\w*|брифинг\w*|интервью|журналист\w*|обращени\w*|также|позже|ранее)\b",
+    "uk": r"(?<![\w'’])(?:у|в|на|із|з|від)(?![\w'’])|"
+    r"\b(?:повідомленн\w*|заяв\w*|telegram\w*|телеграм\w*|facebook|фейсбук\w*|соцмереж\w*|пресслужб\w*|прес-служб\w*|брифінг\w*|інтерв.ю|журналіст\w*|зверненн\w*|також|пізніше|раніше)\b",
+    "ru": r"(?<![\w'’])(?:в|во|на|из|от|у)(?![\w'’])|"
+    r"\b(?:сообщени\w*|заявлени\w*|telegram\w*|телеграм\w*|facebook|соцсет\w*|пресс-служб\w*|брифинг\w*|интервью|журналист\w*|обращени\w*|также|позже|ранее)\b",
 }
 DESCRIPTIONS = {
-    "uk": {"відомство": False, "відомстві": False, "міністерство": False, "міністерстві": False,
+    "uk": {"відомство": False, "відомстві": False, "відомства": False, "міністерство": False, "міністерстві": False,
+           "міністерства": False,
            "речник": True, "речниця": True, "представник": True},
-    "ru": {"ведомство": False, "ведомстве": False, "министерство": False, "министерстве": False,
+    "ru": {"ведомство": False, "ведомстве": False, "ведомства": False, "министерство": False, "министерстве": False,
+           "министерства": False,
            "представитель": True, "пресс-секретарь": True},
 }  # fmt: skip
 
@@ -565,7 +618,11 @@ def _attribute_cyrillic(text: str, language: str) -> Attribution | None:
         return quoted
     according = ACCORDING_CYRILLIC[language].search(masked)
     if according:
-        who = text[according.start("who") : according.end("who")]
+        who = text[according.start("who") : according.end("who")] if according["who"] else ""
+        possessive = re.search(r"\b(?:його|її|его|её|ее|їхніми|их)\b", according["how"], re.IGNORECASE)
+        if possessive:  # "за її словами", "по его словам": the person named last
+            plural = possessive.group().lower() in ("їхніми", "их")
+            who = {"uk": "вони" if plural else "він", "ru": "они" if plural else "он"}[language]
         content = (text[: according.start()] + text[according.end() :]).strip(" ,")
         phrase, region = _cyrillic_phrase(who, language)
         verb_form = according["how"].lower().split()[-1]

@@ -1,0 +1,359 @@
+"""Intake benchmark: how well intake finds a story's attributed claims, and how fast it reads a long one.
+
+    .venv/bin/python bench/intake.py [--runs 30] [--words 1000] [--misses] [--no-doc]
+
+Accuracy: every story of the annotated set (tests/intake_stories/, written for the desk, each with its
+attributed claims, claimants and claimed dates; its README says how they are annotated) is read by
+intake.extraction.extract() against a desk that holds the demo desk's claimants (the database
+`newsdesk_bench_intake` on the embedded PostgreSQL, or DATABASE_URL). Per language:
+- recall: annotated claims found (a candidate whose sentence holds the annotation's sentence) / annotated;
+- precision: candidates that are annotated claims / candidates;
+- claimant: found claims whose claimant is the annotated one (its registry entry, its name or another
+  spelling the annotation accepts, or the same name in the other script) / found;
+- date: found claims whose claimed date is the annotated one / found.
+--misses prints every miss, for working on the rules.
+
+Speed: a story of about --words words (the English stories, one after another) is extracted --runs times,
+duplicate look-up included, against the million-claim desk of the scale benchmark (`newsdesk_scale`,
+seeded by bench/scale.py or `manage.py seed_scale` if it is missing), in this process after one warm-up run.
+
+Prints the tables and writes them to the "Intake" section of docs/benchmarks.md (--no-doc leaves it alone).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.common import machine, production_environment, write_doc_section  # noqa: E402
+
+STORIES = ROOT / "tests" / "intake_stories"
+SECTION = "## Intake"
+ACCURACY_DATABASE = "newsdesk_bench_intake"
+SCALE_DATABASE = "newsdesk_scale"
+SCALE_CLAIMS = 1_000_000
+TARGETS = {"recall": 0.90, "precision": 0.80, "claimant": 0.90, "date": 0.90}
+TIME_TARGET_MS = 300
+LANGUAGES = {"en": "English", "uk": "Ukrainian", "ru": "Russian"}
+
+
+@dataclass(frozen=True)
+class Annotated:
+    sentence: str
+    claimant: str
+    claimant_also: tuple[str, ...]
+    claimed_on: dt.date
+    quote: str
+
+
+@dataclass(frozen=True)
+class Story:
+    name: str
+    language: str
+    published: dt.date
+    dateline: str
+    text: str
+    claims: tuple[Annotated, ...]
+
+
+def load_stories(folder: Path = STORIES) -> list[Story]:
+    stories = []
+    for path in sorted(folder.glob("*.toml")):
+        data = tomllib.loads(path.read_text())
+        claims = tuple(
+            Annotated(
+                sentence=claim["sentence"],
+                claimant=claim["claimant"],
+                claimant_also=tuple(claim.get("claimant_also", ())),
+                claimed_on=dt.date.fromisoformat(claim["claimed_on"]),
+                quote=claim.get("quote", ""),
+            )
+            for claim in data.get("claims", [])
+        )
+        stories.append(
+            Story(
+                name=path.stem,
+                language=data["language"],
+                published=dt.date.fromisoformat(data["published"]),
+                dateline=data.get("dateline", ""),
+                text=data["text"],
+                claims=claims,
+            )
+        )
+    return stories
+
+
+@dataclass
+class Tally:
+    annotated: int = 0
+    candidates: int = 0
+    found: int = 0  # annotated claims with a candidate
+    right_claimant: int = 0
+    right_date: int = 0
+    misses: list[str] = field(default_factory=list)
+
+    def figures(self) -> dict[str, float]:
+        return {
+            "recall": self.found / self.annotated if self.annotated else 0.0,
+            "precision": self.found / self.candidates if self.candidates else 0.0,
+            "claimant": self.right_claimant / self.found if self.found else 0.0,
+            "date": self.right_date / self.found if self.found else 0.0,
+        }
+
+
+def same_claimant(guess, annotated: Annotated) -> bool:
+    """Whether intake's claimant is the annotated one: the same registry entry, or the same name in any
+    spelling the annotation accepts, in either script."""
+    from rapidfuzz import fuzz
+
+    from claims import spelling
+    from intake.claimants import registry
+
+    names = [annotated.claimant, *annotated.claimant_also]
+    if guess.id is not None:
+        return any(getattr(registry().find(name), "id", None) == guess.id for name in names)
+    for name in names:
+        for ours in spelling.latin_forms(guess.name):
+            for theirs in spelling.latin_forms(name):
+                if ours == theirs or fuzz.token_sort_ratio(ours, theirs) >= 85:
+                    return True
+    return False
+
+
+def score(stories: list[Story]) -> dict[str, Tally]:
+    """Each language's tally over the stories (extraction without the duplicate look-up)."""
+    from intake.extraction import extract
+
+    tallies = {language: Tally() for language in LANGUAGES}
+    for story in stories:
+        tally = tallies[story.language]
+        extraction = extract(story.text, story.published, dateline=story.dateline, duplicates=False)
+        tally.annotated += len(story.claims)
+        tally.candidates += len(extraction.candidates)
+        matched: set[int] = set()
+        for claim in story.claims:
+            where = extraction.text.find(claim.sentence)
+            hit = next(
+                (
+                    index
+                    for index, candidate in enumerate(extraction.candidates)
+                    if index not in matched and candidate.start <= where < candidate.end
+                ),
+                None,
+            )
+            if hit is None:
+                tally.misses.append(f"{story.name}: not found: {claim.sentence!r} ({claim.claimant})")
+                continue
+            matched.add(hit)
+            candidate = extraction.candidates[hit]
+            tally.found += 1
+            if same_claimant(candidate.claimant, claim):
+                tally.right_claimant += 1
+            else:
+                tally.misses.append(
+                    f"{story.name}: claimant {candidate.claimant.name!r} (said as {candidate.claimant.said_as!r}),"
+                    f" annotated {claim.claimant!r}: {claim.sentence!r}"
+                )
+            if candidate.claimed_on == claim.claimed_on:
+                tally.right_date += 1
+            else:
+                tally.misses.append(
+                    f"{story.name}: date {candidate.claimed_on}, annotated {claim.claimed_on}: {claim.sentence!r}"
+                )
+        for index, candidate in enumerate(extraction.candidates):
+            if index not in matched:
+                tally.misses.append(
+                    f"{story.name}: extra candidate ({candidate.claimant.name}): {candidate.sentence[:120]!r}"
+                )
+    return tallies
+
+
+def long_story(words: int) -> tuple[str, dt.date]:
+    """The English stories one after another until about `words` words, each as published."""
+    parts: list[str] = []
+    for story in load_stories():
+        if story.language == "en" and sum(len(part.split()) for part in parts) < words:
+            parts.append(story.text.strip())
+    text = "\n\n".join(parts)
+    return " ".join(text.split(" ")[: max(words, 1)]) if len(text.split()) > words else text, dt.date(2024, 5, 15)
+
+
+def setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsdesk.settings")
+    import django
+
+    django.setup()
+
+
+def accuracy_child(show_misses: bool) -> None:
+    """In the accuracy database: the demo desk's claimants, then every story scored (JSON on stdout)."""
+    setup_django()
+    from django.core.management import call_command
+
+    from claims.models import Claimant
+
+    call_command("migrate", "--no-input", verbosity=0)
+    if not Claimant.objects.exists():
+        call_command("load_demo", verbosity=0)
+    stories = load_stories()
+    tallies = score(stories)
+    if show_misses:
+        for tally in tallies.values():
+            for miss in tally.misses:
+                print(miss, file=sys.stderr)
+    counts = {language: {"stories": sum(story.language == language for story in stories)} for language in tallies}
+    result = {
+        language: {**tally.figures(), **counts[language], "annotated": tally.annotated, "candidates": tally.candidates}
+        for language, tally in tallies.items()
+    }
+    print(json.dumps(result))
+
+
+def speed_child(runs: int, words: int) -> None:
+    """In the million-claim database: the long story extracted `runs` times, timed (JSON on stdout)."""
+    setup_django()
+    from django.core.management import call_command
+
+    from claims.models import Claim
+    from intake.extraction import extract
+
+    call_command("migrate", "--no-input", verbosity=0)
+    claims = Claim.objects.count()
+    if claims < SCALE_CLAIMS:
+        print(f"Seeding {SCALE_CLAIMS:,} claims into {SCALE_DATABASE} (about ten minutes).", file=sys.stderr)
+        call_command("seed_scale", claims=SCALE_CLAIMS, reset=True)
+        claims = Claim.objects.count()
+    text, published = long_story(words)
+    extract(text, published)  # warm-up: the registry, the vocabulary, the splitters' rules
+    times = []
+    candidates = duplicates = 0
+    for _ in range(runs):
+        began = time.perf_counter()
+        extraction = extract(text, published)
+        times.append((time.perf_counter() - began) * 1000)
+        candidates = len(extraction.candidates)
+        duplicates = sum(len(candidate.duplicates) for candidate in extraction.candidates)
+    times.sort()
+    print(
+        json.dumps(
+            {
+                "claims": claims,
+                "words": len(text.split()),
+                "candidates": candidates,
+                "duplicates": duplicates,
+                "runs": runs,
+                "p50": statistics.median(times),
+                "p95": times[min(len(times) - 1, round(0.95 * (len(times) - 1)))],
+            }
+        )
+    )
+
+
+def child(arguments: list[str], database: str) -> dict:
+    env = production_environment(database)
+    done = subprocess.run(  # noqa: S603 - this script, run again with its own arguments
+        [sys.executable, __file__, *arguments], env=env, cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    sys.stderr.write(done.stderr)
+    if done.returncode != 0:
+        raise SystemExit(f"ERROR: {' '.join(arguments)} failed (exit {done.returncode}).")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def tables(accuracy: dict, speed: dict) -> str:
+    lines = [
+        "| language | stories | annotated claims | candidates | recall | precision | claimant right | date right |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for language, name in LANGUAGES.items():
+        row = accuracy[language]
+        marks = {key: ("" if row[key] >= target else " ✗") for key, target in TARGETS.items()}
+        lines.append(
+            f"| {name} | {row['stories']} | {row['annotated']} | {row['candidates']}"
+            f" | {row['recall']:.2f}{marks['recall']} | {row['precision']:.2f}{marks['precision']}"
+            f" | {row['claimant']:.2f}{marks['claimant']}"
+            f" | {row['date']:.2f}{marks['date']} |"
+        )
+    lines.append(
+        f"| target | | | | ≥ {TARGETS['recall']:.2f} | ≥ {TARGETS['precision']:.2f} | ≥ {TARGETS['claimant']:.2f}"
+        f" | ≥ {TARGETS['date']:.2f} |"
+    )
+    mark = "" if speed["p95"] <= TIME_TARGET_MS else " ✗"
+    lines += [
+        "",
+        "| story | claims on the desk | candidates | likely duplicates | runs | p50 | p95 | target |",
+        "|---|---:|---:|---:|---:|---:|---:|---|",
+        f"| {speed['words']:,} words (English) | {speed['claims']:,} | {speed['candidates']} | {speed['duplicates']}"
+        f" | {speed['runs']} | {speed['p50']:.0f} ms | {speed['p95']:.0f} ms{mark} | p95 ≤ {TIME_TARGET_MS} ms |",
+    ]
+    return "\n".join(lines)
+
+
+def main() -> int:
+    options = parse_options()
+    if options.accuracy:
+        accuracy_child(options.misses)
+        return 0
+    if options.speed:
+        speed_child(options.runs, options.words)
+        return 0
+    print("Scoring the annotated stories …", flush=True)
+    accuracy = child(["--accuracy", *(["--misses"] if options.misses else [])], ACCURACY_DATABASE)
+    print(f"Timing a {options.words:,}-word story at a million claims …", flush=True)
+    speed = child(["--speed", "--runs", str(options.runs), "--words", str(options.words)], SCALE_DATABASE)
+    table = tables(accuracy, speed)
+    print()
+    print(table)
+    if not options.no_doc:
+        section = "\n".join(
+            [
+                SECTION,
+                "",
+                f"`make bench-intake` (bench/intake.py), {dt.date.today().isoformat()}, on {machine()}.",
+                "Accuracy on the annotated set in tests/intake_stories/ (extraction only); time of a whole extraction,",
+                "duplicate look-up included, in-process against the million-claim desk. ✗ marks a missed target.",
+                "",
+                table,
+                "",
+            ]
+        )
+        write_doc_section(SECTION, section)
+        print("\nWritten to docs/benchmarks.md.")
+    missed = [
+        f"{language} {key}"
+        for language in LANGUAGES
+        for key, target in TARGETS.items()
+        if accuracy[language][key] < target
+    ]
+    if speed["p95"] > TIME_TARGET_MS:
+        missed.append("time")
+    if missed:
+        print(f"Targets missed: {', '.join(missed)}.", file=sys.stderr)
+    return 0
+
+
+def parse_options() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--runs", type=int, default=30, help="timed extractions of the long story (default 30)")
+    parser.add_argument("--words", type=int, default=1000, help="words in the long story (default 1000)")
+    parser.add_argument("--misses", action="store_true", help="print every miss of the accuracy run")
+    parser.add_argument("--no-doc", action="store_true", help="print the tables only; leave docs/benchmarks.md alone")
+    parser.add_argument("--accuracy", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--speed", action="store_true", help=argparse.SUPPRESS)
+    return parser.parse_args()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
