@@ -131,7 +131,9 @@ class _Reader:
             previous = self.previous
             carried = attribution.continues and previous is not None and previous.claimant.name == claimant.name
             claimed_on = previous.claimed_on if carried and previous is not None else self.published
-        quote = " … ".join(quotes_in(attribution.content))
+        # «Вагнер», "Azovstal": a quoted name is no quotation.
+        quoted = [q for q in quotes_in(attribution.content) if not all(word[:1].isupper() for word in q.split()[:2])]
+        quote = " … ".join(quoted)
         start, end = source.start, sentence.end
         candidate = Candidate(
             text=content,
@@ -739,6 +741,8 @@ def _checkable(content: str, claimant: ClaimantGuess) -> str:
         text = f"{_whose(claimant)} {text.split(' ', 1)[1]}"
         text = re.sub(r'^((?:\S+\s+){1,5}?)had\s+(?=["“]?\w)', _present_perfect, text, count=1)
     text = re.sub(r"\bwould\b", "will", text, count=1) if text.isascii() else text
+    # "… were arriving and that more were on the way": the second "that" belonged to the reporting verb.
+    text = re.sub(r",? (and|і|и|та) (?:that|що|что) ", r" \1 ", text)
     text = text.rstrip(" ,;:—–-")
     if not text:
         return ""

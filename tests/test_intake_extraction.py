@@ -1,0 +1,303 @@
+"""Intake's extractor (intake/extraction.py): the attribution rules, claimants, dates and bad input.
+
+The regression tests read whole stories of the annotated set (tests/intake_stories/) and assert every
+candidate exactly; the set's accuracy figures are the benchmark's business (bench/intake.py), not a test's.
+"""
+
+import datetime as dt
+
+import pytest
+
+from bench.intake import load_stories
+from claims.demo_data import CLAIMANTS
+from claims.models import Appearance, Claim, Claimant, ClaimantKind, Source
+from intake import claimants as intake_claimants
+from intake.dates import day_named
+from intake.extraction import MAX_STORY_CHARS, Unreadable, extract
+from tests.factories import ClaimFactory
+
+WEDNESDAY = dt.date(2024, 5, 15)
+
+
+@pytest.fixture
+def registry(db):
+    """The demo desk's claimants, with their aliases: what a desk's registry holds."""
+    return {
+        claimant.name: Claimant.objects.create(name=claimant.name, kind=claimant.kind, aliases=list(claimant.aliases))
+        for claimant in CLAIMANTS
+    }
+
+
+def story(name: str):
+    return next(s for s in load_stories() if s.name == name)
+
+
+def rows(extraction):
+    return [(c.text, c.claimant.name, c.claimed_on.isoformat(), c.quote) for c in extraction.candidates]
+
+
+def test_the_annotated_set_is_well_formed():
+    stories = load_stories()
+    languages = [s.language for s in stories]
+    assert len(stories) >= 15
+    assert languages.count("en") >= 10 and languages.count("uk") >= 2 and languages.count("ru") >= 2
+    for each in stories:
+        assert each.claims, each.name
+        for claim in each.claims:
+            assert each.text.count(claim.sentence) == 1, (each.name, claim.sentence)
+            assert claim.claimed_on <= each.published
+
+
+def test_english_story_regression(registry):
+    wire = story("en-01-robotyne-atacms")
+    assert rows(extract(wire.text, wire.published, duplicates=False)) == [
+        (
+            'Russian troops had "completely liberated" Robotyne, a village in the southern Zaporizhzhia region that'
+            " Ukrainian forces recaptured last summer.",
+            "Russian Ministry of Defence",
+            "2024-05-15",
+            "completely liberated",
+        ),
+        (
+            "Russia's air defences have shot down 10 US-made ATACMS missiles over Crimea overnight.",
+            "Russian Ministry of Defence",
+            "2024-05-15",
+            "",
+        ),
+        (
+            "17 Ukrainian drones had been destroyed over the Belgorod, Kursk and Bryansk regions, which border"
+            " Ukraine.",
+            "Russian Ministry of Defence",
+            "2024-05-15",
+            "",
+        ),
+        (
+            'Ukraine\'s units have moved to "more advantageous positions" near Lukyantsi and Vovchansk in the Kharkiv'
+            " region.",
+            "General Staff of the Armed Forces of Ukraine",
+            "2024-05-15",
+            "more advantageous positions",
+        ),
+        (
+            "President Volodymyr Zelensky has cancelled all of his foreign trips planned for the coming days.",
+            "Serhiy Nykyforov",
+            "2024-05-15",
+            "",
+        ),
+        (
+            "US Secretary of State Antony Blinken announced an additional $2 billion in foreign military financing for"
+            " Ukraine.",
+            "Antony Blinken",
+            "2024-05-15",
+            "",
+        ),
+        (
+            "Weapons from the aid package approved by Congress last month were already arriving and more were on the"
+            " way.",
+            "Antony Blinken",
+            "2024-05-14",  # "In a speech … on Tuesday, Blinken said" in a story of Wednesday
+            "",
+        ),
+        (
+            'Russia had to "double and triple" its efforts to increase arms production.',
+            "Vladimir Putin",
+            "2024-05-15",
+            "double and triple",
+        ),
+    ]
+
+
+def test_russian_story_regression(registry):
+    wire = story("ru-01-wagner-mutiny-ends")
+    extraction = extract(wire.text, wire.published, duplicates=False)
+    assert extraction.language == "ru"
+    assert [(name, day, quote) for _, name, day, quote in rows(extraction)] == [
+        ("Евгений Пригожин", "2023-06-24", ""),  # "Основатель ЧВК «Вагнер» Евгений Пригожин накануне вечером"
+        ("Vladimir Putin", "2023-06-24", "ударом в спину"),  # the registry's alias "Владимир Путин"
+        ("Vladimir Putin", "2023-06-24", ""),  # "По его словам": the person named last
+        ("Александр Лукашенко", "2023-06-24", ""),
+        ("Дмитрий Песков", "2023-06-24", ""),
+        ("Дмитрий Песков", "2023-06-24", ""),  # «Вагнера» is a name in quotes, no quotation
+        ("Сергей Собянин", "2023-06-24", ""),
+        ("Василий Голубев", "2023-06-25", ""),
+    ]
+    assert extraction.candidates[2].text == (
+        "Все, кто сознательно встал на путь предательства, понесут неизбежное наказание."
+    )
+
+
+def test_ukrainian_story_regression(registry):
+    wire = story("uk-03-kharkiv-border-offensive")
+    extraction = extract(wire.text, wire.published, duplicates=False)
+    assert extraction.language == "uk"
+    assert [(name, day) for _, name, day, _ in rows(extraction)] == [
+        ("Russian Ministry of Defence", "2024-05-11"),
+        ("Міністерство оборони України", "2024-05-10"),
+        ("Володимир Зеленський", "2024-05-10"),
+        ("General Staff of the Armed Forces of Ukraine", "2024-05-11"),
+        ("Олег Синєгубов", "2024-05-11"),
+        ("Олег Синєгубов", "2024-05-11"),  # "За його словами"
+    ]
+    quote = extraction.candidates[2].quote
+    assert quote.startswith("Росія розпочала") and quote.endswith("артилерією")  # a quote over two sentences
+
+
+@pytest.mark.parametrize(
+    ("sentence", "claimant", "text"),
+    [
+        (
+            "The Defence Ministry in Moscow said its troops had taken Robotyne.",
+            "Russian Ministry of Defence",
+            "Russia's troops have taken Robotyne.",
+        ),
+        (
+            "Russian forces took two villages near Vovchansk, the ministry said.",
+            "",  # a description with nobody named before it: no claimant, no candidate
+            "",
+        ),
+        (
+            "Ukraine's air force shot down 20 of 25 drones overnight, according to the General Staff.",
+            "General Staff of the Armed Forces of Ukraine",
+            "Ukraine's air force shot down 20 of 25 drones overnight.",
+        ),
+        (
+            "Kremlin spokesman Dmitry Peskov said talks were not on the agenda.",
+            "Dmitry Peskov",
+            "Talks were not on the agenda.",
+        ),
+        (
+            "Ten missiles struck the city, said Ihor Klymenko, Ukraine's interior minister.",
+            "Ihor Klymenko",
+            "Ten missiles struck the city.",
+        ),
+        (
+            '"We will not stop. We will keep going," Putin told reporters.',
+            "Vladimir Putin",
+            "We will not stop. We will keep going.",
+        ),
+    ],
+)
+def test_english_attribution_rules(registry, sentence, claimant, text):
+    candidates = extract(sentence, WEDNESDAY, duplicates=False).candidates
+    if not claimant:
+        assert candidates == []
+        return
+    assert [(c.claimant.name, c.text) for c in candidates] == [(claimant, text)]
+
+
+def test_pronouns_also_and_added_carry_the_claimant_and_its_day(registry):
+    text = (
+        "The Russian Defence Ministry said on Tuesday that its forces had captured Robotyne. "
+        "It also reported that 17 drones were shot down over Belgorod. "
+        "Separately, Ukrainian President Volodymyr Zelensky cancelled his trip to Spain. "
+        "He said the situation in Kharkiv was difficult but under control."
+    )
+    found = extract(text, WEDNESDAY, duplicates=False).candidates
+    assert [(c.claimant.name, c.claimant.said_as, c.claimed_on) for c in found] == [
+        ("Russian Ministry of Defence", "The Russian Defence Ministry", dt.date(2024, 5, 14)),
+        ("Russian Ministry of Defence", "It", dt.date(2024, 5, 14)),
+        ("Volodymyr Zelensky", "He", WEDNESDAY),  # named in a sentence that credits nobody
+    ]
+    assert found[2].claimant.is_new and found[2].claimant.kind == ClaimantKind.OFFICIAL
+
+
+def test_reporter_narrative_is_offered_below_the_line_not_as_a_candidate(registry):
+    text = (
+        "Robotyne was one of the few villages Ukraine retook in its 2023 counteroffensive."
+        " The claim could not be verified."
+    )
+    extraction = extract(text, WEDNESDAY, duplicates=False)
+    assert extraction.candidates == []
+    assert [s.text for s in extraction.unattributed] == [
+        "Robotyne was one of the few villages Ukraine retook in its 2023 counteroffensive.",
+        "The claim could not be verified.",
+    ]
+
+
+def test_offsets_point_at_the_sentence_after_the_dateline(registry):
+    text = (
+        "KYIV, May 15 (wire) - Russia's Defence Ministry said its troops had taken Robotyne.\n\nNo one else commented."
+    )
+    extraction = extract(text, WEDNESDAY, duplicates=False)
+    [candidate] = extraction.candidates
+    assert extraction.text[candidate.start : candidate.end] == candidate.sentence
+    assert candidate.sentence.startswith("Russia's Defence Ministry")
+
+
+def test_likely_duplicates_on_the_desk_are_found(registry):
+    known = ClaimFactory(
+        text="Russia's air defences shot down 10 US-made ATACMS missiles over Crimea.",
+        claimant=registry["Russian Ministry of Defence"],
+    )
+    text = "The Russian Defence Ministry said its air defences had shot down 10 US-made ATACMS missiles over Crimea."
+    [candidate] = extract(text, WEDNESDAY).candidates
+    assert [claim.pk for claim in candidate.duplicates] == [known.pk]
+
+
+def test_extraction_writes_nothing(registry):
+    before = (Claim.objects.count(), Claimant.objects.count(), Source.objects.count(), Appearance.objects.count())
+    wire = story("en-05-october-missile-strikes")  # new claimants: Zaluzhnyi, Klitschko, Zelensky
+    extraction = extract(wire.text, wire.published)
+    assert any(c.claimant.is_new for c in extraction.candidates)
+    assert (Claim.objects.count(), Claimant.objects.count(), Source.objects.count(), Appearance.objects.count()) == (
+        before
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "nothing to read"),
+        ("   \n\t ", "nothing to read"),
+        ("x" * (MAX_STORY_CHARS + 1), "up to 100,000"),
+        ("a" * (1024 * 1024), "1,048,576 characters"),
+        ("PK\x03\x04\x14\x00\x06\x00binary", "does not look like text"),
+        ("said\x00said", "does not look like text"),
+        ("12 345 67 -- 89", "no words"),
+    ],
+)
+def test_unreadable_text_is_refused_with_a_reason(db, text, message):
+    with pytest.raises(Unreadable, match=message):
+        extract(text, WEDNESDAY)
+
+
+@pytest.mark.parametrize(
+    ("words", "language", "day"),
+    [
+        ("said on Tuesday evening", "en", dt.date(2024, 5, 14)),
+        ("said on Wednesday", "en", WEDNESDAY),
+        ("announced overnight", "en", WEDNESDAY),
+        ("said yesterday", "en", dt.date(2024, 5, 14)),
+        ("said on 28 December", "en", dt.date(2023, 12, 28)),
+        ("said on May 12", "en", dt.date(2024, 5, 12)),
+        ("the mayor 12 said", "en", None),
+        ("у вівторок увечері", "uk", dt.date(2024, 5, 14)),
+        ("в ніч на середу", "uk", WEDNESDAY),
+        ("серед іншого", "uk", None),
+        ("накануне", "ru", dt.date(2024, 5, 14)),
+        ("12 мая", "ru", dt.date(2024, 5, 12)),
+        ("среди прочего", "ru", None),
+    ],
+)
+def test_claimed_day_from_the_words_and_the_story_date(words, language, day):
+    assert day_named(words, WEDNESDAY, language) == day
+
+
+@pytest.mark.parametrize(
+    ("said", "known"),
+    [
+        ("the Defence Ministry in Moscow", "Russian Ministry of Defence"),
+        ("Russia's defense ministry", "Russian Ministry of Defence"),
+        ("Міністерство оборони Росії", "Russian Ministry of Defence"),
+        ("Минобороны РФ", "Russian Ministry of Defence"),
+        ("Генштаб ВСУ", "General Staff of the Armed Forces of Ukraine"),
+        ("the Ukrainian general staff", "General Staff of the Armed Forces of Ukraine"),
+        ("Путин", "Vladimir Putin"),
+        ("Сергей Никифоров", "Serhiy Nykyforov"),
+        ("Serhii Nykyforov", "Serhiy Nykyforov"),
+        ("the Kremlin", None),
+    ],
+)
+def test_claimants_are_matched_to_the_registry_in_any_spelling(registry, said, known):
+    found = intake_claimants.registry().find(said)
+    assert (found.name if found else None) == known
