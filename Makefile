@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 # Local development runs with DEBUG on; production sets DEBUG=0 and SECRET_KEY.
 export DEBUG ?= 1
 
-.PHONY: run test setup pdf-libs chromium wrk lint fmt migrations-check check-deploy bench bench-quick bench-captures load db-stop clean
+.PHONY: run test setup pdf-libs chromium wrk lint fmt migrations-check check-deploy bench bench-quick bench-captures bench-intake load db-stop clean
 
 # System packages the project needs are installed the platform's ordinary way when they are missing
 # (as root on Debian); anywhere else the command stops and says what to install.
@@ -91,7 +91,7 @@ wrk:
 # DATABASE_URL; an existing seed of that size is reused), every page timed through gunicorn against
 # the targets of issue 7, with a 100-claim desk for the query counts and wrk for throughput. The table
 # goes into docs/benchmarks.md. Options: make bench BENCH_OPTIONS="--requests 50 --duration 30".
-# Last, the captures benchmark (bench/captures.py, below).
+# Then the captures benchmark (bench/captures.py, below), and last intake's (bench/intake.py, below).
 # The load run (many connections for a minute on a small desk) is `make load`.
 # The scripts set BENCHMARK=1 for the servers and the seeding they start: that installs the bench app
 # (seed_scale, Server-Timing, the bare page) with DEBUG off (docs/architecture.md, "Benchmarks and synthetic data").
@@ -99,6 +99,7 @@ bench: setup wrk chromium
 	$(BIN)/python bench/weekly_csv.py 5000
 	$(BIN)/python bench/scale.py $(BENCH_OPTIONS)
 	$(BIN)/python bench/captures.py $(CAPTURES_OPTIONS)
+	$(BIN)/python bench/intake.py $(INTAKE_OPTIONS)
 
 # A quick look while working on speed: 100,000 claims in a database of its own, fewer requests,
 # short wrk runs; docs/benchmarks.md is left alone.
@@ -112,6 +113,13 @@ bench-quick: setup wrk
 # docs/benchmarks.md. Options: make bench-captures CAPTURES_OPTIONS="--captures 100 --posts 200".
 bench-captures: setup chromium
 	$(BIN)/python bench/captures.py $(CAPTURES_OPTIONS)
+
+# Intake alone (a minute once the million-claim desk exists; it seeds newsdesk_scale if missing): recall,
+# precision, claimants and dates on the annotated stories per language, and the time to extract a
+# 1,000-word story with its duplicate look-up at a million claims. The tables go into docs/benchmarks.md.
+# Options: make bench-intake INTAKE_OPTIONS="--misses --no-doc".
+bench-intake: setup
+	$(BIN)/python bench/intake.py $(INTAKE_OPTIONS)
 
 # Load run: gunicorn with production settings, 60 s of wrk at 64 connections on three pages; fails on
 # any failed request. The figures go into docs/benchmarks.md.

@@ -40,6 +40,9 @@ sys.path.insert(0, str(ROOT))
 from bench.common import machine, production_environment, write_doc_section  # noqa: E402
 
 STORIES = ROOT / "tests" / "intake_stories"
+# Written after the rules and never tuned on: the figure for stories the desk has not seen.
+HELD_OUT = STORIES / "held_out"
+SETS = {"annotated set": STORIES, "held-out set": HELD_OUT}
 SECTION = "## Intake"
 ACCURACY_DATABASE = "newsdesk_bench_intake"
 SCALE_DATABASE = "newsdesk_scale"
@@ -207,17 +210,23 @@ def accuracy_child(show_misses: bool) -> None:
     call_command("migrate", "--no-input", verbosity=0)
     if not Claimant.objects.exists():
         call_command("load_demo", verbosity=0)
-    stories = load_stories()
-    tallies = score(stories)
-    if show_misses:
-        for tally in tallies.values():
-            for miss in tally.misses:
-                print(miss, file=sys.stderr)
-    counts = {language: {"stories": sum(story.language == language for story in stories)} for language in tallies}
-    result = {
-        language: {**tally.figures(), **counts[language], "annotated": tally.annotated, "candidates": tally.candidates}
-        for language, tally in tallies.items()
-    }
+    result = {}
+    for name, folder in SETS.items():
+        stories = load_stories(folder)
+        tallies = score(stories)
+        if show_misses:
+            for tally in tallies.values():
+                for miss in tally.misses:
+                    print(f"[{name}] {miss}", file=sys.stderr)
+        result[name] = {
+            language: {
+                **tally.figures(),
+                "stories": sum(story.language == language for story in stories),
+                "annotated": tally.annotated,
+                "candidates": tally.candidates,
+            }
+            for language, tally in tallies.items()
+        }
     print(json.dumps(result))
 
 
@@ -274,20 +283,23 @@ def child(arguments: list[str], database: str) -> dict:
 
 def tables(accuracy: dict, speed: dict) -> str:
     lines = [
-        "| language | stories | annotated claims | candidates | recall | precision | claimant right | date right |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| set | language | stories | annotated claims | candidates | recall | precision | claimant right"
+        " | date right |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    for language, name in LANGUAGES.items():
-        row = accuracy[language]
+    for set_name, language, name in [(s, language, name) for s in SETS for language, name in LANGUAGES.items()]:
+        row = accuracy[set_name][language]
+        if not row["stories"]:
+            continue
         marks = {key: ("" if row[key] >= target else " ✗") for key, target in TARGETS.items()}
         lines.append(
-            f"| {name} | {row['stories']} | {row['annotated']} | {row['candidates']}"
+            f"| {set_name} | {name} | {row['stories']} | {row['annotated']} | {row['candidates']}"
             f" | {row['recall']:.2f}{marks['recall']} | {row['precision']:.2f}{marks['precision']}"
             f" | {row['claimant']:.2f}{marks['claimant']}"
             f" | {row['date']:.2f}{marks['date']} |"
         )
     lines.append(
-        f"| target | | | | ≥ {TARGETS['recall']:.2f} | ≥ {TARGETS['precision']:.2f} | ≥ {TARGETS['claimant']:.2f}"
+        f"| target | | | | | ≥ {TARGETS['recall']:.2f} | ≥ {TARGETS['precision']:.2f} | ≥ {TARGETS['claimant']:.2f}"
         f" | ≥ {TARGETS['date']:.2f} |"
     )
     mark = "" if speed["p95"] <= TIME_TARGET_MS else " ✗"
@@ -332,10 +344,11 @@ def main() -> int:
         write_doc_section(SECTION, section)
         print("\nWritten to docs/benchmarks.md.")
     missed = [
-        f"{language} {key}"
+        f"{language} {key} ({set_name})"
+        for set_name in SETS
         for language in LANGUAGES
         for key, target in TARGETS.items()
-        if accuracy[language][key] < target
+        if accuracy[set_name][language]["stories"] and accuracy[set_name][language][key] < target
     ]
     if speed["p95"] > TIME_TARGET_MS:
         missed.append("time")
