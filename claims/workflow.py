@@ -720,8 +720,8 @@ class StoryEntry:
 class StoryEntryRefused(Refused):
     """One entry of a story was refused, so none was logged: `position` (from 0) says which."""
 
-    def __init__(self, refusal: Refused, *, position: int):
-        super().__init__(str(refusal), field=refusal.field)
+    def __init__(self, refusal: Refused, *, position: int, field: str | None = None):
+        super().__init__(str(refusal), field=refusal.field or field)
         self.status_code = refusal.status_code
         self.position = position
 
@@ -763,7 +763,9 @@ def claims_log_from_story(*, user: User, story: StoryRef, entries: list[StoryEnt
                 _link_story(claim, source, user=user, excerpt=entry.excerpt)
             written.append(claim)
         except Refused as refusal:
-            raise StoryEntryRefused(refusal, position=position) from refusal
+            # An appearance refused for its original (merged meanwhile) is said beside the choice of original.
+            choice = "duplicate" if entry.appearance_of is not None else None
+            raise StoryEntryRefused(refusal, position=position, field=choice) from refusal
     # The desk keeps its own copy of the story, as of any source linked (evidence_add): one capture
     # for all the claims it is linked to.
     if source is not None and settings.CAPTURE_ON_LINK and any(isinstance(item, Claim) for item in written):
