@@ -37,6 +37,8 @@ from api.schemas import (
     Error,
     EvidenceIn,
     EvidenceOut,
+    IntakeIn,
+    IntakeOut,
     LikelyDuplicate,
     ProposalIn,
     ReviewOut,
@@ -51,6 +53,8 @@ from claims.forms import ClaimForm, DecisionForm, EvidenceForm, ProposalForm
 from claims.models import Claim, Claimant, Evidence, Priority, Review, Source, Status
 from claims.paging import keyset_page
 from claims.roles import DeskPermissionBackend, DeskRefusal, is_desk_member
+from intake import extraction as intake_extraction
+from intake.forms import StoryForm
 
 PAGE_SIZE = 50  # the default page, as the browser's list
 DAY = r"^(\d{4}-\d{2}-\d{2})?$"  # YYYY-MM-DD, or nothing
@@ -438,6 +442,34 @@ def review_return(request, review_id: int, body: DecisionIn):
 def review_withdraw(request, review_id: int):
     review = workflow.review_withdraw(review=_review(review_id), user=request.user)
     return ReviewOut.of(_review(review.pk))
+
+
+# --- Intake --------------------------------------------------------------------------------------------
+
+
+@api.post(
+    "/intake/extract",
+    tags=["Intake"],
+    response={200: IntakeOut, **ERRORS},
+    summary="Find the claims in a story",
+    description=(
+        "The candidate claims of a wire story, as the intake page proposes them: each with its claimant (on the "
+        "desk, or new), the day it was claimed (the story's own dates read from `published`), the quote, and "
+        "likely duplicates already on the desk; and the statements it credits to nobody. Nothing is written."
+    ),
+)
+def intake_extract(request, body: IntakeIn):
+    workflow.ensure_allowed(request.user, "log_claim")
+    if not body.text.strip():
+        raise workflow.Invalid("Send the story's text.", field="text")
+    # The page's form checks the text and the date, so the API refuses them with the page's sentences.
+    story = StoryForm({"text": body.text, "published": body.published.isoformat(), "dateline": body.dateline})
+    cleaned = _checked(story)
+    try:
+        found = intake_extraction.extract(cleaned["text"], cleaned["published"], dateline=cleaned["dateline"])
+    except intake_extraction.Unreadable as problem:
+        raise workflow.Invalid(str(problem), field="text") from problem
+    return IntakeOut.of(found)
 
 
 # --- Claimants, sources, reports -----------------------------------------------------------------------

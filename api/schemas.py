@@ -11,6 +11,7 @@ from pydantic import BaseModel
 
 from claims.models import (
     Appearance,
+    Claim,
     ClaimantKind,
     Evidence,
     Priority,
@@ -373,3 +374,72 @@ class DecisionIn(Schema):
 class AppearanceCreated(Out):
     appearance: AppearanceOut
     claim: int
+
+
+# --- Intake: the claims in a story -------------------------------------------------------------------
+
+
+class IntakeIn(Schema):
+    text: str = Field(description="The story's text, up to 100,000 characters.")
+    published: dt.date = Field(description="The day the story was published: its own dates count from it.")
+    dateline: str = Field("", description="Where the story was filed, when its text does not say.")
+
+
+class IntakeClaimant(Out):
+    name: str
+    id: int | None = Field(
+        description="The claimant on the desk; null for a new one, created when the claim is logged."
+    )
+    kind: str = Field(description="The claimant's kind, guessed for a new one.")
+
+
+class IntakeDuplicate(Out):
+    id: int
+    text: str
+    status: str
+
+
+class IntakeCandidate(Out):
+    text: str = Field(description="The checkable sentence, the attribution taken out.")
+    sentence: str = Field(description="The story's sentence it came from.")
+    quote: str = Field(description="The claimant's words as the story quotes them; empty when it does not.")
+    claimed_on: dt.date
+    claimant: IntakeClaimant
+    duplicates: list[IntakeDuplicate] = Field(description="Likely the same claim, already on the desk; best first.")
+
+
+class IntakeStatement(Out):
+    text: str
+
+
+class IntakeOut(Out):
+    language: str = Field(description='The language the story was read in: "en", "uk" or "ru".')
+    candidates: list[IntakeCandidate]
+    unattributed: list[IntakeStatement] = Field(description="What the story says without crediting anyone.")
+
+    @staticmethod
+    def of(extraction: Any) -> dict:
+        """`extraction`: an intake.candidates.Extraction."""
+        return {
+            "language": extraction.language,
+            "candidates": [
+                {
+                    "text": candidate.text,
+                    "sentence": candidate.sentence,
+                    "quote": candidate.quote,
+                    "claimed_on": candidate.claimed_on,
+                    "claimant": {
+                        "name": candidate.claimant.name,
+                        "id": candidate.claimant.id,
+                        "kind": candidate.claimant.kind,
+                    },
+                    "duplicates": [IntakeOut.duplicate(claim) for claim in candidate.duplicates],
+                }
+                for candidate in extraction.candidates
+            ],
+            "unattributed": [{"text": statement.text} for statement in extraction.unattributed],
+        }
+
+    @staticmethod
+    def duplicate(claim: Claim) -> dict:
+        return {"id": claim.pk, "text": claim.text, "status": claim.status}
