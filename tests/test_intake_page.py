@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import re
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -475,3 +476,14 @@ def test_an_appearance_of_a_claim_the_desk_did_not_offer_is_refused(fact_checker
     response = fact_checker_client.post(reverse("intake:log"), log_data(page, **{"1-duplicate": str(elsewhere.pk)}))
     assert response.status_code == 422
     assert counts() == before
+
+
+def test_every_aria_describedby_names_an_element_on_the_page(fact_checker_client, ministry):
+    """A field's help is read out through aria-describedby, on the form and on every candidate's card."""
+    pages = [fact_checker_client.get(reverse("intake:story")), find(fact_checker_client, url=STORY_URL)]
+    for response in pages:
+        page = response.content.decode()
+        named = {name for value in re.findall(r'aria-describedby="([^"]+)"', page) for name in value.split()}
+        assert named, "no field described"
+        missing = {name for name in named if f'id="{name}"' not in page}
+        assert not missing, missing

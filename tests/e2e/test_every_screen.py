@@ -16,6 +16,7 @@ from playwright.sync_api import expect
 from claims.models import Claim, Review, Source, Status
 from claims.roles import EDITORS, FACT_CHECKERS
 from tests.factories import ClaimFactory, role_group
+from tests.test_intake_page import STORY as INTAKE_STORY
 from webhooks.models import Endpoint
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -40,6 +41,7 @@ def demo_desk():
         "claims list, searched": "/claims/?q=Robotyne",
         "claims list, nothing found": "/claims/?q=Работино",  # offers "Did you mean robotyne?"
         "log a claim": "/claims/new/",
+        "intake": "/intake/",
         "claim page, decided": f"/claims/{decided.pk}/",
         "claim page, pending": f"/claims/{pending.pk}/",
         "edit a claim": f"/claims/{pending.pk}/edit/",
@@ -95,6 +97,28 @@ def test_every_page_fits_the_screen_and_passes_axe(page, live_server, demo_desk,
         table[name] = _problems(page)
     report = "\n".join(f"{width} · {name}: {'; '.join(found) or 'ok'}" for name, found in table.items())
     assert all(not found for found in table.values()), report  # the table of pages at this width
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_intake_page_with_candidates_fits_the_screen_and_passes_axe(page, live_server, demo_desk, width):
+    """The interesting state of /intake/ is after a POST: a story's candidates beside it, driven as a person does."""
+    page.set_viewport_size(dict(zip(("width", "height"), WIDTHS[width], strict=True)))
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Username").fill("factchecker")
+    page.get_by_label("Password").fill("factcheck-demo-2024")
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{live_server.url}/")
+    page.get_by_role("link", name="Intake").click()
+    page.get_by_label("Story text").fill(INTAKE_STORY)
+    page.get_by_label("Published on").fill("2024-05-15")
+    page.get_by_role("button", name="Find claims").click()
+    expect(page.get_by_role("heading", name="Candidate 1")).to_be_visible()
+    assert not _problems(page), f"{width} · intake with candidates: {'; '.join(_problems(page))}"
+    logged = Claim.objects.count()
+    page.get_by_label("Story address").fill("https://www.dpa.com/en/intake-e2e-story")
+    page.get_by_role("button", name="Log ticked claims").click()
+    expect(page.get_by_text("from the story; the story is linked to each claim as context.")).to_be_visible()
+    assert Claim.objects.count() > logged
 
 
 def test_on_a_phone_the_lists_other_filters_start_folded_unless_one_is_set(page, live_server, sign_in, fact_checker):
