@@ -90,9 +90,16 @@ class Registry:
                         self.by_surname.setdefault(latin.split()[-1], []).append(known)
 
         self.keys = list(self.by_key)
+        self.found: dict[str, Known | None] = {}
 
     def find(self, name: str) -> Known | None:
-        """The claimant called `name` (in any spelling the keys allow), or None."""
+        """The claimant called `name` (in any spelling the keys allow), or None. Asked again for a name, it
+        remembers: a story names its claimants many times."""
+        if name not in self.found:
+            self.found[name] = self._find(name)
+        return self.found[name]
+
+    def _find(self, name: str) -> Known | None:
         forms = [key(name), *(key(latin) for latin in spelling.latin_forms(name))]
         for form in forms:
             if form in self.by_key:
@@ -137,9 +144,9 @@ def kind_of(name: str, *, is_person: bool, titled: bool) -> str:
     return ClaimantKind.ORGANISATION
 
 
-def guess(name: str, *, said_as: str, is_person: bool, titled: bool) -> ClaimantGuess:
-    """The claimant the desk knows by `name`, or a new one of a guessed kind."""
-    known = registry().find(name)
+def guess(name: str, *, said_as: str, is_person: bool, titled: bool, known_to: Registry) -> ClaimantGuess:
+    """The claimant the desk knows by `name` (in the registry `known_to`), or a new one of a guessed kind."""
+    known = known_to.find(name)
     if known is not None:
         return ClaimantGuess(name=known.name, id=known.id, kind=known.kind, said_as=said_as)
     return ClaimantGuess(name=name, kind=kind_of(name, is_person=is_person, titled=titled), said_as=said_as)

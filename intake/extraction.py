@@ -90,8 +90,9 @@ def extract(text: str, published: dt.date, *, dateline: str = "", duplicates: bo
         else:
             candidates.append(found)
     if duplicates:
-        for candidate in candidates:
-            candidate.duplicates = desk_duplicates.likely_duplicates(candidate.text)
+        each = desk_duplicates.likely_duplicates_of_each([candidate.text for candidate in candidates])
+        for candidate, alike in zip(candidates, each, strict=True):
+            candidate.duplicates = alike
     statements = [s for s in unattributed if len(s.text.split()) >= SHORTEST_STATEMENT_WORDS]
     return Extraction(language=language, text=story, candidates=candidates, unattributed=statements)
 
@@ -105,6 +106,7 @@ class _Reader:
         self.named: list[tuple[ClaimantGuess, bool]] = []  # (claimant, is a person), latest last
         self.previous: Candidate | None = None
         self.previous_sentence: Sentence | None = None
+        self.registry = claimants.registry()  # read once per story
         attribute = _attribute_english if language == "en" else _attribute_cyrillic
         self.attribute = attribute
 
@@ -162,7 +164,7 @@ class _Reader:
             for earlier, earlier_is_person in reversed(self.named):
                 if earlier_is_person and _same_surname(name, earlier.name):
                     return self._remember(_copy(earlier, said_as=phrase), True)
-        guess = claimants.guess(name, said_as=phrase, is_person=is_person, titled=titled)
+        guess = claimants.guess(name, said_as=phrase, is_person=is_person, titled=titled, known_to=self.registry)
         return self._remember(guess, is_person)
 
     def _remember(self, guess: ClaimantGuess, is_person: bool) -> ClaimantGuess:
@@ -191,12 +193,16 @@ class _Reader:
                 person = claimants.person_words(chunk.split(), self.language)
                 if len(person) >= 2:  # a full name: "Уповноважений Дмитро Лубинець повідомив…"
                     name = " ".join(person)
-                    self._remember(claimants.guess(name, said_as=name, is_person=True, titled=False), True)
+                    guess = claimants.guess(name, said_as=name, is_person=True, titled=False, known_to=self.registry)
+                    self._remember(guess, True)
             return
         for match in TITLED_PERSON.finditer(unquoted(text)):
             named = _name(match.group(), "en", context="")
             if named and named[0] and named[1]:
-                self._remember(claimants.guess(named[0], said_as=match.group(), is_person=True, titled=True), True)
+                guess = claimants.guess(
+                    named[0], said_as=match.group(), is_person=True, titled=True, known_to=self.registry
+                )
+                self._remember(guess, True)
 
 
 def _copy(guess: ClaimantGuess, *, said_as: str) -> ClaimantGuess:

@@ -230,11 +230,6 @@ def test_the_page_around_the_extractor_costs_the_same_queries_for_few_and_many_c
     assert added[25] == added[2], added
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="intake.extraction looks up each candidate's likely duplicates, and checks its claimant registry"
-    " is current, once per candidate: two queries a candidate (the extractor's to batch)",
-)
 def test_the_extract_page_costs_the_same_queries_for_few_and_many_candidates(
     fact_checker_client, ministry, django_assert_max_num_queries
 ):
