@@ -104,6 +104,11 @@ class Registry:
         for form in forms:
             if form in self.by_key:
                 return self.by_key[form]
+        for form in forms:  # "Минобороны" for the one claimant known as "Минобороны России"
+            if len(form) >= 6:
+                longer = {known.id: known for key, known in self.by_key.items() if key.startswith(form + " ")}
+                if len(longer) == 1:
+                    return next(iter(longer.values()))
         words = name.split()
         if len(words) == 1:  # a surname alone ("Blinken", "Путин"), when only one person has it
             for latin in spelling.latin_forms(name):
@@ -141,6 +146,8 @@ def kind_of(name: str, *, is_person: bool, titled: bool) -> str:
     for kind, kind_words in rules.ORGANISATION_KINDS:
         if words & set(kind_words.split()):
             return kind
+    if words & rules.PERSON_TITLES:  # "the governor of Belgorod": an office, held by a person
+        return rules.OFFICIAL_KIND
     return ClaimantKind.ORGANISATION
 
 

@@ -97,6 +97,12 @@ def extract(text: str, published: dt.date, *, dateline: str = "", duplicates: bo
     return Extraction(language=language, text=story, candidates=candidates, unattributed=statements)
 
 
+SAME_DAY_AS_BEFORE = re.compile(
+    r"\b(?:the same day|that day|later that day|в тот же день|в этот же день|того ж дня|того дня|цього ж дня)\b",
+    re.IGNORECASE,
+)
+
+
 class _Reader:
     """Reads a story's sentences in order, remembering who was named last (for "he", "it", "the ministry")."""
 
@@ -107,6 +113,7 @@ class _Reader:
         self.previous: Candidate | None = None
         self.previous_sentence: Sentence | None = None
         self.registry = claimants.registry()  # read once per story
+        self.referred = False
         attribute = _attribute_english if language == "en" else _attribute_cyrillic
         self.attribute = attribute
 
@@ -131,7 +138,10 @@ class _Reader:
         claimed_on = day_named(attribution.region, self.published, self.language)
         if claimed_on is None:
             previous = self.previous
-            carried = attribution.continues and previous is not None and previous.claimant.name == claimant.name
+            # The same claimant again, its day unsaid: wire copy goes on quoting one statement. "The same
+            # day" is the day of the claim before.
+            carried = previous is not None and previous.claimant.name == claimant.name
+            carried = carried or bool(SAME_DAY_AS_BEFORE.search(attribution.region))
             claimed_on = previous.claimed_on if carried and previous is not None else self.published
         # «Вагнер», "Azovstal": a quoted name is no quotation.
         quoted = [q for q in quotes_in(attribution.content) if not all(word[:1].isupper() for word in q.split()[:2])]
@@ -150,6 +160,9 @@ class _Reader:
         return candidate
 
     def _claimant(self, attribution: Attribution) -> ClaimantGuess | None:
+        """Who the attribution names; `self.referred` says whether it named them again ("he", "the
+        ministry", a surname), which carries the claim before's day on."""
+        self.referred = True
         phrase = attribution.phrase.strip()
         kind_wanted = rules.PRONOUNS[self.language].get(phrase.lower())
         if kind_wanted is not None:
@@ -158,12 +171,19 @@ class _Reader:
         if named is None:
             return None
         name, is_person, titled = named
-        if not name:  # "the ministry", "the spokesman": who was named last, of that sort
-            return self._last_like(phrase, is_person)
+        if not name:  # "the ministry", "the spokesman", "ведомство": who was named last, of that sort
+            found = self._last_like(phrase, is_person)
+            if found is not None or self.language != "en":
+                return found
+            words = phrase.split()
+            if not any(CAPITALISED.match(word) for word in words[1:]):
+                return None
+            name = _organisation_name(words)  # "the Russian ministry", with no ministry named before
         if is_person and len(name.split()) == 1:  # "Peskov", after "Kremlin spokesman Dmitry Peskov"
             for earlier, earlier_is_person in reversed(self.named):
                 if earlier_is_person and _same_surname(name, earlier.name):
                     return self._remember(_copy(earlier, said_as=phrase), True)
+        self.referred = False
         guess = claimants.guess(name, said_as=phrase, is_person=is_person, titled=titled, known_to=self.registry)
         return self._remember(guess, is_person)
 
@@ -178,11 +198,14 @@ class _Reader:
         return None
 
     def _last_like(self, phrase: str, is_person: bool) -> ClaimantGuess | None:
-        """The last claimant the description fits: "the ministry" → the last ministry named."""
-        heads = {word.lower() for word in claimants.WORD.findall(phrase)} - {"the", "a", "an", "its", "his", "her"}
+        """The last claimant the description fits: "the ministry" → the last ministry named; a bare
+        description ("the ministry", "ведомство") the last claimant of its sort."""
+        words = {word.lower() for word in claimants.WORD.findall(phrase)} - DETERMINERS - CONNECTORS
         for guess, _ in reversed(self.named):
-            if heads & {word.lower() for word in claimants.WORD.findall(guess.name + " " + guess.said_as)}:
+            if words & {word.lower() for word in claimants.WORD.findall(guess.name + " " + guess.said_as)}:
                 return _copy(guess, said_as=phrase)
+        if self.language == "en" and any(CAPITALISED.match(word) for word in phrase.split()[1:]):
+            return None  # "the Russian ministry": a name of its own
         return self._last("person" if is_person else "organisation", said_as=phrase)
 
     def _remember_people(self, text: str) -> None:
@@ -244,7 +267,7 @@ TOLD_OBJECT = re.compile(
 )
 OBJECT_VERBS = {"announced", "announces", "denied", "denies", "confirmed", "confirms", "accused", "accuses",
                 "promised", "pledged", "vowed", "acknowledged", "admitted", "reported", "reports", "claimed",
-                "claims", "called", "condemned"}  # fmt: skip
+                "claims", "called", "condemned", "described"}  # fmt: skip
 RELATIVE = re.compile(r"\b(?:that|which|who|whom|where|when|what|if|whether|as)\b", re.IGNORECASE)
 CLAIMANT_NOUNS = rules.ORGANISATION_WORDS | rules.TITLES | {
     "official", "officials", "authorities", "analysts", "experts", "witnesses", "residents", "sources", "military",
@@ -286,7 +309,11 @@ def _quote_then_tag(text: str, masked: str, language: str) -> Attribution | None
     more = QUOTED.search(rest)
     tag = rest[: more.start()] if more else rest
     verb = _find_verb(tag, language)
-    if verb is None or len(tag.split()) > LONGEST_CLAIMANT_WORDS + 4:
+    # The speech tag names its speaker near the quote: "…,” US President Joe Biden told reporters, …"
+    if verb is None or len(tag[: verb.start()].split()) > LONGEST_CLAIMANT_WORDS:
+        return None
+    content_words = len(first.group().split())
+    if content_words < SHORTEST_CLAIM_WORDS:  # «Укрзалізниця» повідомила …: a quoted name, no quotation
         return None
     tag_clean = tag.strip(" ,—–-.")
     verb = _find_verb(tag_clean, language)
@@ -438,6 +465,11 @@ def _after_verb(after: str, verb: str) -> tuple[str, str]:
         if told:
             region += told.group()
             rest = rest[told.end() :]
+        # "told the Interfax news agency on Friday that …": whom and when, up to "that".
+        whom = re.match(r"^[^,;:]{0,80}?\bthat\b", rest)
+        if whom:
+            region += whom.group()
+            rest = rest[whom.end() :]
     while True:
         found = AFTER_VERB_EN.match(rest)
         if not found or not found.group().strip():
@@ -502,6 +534,7 @@ def _strip_fillers(phrase: str, language: str) -> str:
 # --- Names -----------------------------------------------------------------------------------------------
 
 CAPITALISED = re.compile(r"^(?:[A-ZА-ЯІЇЄҐЁ]|[A-Z]\.)")
+NATIONALITIES = {"russian", "ukrainian", "us", "u.s.", "american", "british", "belarusian", "polish", "german"}
 COUNTRY_ADJECTIVES = {"russia's": "Russian", "ukraine's": "Ukrainian", "moscow's": "Russian", "kyiv's": "Ukrainian"}
 COUNTRY_ADJECTIVES |= {word.replace("'", "’"): adjective for word, adjective in COUNTRY_ADJECTIVES.items()}
 CONNECTORS = {"of", "the", "for", "and", "in"}
@@ -525,6 +558,10 @@ def _name(phrase: str, language: str, *, context: str) -> tuple[str, bool, bool]
     apposed = _person_run([word.strip(",.;:") for word in context.split()][:6])
     if apposed and (titled or lower[0] in DETERMINERS or lower[0] in COUNTRY_ADJECTIVES):
         return " ".join(apposed), True, True  # "Ukraine's top commander, Oleksandr Syrskyi, said"
+    adjectives_only = all(word.lower() in NATIONALITIES for word in words[1:] if CAPITALISED.match(word))
+    described = lower[0] in DETERMINERS and adjectives_only and lower[-1] in CLAIMANT_NOUNS
+    if described and not person:  # "the Russian ministry", "the defence ministry": named before, most likely
+        return "", False, titled
     if not any(CAPITALISED.match(word) for word in words[1:]) and not (
         CAPITALISED.match(words[0]) and lower[0] not in DETERMINERS
     ):
@@ -596,12 +633,14 @@ ACCORDING_CYRILLIC = {
     )
     for language in ("uk", "ru")
 }
-# Words around a claimant that are not it: "в сообщении", "у Telegram", "пресс-служба".
+# Words around a claimant that are not it: "в сообщении", "у Telegram", "в сводке", "компания", "пресс-служба".
 NOT_CLAIMANT = {
     "uk": r"(?<![\w'’])(?:у|в|на|із|з|від)(?![\w'’])|"
-    r"\b(?:повідомленн\w*|заяв\w*|telegram\w*|телеграм\w*|facebook|фейсбук\w*|соцмереж\w*|пресслужб\w*|прес-служб\w*|брифінг\w*|інтерв.ю|журналіст\w*|зверненн\w*|також|пізніше|раніше)\b",
+    r"\b(?:повідомленн\w*|заяв\w*|зведенн\w*|компані\w*|telegram\w*|телеграм\w*|facebook|фейсбук\w*|соцмереж\w*|"
+    r"пресслужб\w*|прес-служб\w*|брифінг\w*|інтерв.ю|журналіст\w*|зверненн\w*|також|пізніше|раніше)\b",
     "ru": r"(?<![\w'’])(?:в|во|на|из|от|у)(?![\w'’])|"
-    r"\b(?:сообщени\w*|заявлени\w*|telegram\w*|телеграм\w*|facebook|соцсет\w*|пресс-служб\w*|брифинг\w*|интервью|журналист\w*|обращени\w*|также|позже|ранее)\b",
+    r"\b(?:сообщени\w*|заявлени\w*|сводк\w*|компани\w*|telegram\w*|телеграм\w*|facebook|соцсет\w*|пресс-служб\w*|"
+    r"брифинг\w*|интервью|журналист\w*|обращени\w*|также|позже|ранее)\b",
 }
 DESCRIPTIONS = {
     "uk": {"відомство": False, "відомстві": False, "відомства": False, "міністерство": False, "міністерстві": False,
@@ -703,8 +742,8 @@ def _cyrillic_name(phrase: str, language: str, *, context: str) -> tuple[str, bo
     )
     if person and not (organisation and not titled and len(person) < len(words) // 2):
         return " ".join(person), True, titled
-    if len(words) == 1 and lower[0] in DESCRIPTIONS[language]:
-        return "", DESCRIPTIONS[language][lower[0]], False
+    if lower[-1] in DESCRIPTIONS[language] and not person:  # "ведомство", "военное ведомство"
+        return "", DESCRIPTIONS[language][lower[-1]], False
     if not any(CAPITALISED.match(word) for word in words) and not organisation:
         return None
     named = claimants.organisation_nominative(words, language)

@@ -22,7 +22,7 @@ VERBS = {
         said says say announced announces claimed reported stated told tells added adds insisted insists denied
         denies wrote writes confirmed confirms warned warns accused accuses alleged alleges declared stressed
         asserted maintained posted tweeted estimated acknowledged admitted noted argued promised pledged vowed
-        called condemned suggested replied
+        called condemned suggested replied described
         """
     ),
     # Stems: the endings below complete them.
@@ -96,6 +96,13 @@ TITLES = words(
     уполномоченный спікер спикер лідер лидер
     """
 )
+# Titles only a person holds: a claimant named by one alone ("the governor of Belgorod") is an official.
+PERSON_TITLES = words(
+    """
+    president minister secretary spokesman spokeswoman spokesperson governor mayor commander ambassador envoy
+    chancellor adviser advisor prosecutor ombudsman президент міністр министр речник губернатор мер посол
+    """
+)
 # Persons' kind: an official when a title came with the name.
 PERSON_KIND, OFFICIAL_KIND = ClaimantKind.PERSON, ClaimantKind.OFFICIAL
 
@@ -109,10 +116,10 @@ LEADING_FILLERS = {
 # Phrases that introduce the claimant and need no verb: "according to the ministry, …", "по словам Пескова".
 ACCORDING_TO = {
     "en": r"according to",
-    "uk": r"за (?:(?:його|її|їхніми) )?(?:словами|даними|інформацією|оцінками|повідомленням)|"
+    "uk": r"за (?:(?:його|її|їхніми) )?(?:словами|даними|інформацією|оцінками|повідомленням|твердженням)|"
     r"як (?:повідомля\w*|повідоми\w*|заяви\w*|зазначи\w*|зазнача\w*|наголоси\w*|сказа\w*|пише|написа\w*)|"
     r"згідно з (?:даними|заявою)",
-    "ru": r"по (?:(?:его|её|ее|их) )?(?:словам|данным|информации|оценкам|сообщению)|"
+    "ru": r"по (?:(?:его|её|ее|их) )?(?:словам|данным|информации|оценкам|сообщению|утверждению)|"
     r"как (?:сообща\w*|сообщи\w*|заяви\w*|отмети\w*|отмеча\w*|подчеркну\w*|сказа\w*|пишет|написа\w*|переда\w*)|"
     r"согласно (?:данным|заявлению)",
 }
