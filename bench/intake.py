@@ -2,8 +2,9 @@
 
     .venv/bin/python bench/intake.py [--runs 30] [--words 1000] [--misses] [--no-doc]
 
-Accuracy: every story of the annotated set (tests/intake_stories/, written for the desk, each with its
-attributed claims, claimants and claimed dates; its README says how they are annotated) is read by
+Accuracy: every story of the three annotated sets (tests/intake_stories/, held_out/ and blind/, written for
+the desk, each with its attributed claims, claimants and claimed dates; the README says how they are
+annotated, docs/intake.md which set was used how) is read by
 intake.extraction.extract() against a desk that holds the demo desk's claimants (the database
 `newsdesk_bench_intake` on the embedded PostgreSQL, or DATABASE_URL; the names and aliases of
 claims/demo_data.py). Per language:
@@ -42,9 +43,11 @@ sys.path.insert(0, str(ROOT))
 from bench.common import machine, production_environment, write_doc_section  # noqa: E402
 
 STORIES = ROOT / "tests" / "intake_stories"
-# Written after the rules and never tuned on: the figure for stories the desk has not seen.
+# Written after the first rules, read blind once, then used to correct them (docs/intake.md, "Measured").
 HELD_OUT = STORIES / "held_out"
-SETS = {"annotated set": STORIES, "held-out set": HELD_OUT}
+# Written after the rules were final: the figure for stories the desk has not seen.
+BLIND = STORIES / "blind"
+SETS = {"annotated set": STORIES, "held-out set": HELD_OUT, "blind set": BLIND}
 SECTION = "## Intake"
 ACCURACY_DATABASE = "newsdesk_bench_intake"
 SCALE_DATABASE = "newsdesk_scale"
@@ -343,10 +346,15 @@ def main() -> int:
                 SECTION,
                 "",
                 f"`make bench-intake` (bench/intake.py), {dt.date.today().isoformat()}, on {machine()}.",
-                "Accuracy on the annotated set in tests/intake_stories/ (extraction only); time of a whole extraction,",
-                "duplicate look-up included, in-process against the million-claim desk. ✗ marks a missed target.",
+                "Accuracy on the annotated sets in tests/intake_stories/ (extraction only; docs/intake.md says which",
+                "set shaped the rules and which is blind); time of a whole extraction, duplicate look-up included,",
+                "in-process against the million-claim desk. ✗ marks a missed target.",
                 "",
                 table,
+                "",
+                "The held-out set's first, blind reading (before the rules were corrected where it showed general",
+                "gaps): English recall 0.86, precision 1.00, claimant 0.94, date 0.90; Ukrainian 0.88, 1.00, 1.00,",
+                "0.87; Russian 0.89, 1.00, 0.82, 0.76.",
                 "",
             ]
         )

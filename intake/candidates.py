@@ -55,3 +55,4 @@ class Extraction:
     text: str  # the story as read (the offsets point into it)
     candidates: list[Candidate]
     unattributed: list[Statement]
+    left_out: int = 0  # candidates past MAX_CANDIDATES, not proposed (a text that long is no wire story)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 import pymorphy3
 from django.apps import apps
@@ -168,15 +168,20 @@ def morphology(language: str) -> pymorphy3.MorphAnalyzer:
     return pymorphy3.MorphAnalyzer(lang=MORPH_LANGUAGES[language])
 
 
+@lru_cache(maxsize=50_000)
+def parsed(word: str, language: str) -> tuple:
+    """The dictionary's readings of a word, best first; remembered, since a story repeats its words."""
+    return tuple(morphology(language).parse(word))
+
+
 def person_words(words: list[str], language: str) -> list[str]:
     """The words of a Ukrainian or Russian phrase that make a person's name ("Дмитрия Пескова"), in the
     nominative ("Дмитрий Песков"): the last capitalised surname, first name or patronymic the dictionary
     knows, with the capitalised words next to it that are neither titles nor organisations (the dictionary
     does not know every first name: "Володимир")."""
-    morph = morphology(language)
 
     def tagged(word: str) -> list:
-        return [parse for parse in morph.parse(word) if PERSON_TAGS & set(parse.tag.grammemes)]
+        return [parse for parse in parsed(word, language) if PERSON_TAGS & set(parse.tag.grammemes)]
 
     def may_join(word: str) -> bool:
         lower = word.lower()
@@ -195,21 +200,21 @@ def person_words(words: list[str], language: str) -> list[str]:
     while start > 0 and last - start < 2 and may_join(words[start - 1]):
         start -= 1
     # "ЧВК Вагнер Евгений Пригожин": a name starts at its first name, not at the word before it.
-    first_names = [i for i in range(start, last + 1) if "Name" in morph.parse(words[i])[0].tag.grammemes]
+    first_names = [i for i in range(start, last + 1) if "Name" in parsed(words[i], language)[0].tag.grammemes]
     if first_names:
         start = first_names[-1]
     end = last + 1
     while end < len(words) and end - start < 3 and may_join(words[end]):  # a surname it does not know: "Лубинец"
         end += 1
     return [
-        _nominative(word, parses[0]) if (parses := tagged(word)) else _surname_nominative(word, morph)
+        _nominative(word, parses[0]) if (parses := tagged(word)) else _surname_nominative(word, language)
         for word in words[start:end]
     ]
 
 
-def _surname_nominative(word: str, morph: pymorphy3.MorphAnalyzer) -> str:
+def _surname_nominative(word: str, language: str) -> str:
     """A surname the dictionary reads as an adjective ("Зеленського") in the nominative ("Зеленський")."""
-    for parse in morph.parse(word):
+    for parse in parsed(word, language):
         if parse.tag.POS in ("ADJF", "NOUN") and "nomn" not in parse.tag.grammemes:
             return _nominative(word, parse)
     return word
@@ -218,10 +223,9 @@ def _surname_nominative(word: str, morph: pymorphy3.MorphAnalyzer) -> str:
 def organisation_nominative(words: list[str], language: str) -> list[str]:
     """An organisation's phrase with its first noun in the nominative ("Генштабе ЗСУ" → "Генштаб ЗСУ"); the
     words that depend on it keep their case ("Министерства обороны России" → "Министерство обороны России")."""
-    morph = morphology(language)
     for index, word in enumerate(words):
-        parses = [parse for parse in morph.parse(word) if parse.tag.POS == "NOUN"]
-        if any("nomn" in parse.tag.grammemes for parse in morph.parse(word)):
+        parses = [parse for parse in parsed(word, language) if parse.tag.POS == "NOUN"]
+        if any("nomn" in parse.tag.grammemes for parse in parsed(word, language)):
             return words  # already the nominative ("Головне управління розвідки")
         if parses:
             return [*words[:index], _nominative(word, parses[0]), *words[index + 1 :]]

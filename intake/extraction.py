@@ -22,6 +22,8 @@ from intake.text import OPENING, QUOTED, Sentence, dateline_end, language_of, no
 
 # The longest story intake reads; wire stories run to a few thousand characters.
 MAX_STORY_CHARS = 100_000
+# The most candidates one story proposes: a wire story holds a few dozen; past this, the text is not one.
+MAX_CANDIDATES = 300
 # A claim is a statement, not a word or two ("he said no").
 SHORTEST_CLAIM_WORDS = 3
 # The words before a reporting verb that can still be its claimant ("Kharkiv regional governor Oleh Syniehubov").
@@ -89,12 +91,14 @@ def extract(text: str, published: dt.date, *, dateline: str = "", duplicates: bo
             candidates.append(found)
         else:
             candidates.append(found)
+    left_out = max(0, len(candidates) - MAX_CANDIDATES)
+    candidates = candidates[:MAX_CANDIDATES]
     if duplicates:
         each = desk_duplicates.likely_duplicates_of_each([candidate.text for candidate in candidates])
         for candidate, alike in zip(candidates, each, strict=True):
             candidate.duplicates = alike
     statements = [s for s in unattributed if len(s.text.split()) >= SHORTEST_STATEMENT_WORDS]
-    return Extraction(language=language, text=story, candidates=candidates, unattributed=statements)
+    return Extraction(language=language, text=story, candidates=candidates, unattributed=statements, left_out=left_out)
 
 
 SAME_DAY_AS_BEFORE = re.compile(

@@ -15,12 +15,13 @@ from claims.links import MAX_URL_LENGTH, InvalidURL, normalize_url
 from claims.models import CLAIM_TEXT_MAX, ClaimantKind
 from claims.wording import collapse_spaces
 from claims.workflow import ClaimantChoice
+from intake import extraction
 from intake.extraction import MAX_STORY_CHARS
 
 # An evidence link's excerpt is at most this long (the evidence form's limit); a longer sentence is cut.
 MAX_EXCERPT = 5000
 # A story proposes a few dozen candidates at most; a formset claiming thousands is not one of ours.
-MAX_CANDIDATES = 300
+MAX_CANDIDATES = extraction.MAX_CANDIDATES
 # Likely duplicates offered for one candidate, at most (the desk shows the best few).
 MAX_OFFERED = 20
 # Share of a text's characters that may be control characters or U+FFFD before it reads as a file's

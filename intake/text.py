@@ -72,10 +72,31 @@ def _english_splitter() -> pysbd.Segmenter:
     return pysbd.Segmenter(language="en", clean=False, char_span=True)
 
 
+# pysbd's time grows with the square of a paragraph's length; wire paragraphs are a few hundred characters,
+# and a longer run of text is cut first, after a full stop, into pieces of about this size.
+PIECE = 2_000
+
+
+def _pieces(paragraph: str) -> list[tuple[int, str]]:
+    """The paragraph as (offset, text) pieces of about PIECE characters, each ending after ". "."""
+    pieces, start = [], 0
+    while len(paragraph) - start > PIECE:
+        cut = paragraph.rfind(". ", start, start + PIECE)
+        cut = cut + 2 if cut > start else start + PIECE
+        pieces.append((start, paragraph[start:cut]))
+        start = cut
+    pieces.append((start, paragraph[start:]))
+    return pieces
+
+
 def _split(paragraph: str, language: str) -> list[tuple[int, int]]:
     """(start, end) of each sentence in a paragraph."""
     if language == "en":
-        spans = [(span.start, span.end) for span in _english_splitter().segment(paragraph)]
+        spans = [
+            (offset + span.start, offset + span.end)
+            for offset, piece in _pieces(paragraph)
+            for span in _english_splitter().segment(piece)
+        ]
     else:
         spans = [(part.start, part.stop) for part in razdel.sentenize(paragraph)]
     # Trailing spaces belong to no sentence.

@@ -283,6 +283,7 @@ def _candidates_page(
         "statements": statements,
         "problems": problems,
         "language": found.language if found else "",
+        "left_out": found.left_out if found else 0,
         "kinds": ClaimantKind.choices,
     }
     return render(request, "intake/story.html", context, status=status)

@@ -13,7 +13,7 @@ from claims.demo_data import CLAIMANTS
 from claims.models import Appearance, Claim, Claimant, ClaimantKind, Source
 from intake import claimants as intake_claimants
 from intake.dates import day_named
-from intake.extraction import MAX_STORY_CHARS, Unreadable, extract
+from intake.extraction import MAX_CANDIDATES, MAX_STORY_CHARS, Unreadable, extract
 from tests.factories import ClaimFactory
 
 WEDNESDAY = dt.date(2024, 5, 15)
@@ -301,3 +301,10 @@ def test_claimed_day_from_the_words_and_the_story_date(words, language, day):
 def test_claimants_are_matched_to_the_registry_in_any_spelling(registry, said, known):
     found = intake_claimants.registry().find(said)
     assert (found.name if found else None) == known
+
+
+def test_a_text_with_hundreds_of_attributions_proposes_at_most_the_cap(registry):
+    said = "Russia's Defence Ministry said that its forces had taken village number {} overnight."
+    extraction = extract(" ".join(said.format(n) for n in range(320)), WEDNESDAY, duplicates=False)
+    assert len(extraction.candidates) == MAX_CANDIDATES
+    assert extraction.left_out == 320 - MAX_CANDIDATES
