@@ -52,6 +52,21 @@ def _web_address(url: str) -> str:
         raise forms.ValidationError(str(error)) from error
 
 
+def claimant_typeahead(options_id: str, **attrs: str) -> forms.TextInput:
+    """A claimant name input that asks the desk for names as you type, into the datalist `options_id`."""
+    return forms.TextInput(
+        {
+            "list": options_id,
+            "autocomplete": "off",
+            "hx-get": reverse_lazy("claims:claimant_suggest"),
+            "hx-trigger": "input changed delay:200ms",
+            "hx-target": f"#{options_id}",
+            "hx-sync": "this:replace",
+            **attrs,
+        }
+    )
+
+
 class ClaimForm(forms.ModelForm):
     """Log or edit a claim. The claimant is typed: an existing one is matched by name, a new one
     is created with the affiliation chosen here."""
@@ -60,16 +75,7 @@ class ClaimForm(forms.ModelForm):
         label="Claimant",
         max_length=200,
         help_text="Start typing to pick an existing claimant; a new name creates one.",
-        widget=forms.TextInput(
-            {
-                "list": "claimant-options",
-                "autocomplete": "off",
-                "hx-get": reverse_lazy("claims:claimant_suggest"),
-                "hx-trigger": "input changed delay:200ms",
-                "hx-target": "#claimant-options",
-                "hx-sync": "this:replace",
-            }
-        ),
+        widget=claimant_typeahead("claimant-options"),
     )
     new_claimant_kind = forms.ChoiceField(
         label="Kind", choices=ClaimantKind.choices, initial=ClaimantKind.OTHER, required=False

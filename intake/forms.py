@@ -7,10 +7,9 @@ import datetime as dt
 
 from django import forms
 from django.core.validators import ProhibitNullCharactersValidator
-from django.urls import reverse_lazy
 from django.utils import timezone
 
-from claims.forms import MAX_QUOTE
+from claims.forms import MAX_QUOTE, claimant_typeahead
 from claims.links import MAX_URL_LENGTH, InvalidURL, normalize_url
 from claims.models import CLAIM_TEXT_MAX, ClaimantKind
 from claims.wording import collapse_spaces
@@ -161,19 +160,9 @@ class CandidateForm(forms.Form):
         label="Claimant",
         required=False,
         max_length=200,
-        widget=forms.TextInput(
-            {
-                # The claim form's typeahead; one datalist serves every card (only the focused input shows it).
-                "list": "intake-claimant-options",
-                "autocomplete": "off",
-                "hx-get": reverse_lazy("claims:claimant_suggest"),
-                "hx-trigger": "input changed delay:200ms",
-                "hx-target": "#intake-claimant-options",
-                "hx-sync": "this:replace",
-                # The suggestion view reads `claimant`; a formset's field is named candidates-N-claimant_name.
-                "data-suggest-as": "claimant",
-            }
-        ),
+        # The claim form's typeahead; one datalist serves every card (only the focused input shows it). The
+        # suggestion view reads `claimant`; a formset's field is named candidates-N-claimant_name.
+        widget=claimant_typeahead("intake-claimant-options", **{"data-suggest-as": "claimant"}),
     )
     new_claimant_kind = forms.ChoiceField(
         label="Kind of new claimant", choices=ClaimantKind.choices, initial=ClaimantKind.OTHER, required=False
