@@ -201,15 +201,26 @@ def person_words(words: list[str], language: str) -> list[str]:
         start -= 1
     # "ЧВК Вагнер Евгений Пригожин": a name starts at its first name, not at the word before it.
     first_names = [i for i in range(start, last + 1) if "Name" in parsed(words[i], language)[0].tag.grammemes]
-    if first_names:
-        start = first_names[-1]
+    # The first name nearest before the surname ("Джон Кирби": "Кирби" reads as a first name too).
+    before_surname = [index for index in first_names if index < last]
+    if before_surname or first_names:
+        start = (before_surname or first_names)[-1]
     end = last + 1
     while end < len(words) and end - start < 3 and may_join(words[end]):  # a surname it does not know: "Лубинец"
         end += 1
     return [
-        _nominative(word, parses[0]) if (parses := tagged(word)) else _surname_nominative(word, language)
+        _person_nominative(word, parses) if (parses := tagged(word)) else _surname_nominative(word, language)
         for word in words[start:end]
     ]
+
+
+def _person_nominative(word: str, parses: list) -> str:
+    """A name in the nominative. Where the dictionary only guesses, a name ending in a vowel ("Гросси",
+    "Кирби": foreign names that do not decline) or read as a plural ("Эдриенн") is kept as written."""
+    guess = parses[0]
+    if not guess.is_known and (word[-1:].lower() in "иеоуэюі" or "plur" in guess.tag.grammemes):
+        return word
+    return _nominative(word, parses[0])
 
 
 def _surname_nominative(word: str, language: str) -> str:

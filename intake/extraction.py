@@ -327,8 +327,11 @@ def _quote_then_tag(text: str, masked: str, language: str) -> Attribution | None
     after_verb = tag_clean[verb.end() :]
     if before_verb:
         phrase, context = before_verb, after_verb
-    else:
+    elif language == "en":
         phrase, _, context = _cut(after_verb)
+    else:  # "— сказав він у відеозверненні"
+        phrase = _cyrillic_tail(after_verb)
+        context = after_verb.strip()[len(phrase) :]
     content = first.group()[1:-1].strip().rstrip(",")
     if more:
         content = f"{content.rstrip(',')} {more.group()[1:-1].strip()}"
@@ -385,7 +388,9 @@ def _verb_attribution(text: str, masked: str) -> Attribution | None:
             # "Russian troops took Robotyne, the ministry said on Wednesday."
             return Attribution(phrase=phrase, content=earlier, region=leading + " " + after, continues=continues)
         if verb.group() in OBJECT_VERBS and not region.rstrip().lower().endswith("that"):
-            # "Blinken announced $2 billion …": the sentence is the claim, its subject named.
+            # "Blinken announced $2 billion …": the sentence is the claim, its subject named; a day it names
+            # ("condemned the attack on Monday") is when they did.
+            region += " " + claim
             claim = f"{phrase} {verb.group()} {claim}"
         prefix = earlier if adverbial else ""
         return Attribution(phrase=phrase, content=claim, region=f"{prefix} {leading} {region}", continues=continues)
@@ -412,12 +417,19 @@ def _apposed_subject(text: str, before: str, after: str, verb: str) -> Attributi
         return None
     subject_end = len(parts[0])
     phrase, leading = _claimant_segment(before[:subject_end])
+    named_beside = parts[1].split()
+    described = before[:subject_end].split()
+    described_only = bool(described) and described[0].lower() in DETERMINERS and len(described) <= 4
+    named = bool(named_beside) and all(CAPITALISED.match(word) for word in named_beside)
+    if phrase is None and described_only and named:  # "The operator, Nord Stream AG, said …"
+        phrase = before[:subject_end].strip()
     if phrase is None:
         return None
     claim, region = _after_verb(after, verb)
     if len(claim.split()) < SHORTEST_CLAIM_WORDS or CIRCUMSTANCE.match(claim):
         return None
     if verb in OBJECT_VERBS and not region.rstrip().lower().endswith("that"):
+        region += " " + claim
         claim = f"{phrase} {verb} {claim}"
     context = before[subject_end:]
     return Attribution(phrase=phrase, content=claim, region=f"{leading} {region}", context=context)
@@ -563,9 +575,13 @@ def _name(phrase: str, language: str, *, context: str) -> tuple[str, bool, bool]
     if apposed and (titled or lower[0] in DETERMINERS or lower[0] in COUNTRY_ADJECTIVES):
         return " ".join(apposed), True, True  # "Ukraine's top commander, Oleksandr Syrskyi, said"
     adjectives_only = all(word.lower() in NATIONALITIES for word in words[1:] if CAPITALISED.match(word))
-    described = lower[0] in DETERMINERS and adjectives_only and lower[-1] in CLAIMANT_NOUNS
-    if described and not person:  # "the Russian ministry", "the defence ministry": named before, most likely
-        return "", False, titled
+    described = lower[0] in DETERMINERS and adjectives_only
+    beside = next((part for part in context.split(",") if part.strip()), "")
+    named_beside = [word.strip(".;:") for word in beside.split()]
+    if described and not person and named_beside and all(CAPITALISED.match(word) for word in named_beside):
+        return _organisation_name(named_beside), False, False  # "The operator, Nord Stream AG, said"
+    if described and not person and lower[-1] in CLAIMANT_NOUNS:
+        return "", False, titled  # "the Russian ministry", "the defence ministry": named before, most likely
     if not any(CAPITALISED.match(word) for word in words[1:]) and not (
         CAPITALISED.match(words[0]) and lower[0] not in DETERMINERS
     ):
@@ -581,9 +597,15 @@ def _person_run(words: list[str]) -> list[str]:
     current: list[str] = []
     previous = ""
     for word in words:
-        place = not current and previous in PLACE_PREPOSITIONS  # "the Defence Ministry in Moscow"
+        # "the Defence Ministry in Moscow", "the Yamalo-Nenets region": a place, not a person
+        place = not current and (previous in PLACE_PREPOSITIONS or previous in DETERMINERS)
         possessive = word.endswith(("'s", "’s"))
-        if CAPITALISED.match(word) and word.lower() not in COUNTRY_ADJECTIVES and not possessive and not place:
+        function_word = word.lower() in DETERMINERS | QUANTIFIERS | CONNECTORS  # "The town's mayor"
+        if (
+            CAPITALISED.match(word)
+            and word.lower() not in COUNTRY_ADJECTIVES
+            and not (possessive or place or function_word)
+        ):
             current.append(word)
         else:
             if current:
@@ -618,6 +640,7 @@ def _organisation_name(words: list[str]) -> str:
 
 # --- Ukrainian and Russian -------------------------------------------------------------------------------
 
+PRONOUNS_CYRILLIC = set(rules.PRONOUNS["uk"]) | set(rules.PRONOUNS["ru"])
 VERB_CYRILLIC = {
     language: re.compile(
         r"(?<![\w-])(?P<verb>(?:"
@@ -688,15 +711,21 @@ def _attribute_cyrillic(text: str, language: str) -> Attribution | None:
         boundaries = list(BOUNDARY.finditer(unquoted(before)))
         segment = before[boundaries[-1].end() :].strip() if boundaries else before.strip()
         earlier = before[: boundaries[-1].start()] if boundaries else ""
-        if not segment:  # "…, — заявил Песков." / "…, сообщили в Минобороны."
-            if not earlier.strip():
+        # "Про знахідку вчора повідомив президент …": words about what was said, its sayer after the verb.
+        about = bool(segment) and segment.split()[0].lower() in ABOUT
+        if not segment or about:
+            apposed = _cyrillic_apposition(before, after, language) if not segment else None
+            if apposed:  # "Его коллега, представитель СНБ Эдриенн Уотсон, сообщила, что …"
+                return apposed
+            if not earlier.strip() and not about:
                 continue
-            tail = re.split(r"[,.;:]", after.strip(), maxsplit=1)[0]
+            tail = _cyrillic_tail(after)
             phrase, region = _cyrillic_phrase(tail, language)
             if not phrase:
                 continue
             context = after.strip()[len(tail) :]
-            return Attribution(phrase=phrase, content=earlier.strip(" ,—–-"), region=region + " " + after,
+            content = text if about else earlier.strip(" ,—–-")
+            return Attribution(phrase=phrase, content=content, region=region + " " + after + " " + segment,
                                context=context)  # fmt: skip
         phrase, region = _cyrillic_phrase(segment, language)
         if not phrase:
@@ -715,6 +744,37 @@ def _attribute_cyrillic(text: str, language: str) -> Attribution | None:
             continues=_continues(segment, language, verb.group()),
         )  # fmt: skip
     return None
+
+
+ABOUT = {"про", "об", "о"}
+# Where the words after a verb stop naming its sayer: "— сказав він у відеозверненні". Not "з", "по", "за":
+# they belong to names ("Державна служба з надзвичайних ситуацій", "Комитет по …").
+CIRCUMSTANCE_CYRILLIC = {"у", "в", "во", "на", "під", "при", "после", "після", "перед", "через"}
+
+
+def _cyrillic_tail(after: str) -> str:
+    """The words after a verb that name its sayer: up to the first comma, or to a preposition once the
+    sayer is named ("— сказав він у відеозверненні" → "він"; "написав того ж дня в Telegram президент …"
+    keeps going)."""
+    words = re.split(r"[,.;:]", after.strip(), maxsplit=1)[0].split()
+    for index, word in enumerate(words[1:], start=1):
+        named = any(w[:1].isupper() or w.lower() in PRONOUNS_CYRILLIC for w in words[:index])
+        if named and word.lower() in CIRCUMSTANCE_CYRILLIC:
+            return " ".join(words[:index])
+    return " ".join(words)
+
+
+def _cyrillic_apposition(before: str, after: str, language: str) -> Attribution | None:
+    """A person named in the words set off before the verb: "Его коллега, представитель СНБ Эдриенн Уотсон,
+    сообщила, что …"."""
+    parts = [part for part in BOUNDARY.split(unquoted(before)) if part.strip()]
+    if len(parts) < 2:
+        return None
+    named = claimants.person_words(parts[-1].split(), language)
+    that = re.match(rf"^\s*(?:[^,:]{{0,60}}?)(?:,\s*(?:{rules.THAT[language]})\b|:)\s*", after, re.IGNORECASE)
+    if not named or not that:
+        return None
+    return Attribution(phrase=" ".join(named), content=after[that.end() :], region=after[: that.end()])
 
 
 def _cyrillic_phrase(words: str, language: str) -> tuple[str, str]:
@@ -744,8 +804,9 @@ def _cyrillic_name(phrase: str, language: str, *, context: str) -> tuple[str, bo
     organisation = bool(set(lower) & rules.ORGANISATION_WORDS) or any(
         word.isupper() and len(word) > 1 for word in words
     )
-    if person and not (organisation and not titled and len(person) < len(words) // 2):
-        return " ".join(person), True, titled
+    ends_with_name = bool(person) and words[-1][:3].lower() == person[-1][:3].lower()
+    if person and (ends_with_name or not (organisation and not titled and len(person) < len(words) // 2)):
+        return " ".join(person), True, titled  # "Координатор … Совета национальной безопасности США Джон Кирби"
     if lower[-1] in DESCRIPTIONS[language] and not person:  # "ведомство", "военное ведомство"
         return "", DESCRIPTIONS[language][lower[-1]], False
     if not any(CAPITALISED.match(word) for word in words) and not organisation:

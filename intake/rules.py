@@ -22,7 +22,7 @@ VERBS = {
         said says say announced announces claimed reported stated told tells added adds insisted insists denied
         denies wrote writes confirmed confirms warned warns accused accuses alleged alleges declared stressed
         asserted maintained posted tweeted estimated acknowledged admitted noted argued promised pledged vowed
-        called condemned suggested replied described
+        called condemned suggested replied described demanded urged
         """
     ),
     # Stems: the endings below complete them.
@@ -74,7 +74,11 @@ ORGANISATION_KINDS = [
         "tass ria interfax news newspaper television tv broadcaster channel radio тасс риа інтерфакс интерфакс"
         " телеканал газета агентство",
     ),
-    (ClaimantKind.ORGANISATION, "iaea nato un united nations red cross union organisation organization magatе магатэ"),
+    (
+        ClaimantKind.ORGANISATION,
+        "iaea nato un united nations red cross union organisation organization group alliance commission g7 g20"
+        " магате магатэ",
+    ),
 ]
 ORGANISATION_WORDS = {word for _, words in ORGANISATION_KINDS for word in words.split()}
 
@@ -92,7 +96,7 @@ TITLES = words(
     президент держсекретар госсекретарь основатель засновник прем'єр-міністр міністр министр речник речниця
     пресс-секретарь прес-секретар представник
     представитель губернатор мер глава голова керівник командувач командующий генерал посол радник советник
-    помічник помощник заступник заместитель начальник очільник официальный офіційний уповноважений
+    координатор помічник помощник заступник заместитель начальник очільник официальный офіційний уповноважений
     уполномоченный спікер спикер лідер лидер
     """
 )

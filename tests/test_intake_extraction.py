@@ -308,3 +308,40 @@ def test_a_text_with_hundreds_of_attributions_proposes_at_most_the_cap(registry)
     extraction = extract(" ".join(said.format(n) for n in range(320)), WEDNESDAY, duplicates=False)
     assert len(extraction.candidates) == MAX_CANDIDATES
     assert extraction.left_out == 320 - MAX_CANDIDATES
+
+
+@pytest.mark.parametrize(
+    ("text", "claimant", "day"),
+    [
+        (
+            "The operator, Nord Stream AG, said on Tuesday that the damage to three strings was unprecedented.",
+            "Nord Stream AG",
+            dt.date(2024, 5, 14),
+        ),
+        (
+            "The town's mayor, Anatoliy Fedoruk, said that 280 people had been buried in mass graves.",
+            "Anatoliy Fedoruk",
+            WEDNESDAY,
+        ),
+        ("Kremlin spokesman Dmitry Peskov condemned the attack on Monday as a provocation.", "Dmitry Peskov", None),
+        (
+            "Его коллега, представитель СНБ Эдриенн Уотсон, сообщила, что Вашингтон передал Москве данные о теракте.",
+            "Эдриенн Уотсон",
+            WEDNESDAY,
+        ),
+        (
+            "Запорожская АЭС лишилась линии электропередачи, сообщил генеральный директор МАГАТЭ Рафаэль Гросси.",
+            "Рафаэль Гросси",  # a foreign name that does not decline stays as written
+            WEDNESDAY,
+        ),
+        (
+            "«Росія всюди лишає по собі смерть. І вона за це відповідатиме», — сказав Зеленський у відеозверненні.",
+            "Зеленський",
+            WEDNESDAY,
+        ),
+    ],
+)
+def test_appositions_and_tags_name_the_claimant(registry, text, claimant, day):
+    [candidate] = extract(text, WEDNESDAY, duplicates=False).candidates
+    assert candidate.claimant.name == claimant
+    assert candidate.claimed_on == (day or dt.date(2024, 5, 13))
