@@ -125,7 +125,10 @@ def _capture(capture: Capture, *, final_attempt: bool) -> Capture:
         reason = f"The server answered {final.status} without saying where the page went."
         return _finish(capture, made, state=JobState.FAILED, reason=reason, hops=fetched.hops, versions=versions)
 
-    body = final.decoded_body()
+    try:
+        body = final.decoded_body()
+    except fetcher.FetchError as error:  # it inflates past what the desk keeps of one address
+        return _finish(capture, made, state=JobState.FAILED, reason=error.reason, hops=fetched.hops, versions=versions)
     media_type = final.media_type or "application/octet-stream"
     if media_type in HTML_TYPES:
         text = main_text(body, final.url)

@@ -77,11 +77,12 @@ def render(url: str, body: bytes, media_type: str) -> Rendering:
             return
         try:
             hop = fetcher.fetch(request.url, max_bytes=SUBRESOURCE_MAX_BYTES, timeout=SUBRESOURCE_TIMEOUT_SECONDS).final
+            decoded = hop.decoded_body()
         except fetcher.FetchError:
             route.abort()
             return
         headers = {"content-type": hop.media_type or "application/octet-stream"}
-        route.fulfill(status=hop.status, body=hop.decoded_body(), headers=headers)
+        route.fulfill(status=hop.status, body=decoded, headers=headers)
 
     try:
         with sync_playwright() as playwright:

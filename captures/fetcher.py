@@ -20,6 +20,7 @@ from __future__ import annotations
 import ipaddress
 import socket
 import time
+import zlib
 from dataclasses import dataclass, field
 from importlib.metadata import version
 
@@ -30,6 +31,8 @@ from django.conf import settings
 MAX_REDIRECTS = 5
 REDIRECT_STATUSES = {301, 302, 303, 307, 308}
 CHUNK = 64 * 1024
+# The most a body may decode to (gzip, deflate, br): well above any page, far below a decompression bomb.
+DECODED_MAX_BYTES = 100 * 1024 * 1024
 
 
 class FetchError(Exception):
@@ -83,13 +86,30 @@ class Hop:
                 return value.split(";")[0].strip().lower()
         return ""
 
-    def decoded_body(self) -> bytes:
-        """The body with its Content-Encoding (gzip, deflate, br) undone."""
+    def decoded_body(self, limit: int = DECODED_MAX_BYTES) -> bytes:
+        """The body with its Content-Encoding (gzip, deflate, br) undone; FetchRefused past `limit` bytes
+        decoded. A body of a megabyte can inflate to a gigabyte, so gzip and deflate are inflated a piece at
+        a time and stopped at the limit (zlib's max_length), before the memory is taken."""
+        encodings = [
+            encoding.strip().lower()
+            for name, value in self.response_headers
+            if name.lower() == "content-encoding"
+            for encoding in value.split(",")
+            if encoding.strip().lower() not in ("", "identity")
+        ]
+        if encodings and all(encoding in ("gzip", "x-gzip", "deflate") for encoding in encodings):
+            body = self.body
+            for _ in encodings:
+                body = _inflate(body, limit)
+            return body
         response = httpx.Response(self.status, headers=self.response_headers, content=self.body)
         try:
-            return response.read()
+            body = response.read()
         except httpx.DecodingError:
             return self.body
+        if len(body) > limit:
+            raise FetchRefused(_too_large(limit))
+        return body
 
 
 @dataclass
@@ -280,6 +300,20 @@ def _one_hop(client: httpx.Client, url: httpx.URL, *, method, max_bytes, deadlin
         body=bytes(body),
         started_at=started,
     )
+
+
+def _inflate(body: bytes, limit: int) -> bytes:
+    """gzip or zlib data inflated, at most `limit` bytes of it (else FetchRefused); raw deflate too."""
+    for window in (zlib.MAX_WBITS | 32, -zlib.MAX_WBITS):  # gzip or zlib header, detected; then none
+        inflater = zlib.decompressobj(window)
+        try:
+            out = inflater.decompress(body, limit + 1)
+        except zlib.error:
+            continue
+        if len(out) > limit or inflater.unconsumed_tail:
+            raise FetchRefused(_too_large(limit))
+        return out
+    return body  # not what it said it was: kept as sent, as httpx does
 
 
 def _too_large(max_bytes: int) -> str:

@@ -91,9 +91,13 @@ def _look(source: Source, watch: LinkWatch, now: dt.datetime) -> None:
         watch.gone_since = None
         captured = captured_text_hash(source.pk)
         if captured is not None and final.media_type in archiving.HTML_TYPES:
-            text = archiving.main_text(final.decoded_body(), final.url)
-            current = archiving.sha256_of(text.encode())
-            watch.changed_since = None if current == captured else (watch.changed_since or now)
+            try:
+                text = archiving.main_text(final.decoded_body(), final.url)
+            except fetcher.FetchError as error:  # inflates past what the desk keeps of one address
+                watch.last_problem = error.reason
+            else:
+                current = archiving.sha256_of(text.encode())
+                watch.changed_since = None if current == captured else (watch.changed_since or now)
     else:
         watch.last_problem = f"The server answered {final.status} {final.reason_phrase}".rstrip() + "."
 

@@ -159,7 +159,10 @@ def story_from_address(url: str) -> tuple[str, str]:
         )
     if final.status >= 300:
         raise StoryUnavailable(f"The server answered {final.status} without saying where the story went.")
-    body = final.decoded_body()
+    try:
+        body = final.decoded_body(limit=FETCH_MAX_BYTES)
+    except fetcher.FetchError as error:
+        raise StoryUnavailable(error.reason) from error
     if final.media_type == PLAIN_TEXT:
         text, title = body.decode("utf-8", errors="replace"), ""
     elif final.media_type in archiving.HTML_TYPES:

@@ -8,6 +8,7 @@ extractor (a claimant on the desk is found, a sentence becomes a candidate), nev
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import html
 import re
 
@@ -482,3 +483,20 @@ def test_every_aria_describedby_names_an_element_on_the_page(fact_checker_client
         assert named, "no field described"
         missing = {name for name in named if f'id="{name}"' not in page}
         assert not missing, missing
+
+
+def test_a_compressed_page_that_inflates_past_the_limit_is_refused_beside_the_address(fact_checker_client, site):
+    """A decompression bomb: 50 MB of spaces sent as 50 KB of gzip are stopped at the intake's 5 MB."""
+    site.pages["/bomb.html"] = Page(gzip.compress(b" " * (50 * 1024 * 1024)), headers={"Content-Encoding": "gzip"})
+    before = counts()
+    response = find(fact_checker_client, text="", url=site.url("/bomb.html"))
+    assert response.status_code == 422
+    assert "larger than the 5 MB" in " ".join(response.context["form"].errors["url"])
+    assert counts() == before
+
+
+def test_a_gzip_page_is_read_as_the_page(fact_checker_client, ministry, site):
+    site.pages["/story.html"] = Page(gzip.compress(ARTICLE.encode()), headers={"Content-Encoding": "gzip"})
+    response = find(fact_checker_client, text="", url=site.url("/story.html"))
+    assert response.status_code == 200, response.context["form"].errors
+    card_for(response, "Russian Ministry of Defence")
