@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from itertools import combinations
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import F, Q
 
 from claims.models import Claim, LikelyDuplicate
@@ -133,13 +133,12 @@ def _stop_words(words: list[str]) -> set[str]:
 @contextmanager
 def _bitmap_scans_only() -> Iterator[None]:
     """Read claims through the GIN index only. Asked for a few rows, PostgreSQL may otherwise walk the
-    table until it has them, which takes the whole table when a pair turns out rarer than it guessed."""
-    with connection.cursor() as cursor:
-        cursor.execute("SET enable_seqscan = off; SET enable_indexscan = off")
-        try:
-            yield
-        finally:
-            cursor.execute("RESET enable_seqscan; RESET enable_indexscan")
+    table until it has them, which takes the whole table when a pair turns out rarer than it guessed.
+    SET LOCAL in a transaction of its own (or a savepoint): undone with it, even when the query fails."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off")
+        yield
+        cursor.execute("SET LOCAL enable_seqscan = DEFAULT; SET LOCAL enable_indexscan = DEFAULT")
 
 
 _frequencies: tuple[float, dict[str, float]] | None = None

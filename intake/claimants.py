@@ -159,10 +159,6 @@ def guess(name: str, *, said_as: str, is_person: bool, titled: bool, known_to: R
     return ClaimantGuess(name=name, kind=kind_of(name, is_person=is_person, titled=titled), said_as=said_as)
 
 
-def is_organisation(name: str) -> bool:
-    return bool({word.lower() for word in WORD.findall(name)} & rules.ORGANISATION_WORDS)
-
-
 @cache
 def morphology(language: str) -> pymorphy3.MorphAnalyzer:
     return pymorphy3.MorphAnalyzer(lang=MORPH_LANGUAGES[language])

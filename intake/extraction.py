@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from itertools import islice
 
 from claims import duplicates as desk_duplicates
 from intake import claimants, rules
@@ -23,14 +24,20 @@ from intake.text import OPENING, QUOTED, Sentence, dateline_end, language_of, no
 # The longest story intake reads; wire stories run to a few thousand characters.
 MAX_STORY_CHARS = 100_000
 # The most candidates one story proposes: a wire story holds a few dozen; past this, the text is not one.
-MAX_CANDIDATES = 300
+MAX_CANDIDATES = 80  # and a page posts 11 fields a card, under Django's 1,000 a request
+# Reporting verbs looked at in one sentence: the attribution is among the first; a text of nothing but
+# "said" would otherwise be read again for each.
+VERBS_TRIED = 8
 # A claim is a statement, not a word or two ("he said no").
 SHORTEST_CLAIM_WORDS = 3
 # The words before a reporting verb that can still be its claimant ("Kharkiv regional governor Oleh Syniehubov").
 LONGEST_CLAIMANT_WORDS = 12
 # Sentences shorter than this are not offered as unattributed statements ("Kyiv denied it.").
 SHORTEST_STATEMENT_WORDS = 5
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]")
+CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f\ufffd]")  # a form feed or vertical tab is a line break
+# Share of a text's characters that may be garbled (control characters, U+FFFD) before it reads as a
+# file's bytes rather than a story (a pasted PDF, an image opened as text).
+MAX_GARBLED_SHARE = 0.01
 BOUNDARY = re.compile(r"[,;:—–]|\s-\s")
 
 
@@ -48,17 +55,26 @@ class Attribution:
     about_previous: bool = False  # "Об этом заявил Песков": the claim is the sentence before
 
 
+def text_problem(text: str) -> str:
+    """Why `text` cannot be read as a story, or "" when it can: the page's, the API's and extract()'s one
+    rule. PostgreSQL refuses a NUL in text, and a megabyte is not a wire story; a stray replacement
+    character or form feed is no reason to refuse one."""
+    if not isinstance(text, str) or not text.strip():
+        return "Paste the story's text: there is nothing to read."
+    if len(text) > MAX_STORY_CHARS:
+        return f"This story is {len(text):,} characters long; intake reads up to {MAX_STORY_CHARS:,}."
+    if "\x00" in text:
+        return "This text holds NUL bytes, so it is a file's contents rather than a story: paste the story's words."
+    if len(CONTROL.findall(text)) > max(2, len(text) * MAX_GARBLED_SHARE):
+        return "This does not read as text (it looks like a file's bytes): paste the story's words."
+    return ""
+
+
 def readable(text: str) -> str:
     """The story as intake reads it, or Unreadable saying what is wrong with it."""
-    if not isinstance(text, str) or not text.strip():
-        raise Unreadable("Paste the story's text: there is nothing to read.")
-    if len(text) > MAX_STORY_CHARS:
-        raise Unreadable(
-            f"This text is {len(text):,} characters long; intake reads stories of up to {MAX_STORY_CHARS:,}"
-            " characters. Paste one story at a time."
-        )
-    if len(CONTROL.findall(text)) > 0:
-        raise Unreadable("This does not look like text (it holds control characters, as a binary file does).")
+    problem = text_problem(text)
+    if problem:
+        raise Unreadable(problem)
     story = normalise(text)
     if not re.search(r"[^\W\d_]{2,}", story):
         raise Unreadable("This text has no words to read.")
@@ -117,7 +133,6 @@ class _Reader:
         self.previous: Candidate | None = None
         self.previous_sentence: Sentence | None = None
         self.registry = claimants.registry()  # read once per story
-        self.referred = False
         attribute = _attribute_english if language == "en" else _attribute_cyrillic
         self.attribute = attribute
 
@@ -147,8 +162,7 @@ class _Reader:
             carried = previous is not None and previous.claimant.name == claimant.name
             carried = carried or bool(SAME_DAY_AS_BEFORE.search(attribution.region))
             claimed_on = previous.claimed_on if carried and previous is not None else self.published
-        # «Вагнер», "Azovstal": a quoted name is no quotation.
-        quoted = [q for q in quotes_in(attribution.content) if not all(word[:1].isupper() for word in q.split()[:2])]
+        quoted = [q for q in quotes_in(attribution.content) if not _is_quoted_name(q)]
         quote = " … ".join(quoted)
         start, end = source.start, sentence.end
         candidate = Candidate(
@@ -164,9 +178,7 @@ class _Reader:
         return candidate
 
     def _claimant(self, attribution: Attribution) -> ClaimantGuess | None:
-        """Who the attribution names; `self.referred` says whether it named them again ("he", "the
-        ministry", a surname), which carries the claim before's day on."""
-        self.referred = True
+        """Who the attribution names: by name, or again ("he", "the ministry", a surname)."""
         phrase = attribution.phrase.strip()
         kind_wanted = rules.PRONOUNS[self.language].get(phrase.lower())
         if kind_wanted is not None:
@@ -187,7 +199,6 @@ class _Reader:
             for earlier, earlier_is_person in reversed(self.named):
                 if earlier_is_person and _same_surname(name, earlier.name):
                     return self._remember(_copy(earlier, said_as=phrase), True)
-        self.referred = False
         guess = claimants.guess(name, said_as=phrase, is_person=is_person, titled=titled, known_to=self.registry)
         return self._remember(guess, is_person)
 
@@ -230,6 +241,12 @@ class _Reader:
                     named[0], said_as=match.group(), is_person=True, titled=True, known_to=self.registry
                 )
                 self._remember(guess, True)
+
+
+def _is_quoted_name(quoted: str) -> bool:
+    """«Исламское государство», "Azovstal": a name in quotes, no quotation (a few words, a capital, no stop)."""
+    words = quoted.split()
+    return len(words) <= 3 and quoted[:1].isupper() and not re.search(r"[.!?,;:]", quoted)
 
 
 def _copy(guess: ClaimantGuess, *, said_as: str) -> ClaimantGuess:
@@ -352,11 +369,11 @@ def _according_to(text: str, masked: str) -> Attribution | None:
 
 
 def _verb_attribution(text: str, masked: str) -> Attribution | None:
-    for verb in VERB_EN.finditer(masked):
+    for verb in islice(VERB_EN.finditer(masked), VERBS_TRIED):
         before, after = text[: verb.start()], text[verb.end() :]
-        if re.search(rules.NEGATIONS["en"], " ".join(before.split()[-3:]), re.IGNORECASE):
+        if re.search(rules.NEGATIONS["en"], before[-40:], re.IGNORECASE):
             continue
-        boundaries = list(BOUNDARY.finditer(unquoted(before)))
+        boundaries = list(BOUNDARY.finditer(masked[: verb.start()]))
         cut = boundaries[-1].end() if boundaries else 0
         segment = before[cut:].strip()
         earlier = before[: boundaries[-1].start()] if boundaries else ""
@@ -386,8 +403,11 @@ def _verb_attribution(text: str, masked: str) -> Attribution | None:
         circumstance = bool(CIRCUMSTANCE.match(claim)) and not region.rstrip().lower().endswith("that")
         if (len(claim.split()) < SHORTEST_CLAIM_WORDS or circumstance) and earlier.strip() and not adverbial:
             # "Russian troops took Robotyne, the ministry said on Wednesday."
-            return Attribution(phrase=phrase, content=earlier, region=leading + " " + after, continues=continues)
-        if verb.group() in OBJECT_VERBS and not region.rstrip().lower().endswith("that"):
+            content = f"{phrase} {verb.group()} that {earlier}" if verb.group() in rules.DENIALS["en"] else earlier
+            return Attribution(phrase=phrase, content=content, region=leading + " " + after, continues=continues)
+        if verb.group() in rules.DENIALS["en"]:  # "Peskov denied that …": the denial is the claim
+            claim = f"{phrase} {verb.group()} {'that ' if region.rstrip().lower().endswith('that') else ''}{claim}"
+        elif verb.group() in OBJECT_VERBS and not region.rstrip().lower().endswith("that"):
             # "Blinken announced $2 billion …": the sentence is the claim, its subject named; a day it names
             # ("condemned the attack on Monday") is when they did.
             region += " " + claim
@@ -428,7 +448,9 @@ def _apposed_subject(text: str, before: str, after: str, verb: str) -> Attributi
     claim, region = _after_verb(after, verb)
     if len(claim.split()) < SHORTEST_CLAIM_WORDS or CIRCUMSTANCE.match(claim):
         return None
-    if verb in OBJECT_VERBS and not region.rstrip().lower().endswith("that"):
+    if verb in rules.DENIALS["en"]:
+        claim = f"{phrase} {verb} {'that ' if region.rstrip().lower().endswith('that') else ''}{claim}"
+    elif verb in OBJECT_VERBS and not region.rstrip().lower().endswith("that"):
         region += " " + claim
         claim = f"{phrase} {verb} {claim}"
     context = before[subject_end:]
@@ -704,7 +726,7 @@ def _attribute_cyrillic(text: str, language: str) -> Attribution | None:
             phrase=phrase, content=content, region=region + " " + who,
             continues=_continues(who, language, verb_form),
         )  # fmt: skip
-    for verb in VERB_CYRILLIC[language].finditer(masked):
+    for verb in islice(VERB_CYRILLIC[language].finditer(masked), VERBS_TRIED):
         before, after = text[: verb.start()], text[verb.end() :]
         if re.search(rules.NEGATIONS[language] + r"\s*$", before, re.IGNORECASE):
             continue
@@ -731,7 +753,10 @@ def _attribute_cyrillic(text: str, language: str) -> Attribution | None:
         if not phrase:
             continue
         that = re.match(rf"^\s*(?:[^,:]{{0,60}}?)(?:,\s*(?:{rules.THAT[language]})\b|:)\s*", after, re.IGNORECASE)
-        if that:
+        denial = verb.group().lower().startswith(tuple(rules.DENIALS[language]))
+        if denial:  # "У Кремлі заперечили, що …": the denial is the claim
+            claim, region = f"{segment} {verb.group()}{after}", region + " " + after
+        elif that:
             claim, region = after[that.end() :], region + " " + after[: that.end()]
         else:
             short = len(after.split()) < SHORTEST_CLAIM_WORDS

@@ -15,7 +15,6 @@ from claims.models import CLAIM_TEXT_MAX, ClaimantKind
 from claims.wording import collapse_spaces
 from claims.workflow import ClaimantChoice
 from intake import extraction
-from intake.extraction import MAX_STORY_CHARS
 
 # An evidence link's excerpt is at most this long (the evidence form's limit); a longer sentence is cut.
 MAX_EXCERPT = 5000
@@ -23,25 +22,14 @@ MAX_EXCERPT = 5000
 MAX_CANDIDATES = extraction.MAX_CANDIDATES
 # Likely duplicates offered for one candidate, at most (the desk shows the best few).
 MAX_OFFERED = 20
-# Share of a text's characters that may be control characters or U+FFFD before it reads as a file's
-# bytes rather than a story (a pasted PDF, an image opened as text).
-MAX_GARBLED_SHARE = 0.01
 # Stories older than this are not what a desk reads off the wire (and dates before it are typing slips).
 EARLIEST_YEAR = 1900
-BREAKS = {"\n", "\r", "\t"}
 
 
 def story_text_problem(text: str) -> str:
-    """Why `text` cannot be read as a story, or "" when it can. Said beside the field, before anything
-    else looks at the text: PostgreSQL refuses a NUL in text, and a megabyte is not a wire story."""
-    if len(text) > MAX_STORY_CHARS:
-        return f"This story is {len(text):,} characters long; intake reads up to {MAX_STORY_CHARS:,}."
-    if "\x00" in text:
-        return "This text holds NUL bytes, so it is a file's contents rather than a story: paste the story's words."
-    garbled = sum(1 for character in text if character == "\ufffd" or (ord(character) < 32 and character not in BREAKS))
-    if garbled > max(2, len(text) * MAX_GARBLED_SHARE):
-        return "This does not read as text (it looks like a file's bytes): paste the story's words."
-    return ""
+    """Why `text` cannot be read as a story, or "" (intake.extraction.text_problem: one rule for the page,
+    the API and the extractor)."""
+    return extraction.text_problem(text) if text.strip() else ""
 
 
 def _story_address(url: str) -> str:

@@ -22,7 +22,7 @@ VERBS = {
         said says say announced announces claimed reported stated told tells added adds insisted insists denied
         denies wrote writes confirmed confirms warned warns accused accuses alleged alleges declared stressed
         asserted maintained posted tweeted estimated acknowledged admitted noted argued promised pledged vowed
-        called condemned suggested replied described demanded urged
+        called condemned suggested replied described demanded urged rejected dismissed
         """
     ),
     # Stems: the endings below complete them.
@@ -35,7 +35,7 @@ VERBS = {
     "ru": words(
         """
         заяви заявля сообщи сообща сказа отмети отмеча добави написа рассказа объяви подтверди завери предупреди
-        обвини утвержда подчеркну пообеща призна уточни переда назва доложи
+        обвини утвержда подчеркну пообеща призна уточни переда назва доложи отрица отверг
         """
     ),
 }
@@ -45,6 +45,14 @@ VERBS = {
 CYRILLIC_VERB_ENDINGS = r"(?:в|л|ла|ли|ло|ів|ив|ила|или|ило|є|ють|ет|ёт|ют|ут|ит|ят|ує|ують)(?:ся|сь)?"
 # Reporting verbs that are whole words: "опроверг", "говорится в заявлении", "йдеться в повідомленні".
 CYRILLIC_WHOLE_VERBS = {"uk": ["йдеться"], "ru": ["опроверг", "говорится"]}
+
+# Verbs that say the claimant denied something: the claim is the denial ("Peskov denied that …"), never
+# what was denied.
+DENIALS = {
+    "en": words("denied denies rejected dismissed"),
+    "uk": words("запереч відкину відкида спростува"),
+    "ru": words("опроверг отрица отверг"),
+}
 
 # "He added that …", "It also reported that …": the claimant of the claim before, when a pronoun or
 # "also" leaves it unsaid.

@@ -9,6 +9,7 @@ again here, since a quote and the speech tag after it ("…. …," he said.) mak
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import cache
 
@@ -27,13 +28,18 @@ QUOTED = re.compile(r"“[^”]*”|«[^»]*»|„[^“”]*[“”]|\"[^\"]*\""
 
 # A dateline before the first sentence: "KYIV, May 15 (wire) - ", "MOSCOW (Reuters) — ", "Київ, 15 травня –".
 DATELINE = re.compile(
-    r"""^\s*(?P<place>[^\W\d_][^\W\d_ .'’-]*(?:[ .'’-]+[^\W\d_]+){0,3})
+    r"""^\s*(?P<place>[^\W\d_][^\W\d_ .'’/-]*(?:[ .'’/-]+[^\W\d_]+){0,3})
         (?P<date>,[^\n()–—-]{1,30}?)?\s*
         (?P<agency>\([^()\n]{1,40}\))?\s*
         [-–—]{1,2}\s+""",
     re.VERBOSE,
 )
 SPACES = re.compile(r"[ \t\u00a0\u2009\u202f]+")
+LINE_BREAKS = re.compile(r"\r\n|[\r\x0b\x0c\x85\u2028\u2029]")
+INVISIBLE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+STRAY_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+# A quotation that never closes is not joined past this many characters.
+LONGEST_QUOTE = 3_000
 
 
 @dataclass(frozen=True)
@@ -49,7 +55,8 @@ def language_of(text: str) -> str:
     cyrillic, latin = len(CYRILLIC_LETTER.findall(text)), len(LATIN_LETTER.findall(text))
     if cyrillic <= latin:
         return "en"
-    return "uk" if len(UKRAINIAN_ONLY.findall(text)) >= len(RUSSIAN_ONLY.findall(text)) else "ru"
+    # Ukrainian has і, ї or є in almost every sentence; Russian may go a while without ы, э, ъ or ё.
+    return "uk" if len(UKRAINIAN_ONLY.findall(text)) > len(RUSSIAN_ONLY.findall(text)) else "ru"
 
 
 def dateline_end(text: str) -> int:
@@ -135,9 +142,10 @@ def sentences(text: str, language: str) -> list[Sentence]:
         merged: list[tuple[int, int]] = []
         awaited: str | None = None
         for start, end in spans:
-            if awaited is not None and merged:
+            if awaited is not None and merged and end - merged[-1][0] <= LONGEST_QUOTE:
                 merged[-1] = (merged[-1][0], end)
             else:
+                awaited = None  # a quotation still open this far on was a stray mark
                 merged.append((start, end))
             awaited = quote_open_after(body[start:end], awaited)
         found += [Sentence(body[s:e], offset + s, offset + e, number) for s, e in merged]
@@ -145,8 +153,13 @@ def sentences(text: str, language: str) -> list[Sentence]:
 
 
 def normalise(text: str) -> str:
-    """The story with line ends and odd spaces made plain, so offsets and patterns agree."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    """The story with line ends and odd spaces made plain, so offsets and patterns agree: composed
+    characters (NFC: "mi\u0301nistry" is "míinistry"), every line break a line feed, invisible marks
+    (zero-width spaces, direction marks) and stray control characters gone."""
+    text = unicodedata.normalize("NFC", text)
+    text = LINE_BREAKS.sub("\n", text)
+    text = INVISIBLE.sub("", text)
+    text = STRAY_CONTROL.sub(" ", text)
     lines = [SPACES.sub(" ", line).strip() for line in text.split("\n")]
     return "\n".join(lines).strip()
 

@@ -42,6 +42,8 @@ from intake.forms import (
 FETCH_TIMEOUT_SECONDS = 15
 FETCH_MAX_BYTES = 5 * 1024 * 1024
 CANDIDATES_PREFIX = "candidates"
+# The unattributed statements shown again with the candidates, at most (they travel in a hidden field).
+MAX_STATEMENTS = 500
 PLAIN_TEXT = "text/plain"
 
 
@@ -100,7 +102,7 @@ def intake_story(request: DeskRequest) -> HttpResponse:
             "title": title,
             "published": data["published"],
             "dateline": data["dateline"],
-            "statements": ",".join(f"{s.start}-{s.end}" for s in extraction.unattributed),
+            "statements": ",".join(f"{s.start}-{s.end}" for s in extraction.unattributed[:MAX_STATEMENTS]),
         }
     )
     candidates = CandidateFormSet(initial=[_initial(c) for c in extraction.candidates], prefix=CANDIDATES_PREFIX)
@@ -310,7 +312,7 @@ def _offered(form: CandidateForm) -> list[int]:
 
 def _statement_spans(raw: str, length: int) -> list[tuple[int, int]]:
     spans = []
-    for pair in raw.split(",")[:500]:
+    for pair in raw.split(",")[:MAX_STATEMENTS]:
         start, _, end = pair.partition("-")
         numbers = start.isascii() and start.isdigit() and end.isascii() and end.isdigit()
         if numbers and int(start) < int(end) <= length:
@@ -320,7 +322,8 @@ def _statement_spans(raw: str, length: int) -> list[tuple[int, int]]:
 
 def _known_names(names: Iterable[str]) -> set[str]:
     """Which of `names` (lower-cased) name a claimant on the desk, by its name or an alias: one query."""
-    wanted = sorted({name.strip().lower() for name in names if name.strip()})
+    # As posted, before the form refused them: PostgreSQL refuses a NUL, so such a name is no one's.
+    wanted = sorted({name.strip().lower() for name in names if name.strip() and "\x00" not in name})
     if not wanted:
         return set()
     by_alias = RawSQL(

@@ -251,8 +251,9 @@ def test_extraction_writes_nothing(registry):
         ("   \n\t ", "nothing to read"),
         ("x" * (MAX_STORY_CHARS + 1), "up to 100,000"),
         ("a" * (1024 * 1024), "1,048,576 characters"),
-        ("PK\x03\x04\x14\x00\x06\x00binary", "does not look like text"),
-        ("said\x00said", "does not look like text"),
+        ("PK\x03\x04\x14\x00\x06\x00binary", "NUL bytes"),
+        ("said\x00said", "NUL bytes"),
+        ("".join(chr(1 + code % 8) for code in range(300)) + " said words", "does not read as text"),
         ("12 345 67 -- 89", "no words"),
     ],
 )
@@ -345,3 +346,30 @@ def test_appositions_and_tags_name_the_claimant(registry, text, claimant, day):
     [candidate] = extract(text, WEDNESDAY, duplicates=False).candidates
     assert candidate.claimant.name == claimant
     assert candidate.claimed_on == (day or dt.date(2024, 5, 13))
+
+
+def test_a_stray_replacement_character_or_form_feed_does_not_refuse_a_story(registry):
+    text = "Kremlin spokesman Dmitry Peskov said talks were impossible.\x0cIt was Peskov\ufffds third statement."
+    [candidate] = extract(text, WEDNESDAY, duplicates=False).candidates
+    assert candidate.text == "Talks were impossible."
+
+
+def test_a_denial_is_logged_as_the_denial_not_as_what_was_denied(registry):
+    english = extract(
+        "Kremlin spokesman Dmitry Peskov denied that Russian forces had struck a hospital in Kyiv.", WEDNESDAY
+    )
+    assert [c.text for c in english.candidates] == [
+        "Kremlin spokesman Dmitry Peskov denied that Russian forces had struck a hospital in Kyiv."
+    ]
+    ukrainian = extract("У Кремлі заперечили, що російська армія завдає ударів по житлових будинках.", WEDNESDAY)
+    assert [c.text for c in ukrainian.candidates] == [
+        "У Кремлі заперечили, що російська армія завдає ударів по житлових будинках."
+    ]
+
+
+def test_a_long_text_of_verbs_and_an_unclosed_quote_is_read_in_bounded_work(registry):
+    """A hundred thousand characters of "said" or an opening quote never closed: each sentence is looked at
+    for its first few verbs only, and a quote is not joined past a few thousand characters."""
+    for text in ('"' + "we will win he said " * 4900, "said " * 19000):
+        extraction = extract(text, WEDNESDAY, duplicates=False)
+        assert all(len(c.sentence) <= 3_000 for c in extraction.candidates)

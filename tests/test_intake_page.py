@@ -234,7 +234,7 @@ def test_the_page_around_the_extractor_costs_the_same_queries_for_few_and_many_c
 def test_the_extract_page_costs_the_same_queries_for_few_and_many_candidates(
     fact_checker_client, ministry, django_assert_max_num_queries
 ):
-    with django_assert_max_num_queries(12) as few:
+    with django_assert_max_num_queries(14) as few:
         assert len(cards(find(fact_checker_client, text=ministry_story(2)))) >= 2
     with django_assert_max_num_queries(len(few)):
         assert len(cards(find(fact_checker_client, text=ministry_story(25)))) >= 20
