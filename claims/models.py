@@ -265,6 +265,16 @@ class ClaimantQuerySet(models.QuerySet):
         )
         return self.filter(Q(name__iexact=name) | Q(alias))
 
+    def named_any(self, names: Iterable[str]) -> ClaimantQuerySet:
+        """The claimants called, or known by, any of `names` (lower case), in one query."""
+        wanted = sorted(set(names))
+        alias = RawSQL(
+            "EXISTS (SELECT 1 FROM unnest(claims_claimant.aliases) AS alias WHERE lower(alias) = ANY(%s))",
+            [wanted],
+            output_field=models.BooleanField(),
+        )
+        return self.annotate(lower_name=Lower("name")).filter(Q(lower_name__in=wanted) | Q(alias))
+
     def suggested_names(self, typed: str, *, limit: int) -> list[str]:
         """Names for the claimant typeahead, best first: those that start with what was typed (or its
         spelling in the other script), then those whose name or alias contains it, then near spellings

@@ -239,6 +239,14 @@ def organisation_nominative(words: list[str], language: str) -> list[str]:
     return words
 
 
+def from_locative(word: str, language: str) -> str:
+    """A noun after "в"/"у" put back in the nominative ("Кремле" → "Кремль"), when it reads as a locative."""
+    for parse in parsed(word, language):
+        if parse.tag.POS == "NOUN" and {"loct", "loc2"} & set(parse.tag.grammemes):
+            return _nominative(word, parse)
+    return word
+
+
 def _nominative(word: str, parse: pymorphy3.analyzer.Parse) -> str:
     if "nomn" in parse.tag.grammemes or "Fixd" in parse.tag.grammemes:
         return word

@@ -159,7 +159,7 @@ class _Reader:
             previous = self.previous
             # The same claimant again, its day unsaid: wire copy goes on quoting one statement. "The same
             # day" is the day of the claim before.
-            carried = previous is not None and previous.claimant.name == claimant.name
+            carried = previous is not None and bool(claimant.name) and previous.claimant.name == claimant.name
             carried = carried or bool(SAME_DAY_AS_BEFORE.search(attribution.region))
             claimed_on = previous.claimed_on if carried and previous is not None else self.published
         quoted = [q for q in quotes_in(attribution.content) if not _is_quoted_name(q)]
@@ -178,22 +178,26 @@ class _Reader:
         return candidate
 
     def _claimant(self, attribution: Attribution) -> ClaimantGuess | None:
-        """Who the attribution names: by name, or again ("he", "the ministry", a surname)."""
+        """Who the attribution names: by name, or again ("he", "the ministry", a surname). Named again
+        with nobody named before, the claimant is left blank for the fact-checker (the claim is still
+        one); None when the words name nobody at all."""
         phrase = attribution.phrase.strip()
         kind_wanted = rules.PRONOUNS[self.language].get(phrase.lower())
         if kind_wanted is not None:
-            return self._last("person" if kind_wanted == "person" else kind_wanted, said_as=phrase)
+            found = self._last("person" if kind_wanted == "person" else kind_wanted, said_as=phrase)
+            return found or ClaimantGuess(name="", said_as=phrase)
         named = _name(phrase, self.language, context=attribution.context)
         if named is None:
             return None
         name, is_person, titled = named
         if not name:  # "the ministry", "the spokesman", "ведомство": who was named last, of that sort
             found = self._last_like(phrase, is_person)
-            if found is not None or self.language != "en":
-                return found
             words = phrase.split()
-            if not any(CAPITALISED.match(word) for word in words[1:]):
-                return None
+            if found is not None:
+                return found
+            if self.language != "en" or not any(CAPITALISED.match(word) for word in words[1:]):
+                kind = rules.OFFICIAL_KIND if is_person else claimants.kind_of(phrase, is_person=False, titled=False)
+                return ClaimantGuess(name="", kind=kind, said_as=phrase)
             name = _organisation_name(words)  # "the Russian ministry", with no ministry named before
         if is_person and len(name.split()) == 1:  # "Peskov", after "Kremlin spokesman Dmitry Peskov"
             for earlier, earlier_is_person in reversed(self.named):
@@ -816,7 +820,11 @@ def _cyrillic_phrase(words: str, language: str) -> tuple[str, str]:
         flags=re.IGNORECASE,
     )
     cleaned = re.sub(r"[«»“”\"()—–]", " ", cleaned)
-    return " ".join(cleaned.split()), words
+    named = cleaned.split()
+    place = re.match(r"^\s*(?:в|во|у)\s+(\S+)", words, re.IGNORECASE)
+    if named and place and named[0] == place[1]:  # "заявили в Кремле": the Kremlin, "Кремль"
+        named[0] = claimants.from_locative(named[0], language)
+    return " ".join(named), words
 
 
 def _cyrillic_name(phrase: str, language: str, *, context: str) -> tuple[str, bool, bool] | None:
@@ -871,7 +879,7 @@ def _checkable(content: str, claimant: ClaimantGuess) -> str:
     if len(text) > 1 and text[0] in OPENING.keys() | {'"'} and QUOTED.fullmatch(text):
         text = text[1:-1].strip(" ,")
     text = re.sub(r"^(?:that|що|что)\s+", "", text, flags=re.IGNORECASE)
-    if re.match(r"^(?:its|their)\s", text, re.IGNORECASE) and claimant.name.isascii():
+    if re.match(r"^(?:its|their)\s", text, re.IGNORECASE) and claimant.name and claimant.name.isascii():
         # "its air defences had shot down …" says whose: "Russia's air defences have shot down …".
         text = f"{_whose(claimant)} {text.split(' ', 1)[1]}"
         text = re.sub(r'^((?:\S+\s+){1,5}?)had\s+(?=["“]?\w)', _present_perfect, text, count=1)

@@ -16,6 +16,8 @@ from functools import cache
 import pysbd
 import razdel
 
+from claims.wording import INVISIBLE
+
 CYRILLIC_LETTER = re.compile(r"[а-яёіїєґ]", re.IGNORECASE)
 LATIN_LETTER = re.compile(r"[a-z]", re.IGNORECASE)
 UKRAINIAN_ONLY = re.compile(r"[іїєґ]", re.IGNORECASE)
@@ -36,7 +38,6 @@ DATELINE = re.compile(
 )
 SPACES = re.compile(r"[ \t\u00a0\u2009\u202f]+")
 LINE_BREAKS = re.compile(r"\r\n|[\r\x0b\x0c\x85\u2028\u2029]")
-INVISIBLE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 STRAY_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 # A quotation that never closes is not joined past this many characters.
 LONGEST_QUOTE = 3_000
@@ -89,7 +90,9 @@ def _pieces(paragraph: str) -> list[tuple[int, str]]:
     pieces, start = [], 0
     while len(paragraph) - start > PIECE:
         cut = paragraph.rfind(". ", start, start + PIECE)
-        cut = cut + 2 if cut > start else start + PIECE
+        if cut <= start:  # no full stop: at a space, so no word is cut in two
+            cut = paragraph.rfind(" ", start, start + PIECE)
+        cut = cut + (2 if paragraph[cut : cut + 2] == ". " else 1) if cut > start else start + PIECE
         pieces.append((start, paragraph[start:cut]))
         start = cut
     pieces.append((start, paragraph[start:]))
@@ -158,7 +161,7 @@ def normalise(text: str) -> str:
     (zero-width spaces, direction marks) and stray control characters gone."""
     text = unicodedata.normalize("NFC", text)
     text = LINE_BREAKS.sub("\n", text)
-    text = INVISIBLE.sub("", text)
+    text = INVISIBLE.sub("", text)  # claims.wording's: one list of what shows as nothing
     text = STRAY_CONTROL.sub(" ", text)
     lines = [SPACES.sub(" ", line).strip() for line in text.split("\n")]
     return "\n".join(lines).strip()

@@ -6,14 +6,12 @@ Reading a story writes nothing. Logging goes through claims.workflow.claims_log_
 
 from __future__ import annotations
 
+import codecs
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import trafilatura
 from django.contrib import messages
-from django.db.models import BooleanField, Q
-from django.db.models.expressions import RawSQL
-from django.db.models.functions import Lower
 from django.forms import BaseFormSet
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -166,7 +164,7 @@ def story_from_address(url: str) -> tuple[str, str]:
     except fetcher.FetchError as error:
         raise StoryUnavailable(error.reason) from error
     if final.media_type == PLAIN_TEXT:
-        text, title = body.decode("utf-8", errors="replace"), ""
+        text, title = body.decode(_charset(final) or "utf-8", errors="replace"), ""
     elif final.media_type in archiving.HTML_TYPES:
         text = archiving.main_text(body, final.url)
         tree = load_html(body)
@@ -227,7 +225,9 @@ def story_segments(text: str, spans: Iterable[tuple[int, int, int]]) -> list[Seg
 
 def _initial(candidate: Candidate) -> dict:
     return {
-        "log": True,
+        # Ticked, unless the story never said who it was ("the ministry said", nobody named before): one
+        # click logs the rest, and this one waits for its claimant.
+        "log": bool(candidate.claimant.name),
         "text": candidate.text,
         "claimant_name": candidate.claimant.name,
         "new_claimant_kind": candidate.claimant.kind or ClaimantKind.OTHER,
@@ -320,18 +320,26 @@ def _statement_spans(raw: str, length: int) -> list[tuple[int, int]]:
     return spans
 
 
+def _charset(hop: fetcher.Hop) -> str:
+    """The character set the server named for its text ("windows-1251"), if Python knows it."""
+    for name, value in hop.response_headers:
+        if name.lower() == "content-type" and "charset=" in value.lower():
+            charset = value.lower().split("charset=", 1)[1].split(";")[0].strip().strip('"')
+            try:
+                codecs.lookup(charset)
+            except LookupError:
+                return ""
+            return charset
+    return ""
+
+
 def _known_names(names: Iterable[str]) -> set[str]:
     """Which of `names` (lower-cased) name a claimant on the desk, by its name or an alias: one query."""
     # As posted, before the form refused them: PostgreSQL refuses a NUL, so such a name is no one's.
     wanted = sorted({name.strip().lower() for name in names if name.strip() and "\x00" not in name})
     if not wanted:
         return set()
-    by_alias = RawSQL(
-        "EXISTS (SELECT 1 FROM unnest(claims_claimant.aliases) AS alias WHERE lower(alias) = ANY(%s))",
-        [wanted],
-        output_field=BooleanField(),
-    )
-    rows = Claimant.objects.annotate(lower_name=Lower("name")).filter(Q(lower_name__in=wanted) | Q(by_alias))
+    rows = Claimant.objects.named_any(wanted)
     found = set()
     for name, aliases in rows.values_list("name", "aliases"):
         found.add(name.lower())

@@ -500,3 +500,11 @@ def test_a_gzip_page_is_read_as_the_page(fact_checker_client, ministry, site):
     response = find(fact_checker_client, text="", url=site.url("/story.html"))
     assert response.status_code == 200, response.context["form"].errors
     card_for(response, "Russian Ministry of Defence")
+
+
+def test_a_candidate_whose_claimant_the_story_never_names_waits_unticked(fact_checker_client):
+    response = find(fact_checker_client, text="The ministry said that 17 drones had been shot down over Belgorod.")
+    assert response.status_code == 200
+    [card] = cards(response)
+    assert card.form.initial["log"] is False and card.form.initial["claimant_name"] == ""
+    assert "Who said it?" in response.content.decode()
