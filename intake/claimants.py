@@ -204,10 +204,13 @@ def person_words(words: list[str], language: str) -> list[str]:
     end = last + 1
     while end < len(words) and end - start < 3 and may_join(words[end]):  # a surname it does not know: "Лубинец"
         end += 1
-    return [
-        _person_nominative(word, parses) if (parses := tagged(word)) else _surname_nominative(word, language)
-        for word in words[start:end]
-    ]
+    named = []
+    for index in range(start, end):
+        word, parses = words[index], tagged(words[index])
+        if index == start and end - start > 1:  # a name's first word is a first name: "Ганна", not "Ганн"'s
+            parses = [parse for parse in parses if "Name" in parse.tag.grammemes] or parses
+        named.append(_person_nominative(word, parses) if parses else _surname_nominative(word, language))
+    return named
 
 
 def _person_nominative(word: str, parses: list) -> str:

@@ -383,3 +383,10 @@ def test_a_long_text_of_verbs_and_an_unclosed_quote_is_read_in_bounded_work(regi
 def test_claimants_named_by_place_or_left_for_the_fact_checker(registry, text, claimant):
     [candidate] = extract(text, WEDNESDAY, duplicates=False).candidates
     assert candidate.claimant.name == claimant
+
+
+def test_a_names_first_word_is_read_as_a_first_name(registry):
+    """ "Ганна" is a first name in the nominative here, not the genitive of a surname "Ганн"."""
+    text = "Заступниця міністра оборони Ганна Маляр повідомила, що 53 тяжкопоранених вивезли до Новоазовська."
+    [candidate] = extract(text, WEDNESDAY, duplicates=False).candidates
+    assert candidate.claimant.name == "Ганна Маляр"
