@@ -50,15 +50,9 @@ FILLER = frozenset(
 WORD = re.compile(r"\d+|[^\W\d_]{3,}")
 
 
-# Characters that show as nothing (zero-width spaces and joiners, direction marks, the byte-order mark):
-# pasted text carries them, and a name or claim made of them alone would look empty.
-INVISIBLE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
-
-
 def collapse_spaces(value: str) -> str:
-    """Strip, collapse runs of whitespace (pasted text often carries line breaks), and drop characters
-    that show as nothing."""
-    return " ".join(INVISIBLE.sub("", value).split())
+    """Strip, and collapse runs of whitespace (pasted text often carries line breaks)."""
+    return " ".join(value.split())
 
 
 def claim_words_in_order(text: str) -> list[str]:

@@ -16,8 +16,6 @@ from functools import cache
 import pysbd
 import razdel
 
-from claims.wording import INVISIBLE
-
 CYRILLIC_LETTER = re.compile(r"[а-яёіїєґ]", re.IGNORECASE)
 LATIN_LETTER = re.compile(r"[a-z]", re.IGNORECASE)
 UKRAINIAN_ONLY = re.compile(r"[іїєґ]", re.IGNORECASE)
@@ -37,6 +35,10 @@ DATELINE = re.compile(
     re.VERBOSE,
 )
 SPACES = re.compile(r"[ \t\u00a0\u2009\u202f]+")
+# Characters that show as nothing in a pasted story (zero-width spaces and joiners, direction marks, the
+# byte-order mark): they would split words the rules look for. Only the story loses them; what a person
+# types into a form is kept as typed.
+INVISIBLE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 LINE_BREAKS = re.compile(r"\r\n|[\r\x0b\x0c\x85\u2028\u2029]")
 STRAY_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 # A quotation that never closes is not joined past this many characters.
@@ -161,7 +163,7 @@ def normalise(text: str) -> str:
     (zero-width spaces, direction marks) and stray control characters gone."""
     text = unicodedata.normalize("NFC", text)
     text = LINE_BREAKS.sub("\n", text)
-    text = INVISIBLE.sub("", text)  # claims.wording's: one list of what shows as nothing
+    text = INVISIBLE.sub("", text)
     text = STRAY_CONTROL.sub(" ", text)
     lines = [SPACES.sub(" ", line).strip() for line in text.split("\n")]
     return "\n".join(lines).strip()
