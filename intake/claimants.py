@@ -55,6 +55,26 @@ REWRITES_COMPILED = [(re.compile(pattern), replacement) for pattern, replacement
 FILLER_WORDS = {"of", "the", "and"}
 MORPH_LANGUAGES = {"uk": "uk", "ru": "ru"}
 PERSON_TAGS = {"Name", "Surn", "Patr"}
+PREPOSITIONS = {
+    "у",
+    "в",
+    "во",
+    "на",
+    "до",
+    "з",
+    "із",
+    "зі",
+    "від",
+    "от",
+    "из",
+    "к",
+    "по",
+    "під",
+    "под",
+    "над",
+    "біля",
+    "возле",
+}
 
 
 def key(name: str) -> str:
@@ -188,7 +208,13 @@ def person_words(words: list[str], language: str) -> list[str]:
             and lower not in rules.ORGANISATION_WORDS
         )
 
-    known = [index for index, word in enumerate(words) if word[:1].isupper() and tagged(word)]
+    # "у Києві", "в Москве": a place after its preposition, not a person
+    after_preposition = {index for index in range(1, len(words)) if words[index - 1].lower() in PREPOSITIONS}
+    known = [
+        index
+        for index, word in enumerate(words)
+        if word[:1].isupper() and index not in after_preposition and tagged(word)
+    ]
     if not known:
         return []
     last = known[-1]

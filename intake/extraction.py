@@ -268,7 +268,9 @@ def _same_surname(surname: str, name: str) -> bool:
 
 # --- English ---------------------------------------------------------------------------------------------
 
-VERB_EN = re.compile(r"\b(?P<verb>" + "|".join(sorted(rules.VERBS["en"], key=len, reverse=True)) + r")\b")
+VERB_EN = re.compile(
+    r"\b(?P<verb>was quoted as saying|hit back|" + "|".join(sorted(rules.VERBS["en"], key=len, reverse=True)) + r")\b"
+)
 ACCORDING_EN = re.compile(r"(?:^|,\s*)according to\s+(?P<who>[^,;.]+?)(?=[,;.]|$)", re.IGNORECASE)
 WEEKDAY_WORDS = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
 DAY_PHRASE_EN = (
@@ -292,7 +294,7 @@ TOLD_OBJECT = re.compile(
 )
 OBJECT_VERBS = {"announced", "announces", "denied", "denies", "confirmed", "confirms", "accused", "accuses",
                 "promised", "pledged", "vowed", "acknowledged", "admitted", "reported", "reports", "claimed",
-                "claims", "called", "condemned", "described"}  # fmt: skip
+                "claims", "called", "condemned", "described", "thanked", "welcomed", "voiced"}  # fmt: skip
 RELATIVE = re.compile(r"\b(?:that|which|who|whom|where|when|what|if|whether|as)\b", re.IGNORECASE)
 CLAIMANT_NOUNS = rules.ORGANISATION_WORDS | rules.TITLES | {
     "official", "officials", "authorities", "analysts", "experts", "witnesses", "residents", "sources", "military",
@@ -381,6 +383,9 @@ def _verb_attribution(text: str, masked: str) -> Attribution | None:
         cut = boundaries[-1].end() if boundaries else 0
         segment = before[cut:].strip()
         earlier = before[: boundaries[-1].start()] if boundaries else ""
+        coordinated = segment.lower() in ("and", "but")
+        if boundaries and not coordinated and not _strip_fillers(_split_day(segment)[0], "en"):
+            segment = ""  # "Sergei Nechayev, Russia's ambassador, on Wednesday called …", "…, had written …"
         if not segment:
             apposed = _apposed_subject(text, before, after, verb.group())
             if apposed:  # "Antony Blinken, on his fourth visit to Kyiv, announced …"
@@ -389,7 +394,7 @@ def _verb_attribution(text: str, masked: str) -> Attribution | None:
             if not earlier.strip():
                 continue
             named, context, region = _cut(after)
-            if not named:
+            if not named or _claimant_segment(named)[0] is None:  # "…, called the German move …" names nobody
                 continue
             return Attribution(phrase=named, content=earlier, region=region, context=context)
         if segment.lower() in ("and", "but") and boundaries:  # "Biden signed the bill …, and said …"
@@ -437,7 +442,9 @@ def _apposed_subject(text: str, before: str, after: str, verb: str) -> Attributi
     """The claimant at the start of the sentence, an apposition between it and the verb:
     "Ihor Klymenko, Ukraine's interior minister, said that …"."""
     parts = BOUNDARY.split(unquoted(before))
-    if len(parts) != 3 or parts[2].strip():
+    # "Sergei Nechayev, Russia's ambassador in Berlin, on Wednesday called …", "…, had written …"
+    between = _split_day(parts[2])[0].split() if len(parts) == 3 else ["-"]
+    if len(parts) != 3 or any(word.lower() not in TRAILING_ADVERBS for word in between):
         return None
     subject_end = len(parts[0])
     phrase, leading = _claimant_segment(before[:subject_end])
@@ -458,7 +465,7 @@ def _apposed_subject(text: str, before: str, after: str, verb: str) -> Attributi
         region += " " + claim
         claim = f"{phrase} {verb} {claim}"
     context = before[subject_end:]
-    return Attribution(phrase=phrase, content=claim, region=f"{leading} {region}", context=context)
+    return Attribution(phrase=phrase, content=claim, region=f"{leading} {parts[2]} {region}", context=context)
 
 
 def _claimant_segment(segment: str) -> tuple[str | None, str]:
@@ -508,7 +515,7 @@ def _after_verb(after: str, verb: str) -> tuple[str, str]:
             region += told.group()
             rest = rest[told.end() :]
         # "told the Interfax news agency on Friday that …": whom and when, up to "that".
-        whom = re.match(r"^[^,;:]{0,80}?\bthat\b", rest)
+        whom = re.match(r"^[^,;:]{0,80}?\bthat\b(?!\s+(?:day|morning|afternoon|evening|night|week))", rest)
         if whom:
             region += whom.group()
             rest = rest[whom.end() :]
@@ -714,7 +721,8 @@ def _attribute_cyrillic(text: str, language: str) -> Attribution | None:
     quoted = _quote_then_tag(text, masked, language)
     if quoted:
         phrase, region = _cyrillic_phrase(quoted.phrase, language)
-        quoted.phrase = phrase
+        # "«…», — говорится в заявлении": the statement of the organisation named last
+        quoted.phrase = phrase or ("" if not STATEMENT_SAYS.search(quoted.region) else IT[language])
         return quoted
     according = ACCORDING_CYRILLIC[language].search(masked)
     if according:
@@ -740,7 +748,7 @@ def _attribute_cyrillic(text: str, language: str) -> Attribution | None:
         # "Про знахідку вчора повідомив президент …": words about what was said, its sayer after the verb.
         about = bool(segment) and segment.split()[0].lower() in ABOUT
         if not segment or about:
-            apposed = _cyrillic_apposition(before, after, language) if not segment else None
+            apposed = _cyrillic_apposition(text, before, verb.group(), after, language) if not segment else None
             if apposed:  # "Его коллега, представитель СНБ Эдриенн Уотсон, сообщила, что …"
                 return apposed
             if not earlier.strip() and not about:
@@ -754,6 +762,9 @@ def _attribute_cyrillic(text: str, language: str) -> Attribution | None:
             return Attribution(phrase=phrase, content=content, region=region + " " + after + " " + segment,
                                context=context)  # fmt: skip
         phrase, region = _cyrillic_phrase(segment, language)
+        pronouns = [word for word in phrase.split() if word.lower() in rules.PRONOUNS[language]]
+        if pronouns:  # "Саму постановку вопроса он также назвал …": he, not the words before him
+            phrase = pronouns[-1]
         if not phrase:
             continue
         that = re.match(rf"^\s*(?:[^,:]{{0,60}}?)(?:,\s*(?:{rules.THAT[language]})\b|:)\s*", after, re.IGNORECASE)
@@ -776,6 +787,8 @@ def _attribute_cyrillic(text: str, language: str) -> Attribution | None:
 
 
 ABOUT = {"про", "об", "о"}
+STATEMENT_SAYS = re.compile(r"говорится|йдеться", re.IGNORECASE)
+IT = {"uk": "воно", "ru": "оно"}
 # Where the words after a verb stop naming its sayer: "— сказав він у відеозверненні". Not "з", "по", "за":
 # they belong to names ("Державна служба з надзвичайних ситуацій", "Комитет по …").
 CIRCUMSTANCE_CYRILLIC = {"у", "в", "во", "на", "під", "при", "после", "після", "перед", "через"}
@@ -793,15 +806,22 @@ def _cyrillic_tail(after: str) -> str:
     return " ".join(words)
 
 
-def _cyrillic_apposition(before: str, after: str, language: str) -> Attribution | None:
+def _cyrillic_apposition(text: str, before: str, verb: str, after: str, language: str) -> Attribution | None:
     """A person named in the words set off before the verb: "Его коллега, представитель СНБ Эдриенн Уотсон,
-    сообщила, что …"."""
+    сообщила, что …"; without "что" ("Зеленский, находившийся в Хельсинки, отверг обвинения") the sentence
+    is the claim."""
     parts = [part for part in BOUNDARY.split(unquoted(before)) if part.strip()]
     if len(parts) < 2:
         return None
     named = claimants.person_words(parts[-1].split(), language)
+    if not named and len(parts[0].split()) <= 4:  # "Зеленский, находившийся в Хельсинки, отверг …"
+        named = claimants.person_words(parts[0].split(), language)
+    if not named:
+        return None
     that = re.match(rf"^\s*(?:[^,:]{{0,60}}?)(?:,\s*(?:{rules.THAT[language]})\b|:)\s*", after, re.IGNORECASE)
-    if not named or not that:
+    if not that and verb.lower().startswith((*rules.DENIALS[language], "назва")):
+        return Attribution(phrase=" ".join(named), content=text, region=after + " " + parts[-1])
+    if not that:
         return None
     return Attribution(phrase=" ".join(named), content=after[that.end() :], region=after[: that.end()])
 

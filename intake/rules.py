@@ -22,20 +22,23 @@ VERBS = {
         said says say announced announces claimed reported stated told tells added adds insisted insists denied
         denies wrote writes confirmed confirms warned warns accused accuses alleged alleges declared stressed
         asserted maintained posted tweeted estimated acknowledged admitted noted argued promised pledged vowed
-        called condemned suggested replied described demanded urged rejected dismissed
+        called condemned suggested replied described demanded urged rejected dismissed written welcomed
+        thanked explained responded voiced
         """
     ),
     # Stems: the endings below complete them.
     "uk": words(
         """
         заяви повідоми повідомля сказа наголоси наголошу зазначи зазнача дода написа розпові оголоси підтверди
-        запереч запевни попереди звинувати стверджу пообіця визна уточни назва допові
+        запереч запевни попереди звинувати стверджу пообіця визна уточни назва допові поясни припусти вислови
+        відреагува вважа
         """
     ),
     "ru": words(
         """
         заяви заявля сообщи сообща сказа отмети отмеча добави написа рассказа объяви подтверди завери предупреди
-        обвини утвержда подчеркну пообеща призна уточни переда назва доложи отрица отверг
+        обвини утвержда подчеркну пообеща призна уточни переда назва доложи отрица отверг поясни предположи
+        высказа отреагирова счита
         """
     ),
 }
@@ -121,18 +124,19 @@ PERSON_KIND, OFFICIAL_KIND = ClaimantKind.PERSON, ClaimantKind.OFFICIAL
 # Words before the claimant that are not part of it: "Meanwhile, the ministry said".
 LEADING_FILLERS = {
     "en": words("meanwhile separately also later earlier however but and in a statement on then still yet"),
-    "uk": words("тим часом також пізніше раніше однак але а і й водночас натомість своєю черговою"),
-    "ru": words("тем временем также позже ранее однако но а и при этом в свою очередь"),
+    "uk": words("тим часом також пізніше раніше однак але а і й водночас натомість своєю черговою як"),
+    "ru": words("тем временем также позже ранее однако но а и при этом в свою очередь как"),
 }
 
 # Phrases that introduce the claimant and need no verb: "according to the ministry, …", "по словам Пескова".
 ACCORDING_TO = {
     "en": r"according to",
     "uk": r"за (?:(?:його|її|їхніми) )?(?:словами|даними|інформацією|оцінками|повідомленням|твердженням)|"
-    r"як (?:повідомля\w*|повідоми\w*|заяви\w*|зазначи\w*|зазнача\w*|наголоси\w*|сказа\w*|пише|написа\w*)|"
+    r"як (?:йдеться в|повідомля\w*|повідоми\w*|заяви\w*|зазначи\w*|зазнача\w*|наголоси\w*|сказа\w*|пише|написа\w*)|"
     r"згідно з (?:даними|заявою)",
     "ru": r"по (?:(?:его|её|ее|их) )?(?:словам|данным|информации|оценкам|сообщению|утверждению)|"
-    r"как (?:сообща\w*|сообщи\w*|заяви\w*|отмети\w*|отмеча\w*|подчеркну\w*|сказа\w*|пишет|написа\w*|переда\w*)|"
+    r"как (?:говорится в|сообща\w*|сообщи\w*|заяви\w*|отмети\w*|отмеча\w*|подчеркну\w*|сказа\w*|пишет|"
+    r"написа\w*|переда\w*)|"
     r"согласно (?:данным|заявлению)",
 }
 # "Об этом заявил Песков": the claim is the sentence before.
