@@ -118,7 +118,8 @@ def extract(text: str, published: dt.date, *, dateline: str = "", duplicates: bo
 
 
 SAME_DAY_AS_BEFORE = re.compile(
-    r"\b(?:the same day|that day|later that day|в тот же день|в этот же день|того ж дня|того дня|цього ж дня)\b",
+    r"\b(?:the same day|that (?:day|morning|afternoon|evening)|later that day|(?:earlier|later) in the day|"
+    r"в тот же день|в этот же день|того ж дня|того дня|цього ж дня)\b",
     re.IGNORECASE,
 )
 
@@ -554,7 +555,8 @@ def _is_adverbial(words: str) -> bool:
     if len(words.split()) > 10:
         return False
     return bool(re.match(r"^(?:on|in|at|late|early|earlier|later|meanwhile|separately|overnight|speaking|also|"
-                         r"in a statement|however|but|and)\b", words, re.IGNORECASE))  # fmt: skip
+                         r"asked|writing|addressing|answering|responding|in a statement|however|but|and)\b", words,
+                         re.IGNORECASE))  # fmt: skip
 
 
 def _continues(words: str, language: str, verb: str) -> bool:
@@ -697,10 +699,11 @@ ACCORDING_CYRILLIC = {
 NOT_CLAIMANT = {
     "uk": r"(?<![\w'’])(?:у|в|на|із|з|від)(?![\w'’])|"
     r"\b(?:повідомленн\w*|заяв\w*|зведенн\w*|компані\w*|telegram\w*|телеграм\w*|facebook|фейсбук\w*|соцмереж\w*|"
-    r"пресслужб\w*|прес-служб\w*|брифінг\w*|інтерв.ю|журналіст\w*|зверненн\w*|також|пізніше|раніше)\b",
+    r"пресслужб\w*|прес-служб\w*|брифінг\w*|інтерв.ю|журналіст\w*|зверненн\w*|текст\w*|документ\w*|також|пізніше|"
+    r"раніше)\b",
     "ru": r"(?<![\w'’])(?:в|во|на|из|от|у)(?![\w'’])|"
     r"\b(?:сообщени\w*|заявлени\w*|сводк\w*|компани\w*|telegram\w*|телеграм\w*|facebook|соцсет\w*|пресс-служб\w*|"
-    r"брифинг\w*|интервью|журналист\w*|обращени\w*|также|позже|ранее)\b",
+    r"брифинг\w*|интервью|журналист\w*|обращени\w*|текст\w*|документ\w*|также|позже|ранее)\b",
 }
 DESCRIPTIONS = {
     "uk": {"відомство": False, "відомстві": False, "відомства": False, "міністерство": False, "міністерстві": False,

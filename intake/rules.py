@@ -47,7 +47,7 @@ VERBS = {
 # (statements) are not taken for verbs.
 CYRILLIC_VERB_ENDINGS = r"(?:в|л|ла|ли|ло|ів|ив|ила|или|ило|є|ють|ет|ёт|ют|ут|ит|ят|ує|ують)(?:ся|сь)?"
 # Reporting verbs that are whole words: "опроверг", "говорится в заявлении", "йдеться в повідомленні".
-CYRILLIC_WHOLE_VERBS = {"uk": ["йдеться"], "ru": ["опроверг", "говорится"]}
+CYRILLIC_WHOLE_VERBS = {"uk": ["йдеться"], "ru": ["опроверг", "отверг", "говорится"]}
 
 # Verbs that say the claimant denied something: the claim is the denial ("Peskov denied that …"), never
 # what was denied.
