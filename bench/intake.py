@@ -2,9 +2,9 @@
 
     .venv/bin/python bench/intake.py [--runs 30] [--words 1000] [--misses] [--no-doc]
 
-Accuracy: every story of the four annotated sets (tests/intake_stories/, held_out/, blind/, unseen/, written for
-the desk, each with its attributed claims, claimants and claimed dates; the README says how they are
-annotated, docs/intake.md which set was used how) is read by
+Accuracy: every story of the five annotated sets (tests/intake_stories/, held_out/, blind/, unseen/, final/,
+written for the desk, each with its attributed claims, claimants and claimed dates; the README says how they
+are annotated, docs/intake.md which set was used how) is read by
 intake.extraction.extract() against a desk that holds the demo desk's claimants (the database
 `newsdesk_bench_intake` on the embedded PostgreSQL, or DATABASE_URL; the names and aliases of
 claims/demo_data.py). Per language:
@@ -46,9 +46,16 @@ STORIES = ROOT / "tests" / "intake_stories"
 # Written after the first rules, read once blind, then used to correct them (docs/intake.md, "Measured").
 HELD_OUT = STORIES / "held_out"
 BLIND = STORIES / "blind"
-# Written after the rules were final and never used to change them: the figure for stories not seen.
 UNSEEN = STORIES / "unseen"
-SETS = {"annotated set": STORIES, "held-out set": HELD_OUT, "blind set": BLIND, "unseen set": UNSEEN}
+# Written after the rules were final and never used to change them: the figure for stories not seen.
+FINAL = STORIES / "final"
+SETS = {
+    "annotated set": STORIES,
+    "held-out set": HELD_OUT,
+    "blind set": BLIND,
+    "unseen set": UNSEEN,
+    "final set": FINAL,
+}
 SECTION = "## Intake"
 ACCURACY_DATABASE = "newsdesk_bench_intake"
 SCALE_DATABASE = "newsdesk_scale"
@@ -353,13 +360,16 @@ def main() -> int:
                 "",
                 table,
                 "",
-                "Each of the held-out and blind sets was first read once, before the rules were corrected where it",
-                "showed general gaps (recall, precision, claimant, date):",
+                "The held-out, blind and unseen sets were each first read once, before the rules were corrected where",
+                "it showed general gaps (recall, precision, claimant, date):",
                 "- held-out: English 0.86, 1.00, 0.94, 0.90; Ukrainian 0.88, 1.00, 1.00, 0.87; Russian 0.89, 1.00,",
                 "  0.82, 0.76;",
                 "- blind: English 0.98, 1.00, 0.88, 0.90; Ukrainian 0.93, 1.00, 0.92, 1.00; Russian 0.88, 0.94, 0.80,",
-                "  1.00.",
-                "The unseen set was written after that and has not changed the rules: its row is the honest figure.",
+                "  1.00;",
+                "- unseen: English 0.84, 1.00, 0.84, 0.84; Ukrainian 0.75, 1.00, 1.00, 1.00; Russian 0.72, 1.00, 0.85,",
+                "  0.77.",
+                "Those first readings are the figures for text the rules had not seen. The final set was written after",
+                "the last correction and has not changed the rules: its row is the current such figure.",
                 "",
             ]
         )
