@@ -119,7 +119,7 @@ def extract(text: str, published: dt.date, *, dateline: str = "", duplicates: bo
 
 SAME_DAY_AS_BEFORE = re.compile(
     r"\b(?:the same day|that (?:day|morning|afternoon|evening)|later that day|(?:earlier|later) in the day|"
-    r"в тот же день|в этот же день|того ж дня|того дня|цього ж дня)\b",
+    r"в тот же день|в этот же день|того же дня|того ж дня|того дня|цього ж дня)\b",
     re.IGNORECASE,
 )
 
@@ -691,7 +691,9 @@ VERB_CYRILLIC = {
 }
 ACCORDING_CYRILLIC = {
     language: re.compile(
-        rf"(?:^|,\s*)(?P<how>{rules.ACCORDING_TO[language]})(?:\s+(?P<who>[^,;.]+?))?(?=[,;.:]|$)", re.IGNORECASE
+        # "За словами в. о. міського голови …": the sayer runs to a comma (abbreviations have full stops)
+        rf"(?:^|,\s*)(?P<how>{rules.ACCORDING_TO[language]})(?:\s+(?P<who>[^,;]+?))?(?=[,;:]|\.?$)",
+        re.IGNORECASE,
     )
     for language in ("uk", "ru")
 }
@@ -837,7 +839,8 @@ def _cyrillic_phrase(words: str, language: str) -> tuple[str, str]:
     cleaned = re.sub(
         r"\b(?:понеділ\w*|вівтор\w*|серед[уаи]|четвер\w*|п.ятниц\w*|субот\w*|неділ\w*|понедельник\w*|вторник\w*|"
         r"сред[уаы]|пятниц\w*|суббот\w*|воскресень\w*|вчора|учора|вчера|накануне|напередодні|сьогодні|сегодня|"
-        r"ніч|ночь|ночью|вночі|вечер\w*|увечері|утр\w*|вранці|зранку|днем|вдень)\b",
+        r"ніч|ночь|ночью|вночі|вечер\w*|увечері|утр\w*|вранці|зранку|днем|днём|вдень|ранков\w*|вечірн\w*|"
+        r"утренн\w*|вечерн\w*|денн\w*|ще|ещё|еще|вже|уже)\b",
         " ",
         cleaned,
         flags=re.IGNORECASE,
@@ -865,6 +868,8 @@ def _cyrillic_name(phrase: str, language: str, *, context: str) -> tuple[str, bo
         return " ".join(person), True, titled  # "Координатор … Совета национальной безопасности США Джон Кирби"
     if lower[-1] in DESCRIPTIONS[language] and not person:  # "ведомство", "военное ведомство"
         return "", DESCRIPTIONS[language][lower[-1]], False
+    if not person and lower[0] in rules.PERSON_TITLES | {"представитель", "представник", "пресс-секретарь"}:
+        return "", True, True  # "добавил президент", "уточнил представитель Кремля": the person named last
     if not any(CAPITALISED.match(word) for word in words) and not organisation:
         return None
     named = claimants.organisation_nominative(words, language)

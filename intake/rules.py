@@ -23,7 +23,7 @@ VERBS = {
         denies wrote writes confirmed confirms warned warns accused accuses alleged alleges declared stressed
         asserted maintained posted tweeted estimated acknowledged admitted noted argued promised pledged vowed
         called condemned suggested replied described demanded urged rejected dismissed written welcomed
-        thanked explained responded voiced
+        thanked explained responded voiced cautioned
         """
     ),
     # Stems: the endings below complete them.
@@ -31,14 +31,14 @@ VERBS = {
         """
         заяви повідоми повідомля сказа наголоси наголошу зазначи зазнача дода написа розпові оголоси підтверди
         запереч запевни попереди звинувати стверджу пообіця визна уточни назва допові поясни припусти вислови
-        відреагува вважа
+        відреагува вважа писа закли
         """
     ),
     "ru": words(
         """
         заяви заявля сообщи сообща сказа отмети отмеча добави написа рассказа объяви подтверди завери предупреди
         обвини утвержда подчеркну пообеща призна уточни переда назва доложи отрица отверг поясни предположи
-        высказа отреагирова счита
+        высказа отреагирова счита объясни писа призва
         """
     ),
 }
@@ -132,12 +132,14 @@ LEADING_FILLERS = {
 ACCORDING_TO = {
     "en": r"according to",
     "uk": r"за (?:(?:його|її|їхніми) )?(?:словами|даними|інформацією|оцінками|повідомленням|твердженням)|"
-    r"як (?:йдеться в|повідомля\w*|повідоми\w*|заяви\w*|зазначи\w*|зазнача\w*|наголоси\w*|сказа\w*|пише|написа\w*)|"
-    r"згідно з (?:даними|заявою)",
+    r"як (?:йдеться в|пише|{verbs})|згідно з (?:даними|заявою)",
     "ru": r"по (?:(?:его|её|ее|их) )?(?:словам|данным|информации|оценкам|сообщению|утверждению)|"
-    r"как (?:говорится в|сообща\w*|сообщи\w*|заяви\w*|отмети\w*|отмеча\w*|подчеркну\w*|сказа\w*|пишет|"
-    r"написа\w*|переда\w*)|"
-    r"согласно (?:данным|заявлению)",
+    r"как (?:говорится в|пишет|{verbs})|согласно (?:данным|заявлению)",
+}
+# "як повідомили в …", "как пообещали в Кремле": any reporting verb after "як"/"как".
+ACCORDING_TO = {
+    language: pattern.replace("{verbs}", "(?:" + "|".join(sorted(VERBS[language], key=len, reverse=True)) + r")\w*")
+    for language, pattern in ACCORDING_TO.items()
 }
 # "Об этом заявил Песков": the claim is the sentence before.
 ABOUT_THIS = {
