@@ -201,9 +201,12 @@ def person_words(words: list[str], language: str) -> list[str]:
 
     def may_join(word: str) -> bool:
         lower = word.lower()
+        readings = [set(parse.tag.grammemes) for parse in parsed(word, language)]
+        place = any({"Geox", "Orgn"} & r for r in readings[:2]) and not any(PERSON_TAGS & r for r in readings)
         return (
             word[:1].isupper()
             and not word.isupper()
+            and not place  # "Украины", "Севастополя": where the person is from, not their name
             and lower not in rules.TITLES
             and lower not in rules.ORGANISATION_WORDS
         )
@@ -216,7 +219,14 @@ def person_words(words: list[str], language: str) -> list[str]:
         if word[:1].isupper() and index not in after_preposition and tagged(word)
     ]
     if not known:
-        return []
+        # Names the dictionary does not know ("Володимир Сальдо"): two or three capitalised words ending
+        # the phrase, none a title or an organisation.
+        tail = 0
+        while tail < min(3, len(words)) and may_join(words[len(words) - 1 - tail]):
+            tail += 1
+        if tail < 2:
+            return []
+        return [_surname_nominative(word, language) for word in words[len(words) - tail :]]
     last = known[-1]
     start = last
     while start > 0 and last - start < 2 and may_join(words[start - 1]):
@@ -225,8 +235,11 @@ def person_words(words: list[str], language: str) -> list[str]:
     first_names = [i for i in range(start, last + 1) if "Name" in parsed(words[i], language)[0].tag.grammemes]
     # The first name nearest before the surname ("Джон Кирби": "Кирби" reads as a first name too).
     before_surname = [index for index in first_names if index < last]
-    if before_surname or first_names:
-        start = (before_surname or first_names)[-1]
+    surname_follows = last + 1 < len(words) and may_join(words[last + 1])
+    if before_surname:
+        start = before_surname[-1]
+    elif last in first_names and surname_follows:  # "офиса Зеленского Михаил Подоляк": the name is the last two
+        start = last
     end = last + 1
     while end < len(words) and end - start < 3 and may_join(words[end]):  # a surname it does not know: "Лубинец"
         end += 1
@@ -251,7 +264,8 @@ def _person_nominative(word: str, parses: list) -> str:
 def _surname_nominative(word: str, language: str) -> str:
     """A surname the dictionary reads as an adjective ("Зеленського") in the nominative ("Зеленський")."""
     for parse in parsed(word, language):
-        if parse.tag.POS in ("ADJF", "NOUN") and "nomn" not in parse.tag.grammemes:
+        # Singular readings only: "Развожаев" read as a plural would become "Развожаи".
+        if parse.tag.POS in ("ADJF", "NOUN") and "sing" in parse.tag.grammemes and "nomn" not in parse.tag.grammemes:
             return _nominative(word, parse)
     return word
 

@@ -709,10 +709,10 @@ NOT_CLAIMANT = {
 }
 DESCRIPTIONS = {
     "uk": {"відомство": False, "відомстві": False, "відомства": False, "міністерство": False, "міністерстві": False,
-           "міністерства": False,
+           "міністерства": False, "військові": False,
            "речник": True, "речниця": True, "представник": True},
     "ru": {"ведомство": False, "ведомстве": False, "ведомства": False, "министерство": False, "министерстве": False,
-           "министерства": False,
+           "министерства": False, "военные": False,
            "представитель": True, "пресс-секретарь": True},
 }  # fmt: skip
 
@@ -792,6 +792,8 @@ def _attribute_cyrillic(text: str, language: str) -> Attribution | None:
 
 
 ABOUT = {"про", "об", "о"}
+# Verbs whose sentence is the claim (they take an object, not "що"/"что"): "назвал удар …", "обвинил Киев …".
+OBJECT_STEMS_CYRILLIC = ("назва", "обвини", "звинувати", "потребова", "вимага", "засуди", "осуди")
 STATEMENT_SAYS = re.compile(r"говорится|йдеться", re.IGNORECASE)
 IT = {"uk": "воно", "ru": "оно"}
 # Where the words after a verb stop naming its sayer: "— сказав він у відеозверненні". Not "з", "по", "за":
@@ -824,7 +826,7 @@ def _cyrillic_apposition(text: str, before: str, verb: str, after: str, language
     if not named:
         return None
     that = re.match(rf"^\s*(?:[^,:]{{0,60}}?)(?:,\s*(?:{rules.THAT[language]})\b|:)\s*", after, re.IGNORECASE)
-    if not that and verb.lower().startswith((*rules.DENIALS[language], "назва")):
+    if not that and verb.lower().startswith((*rules.DENIALS[language], *OBJECT_STEMS_CYRILLIC)):
         return Attribution(phrase=" ".join(named), content=text, region=after + " " + parts[-1])
     if not that:
         return None
@@ -834,13 +836,16 @@ def _cyrillic_apposition(text: str, before: str, verb: str, after: str, language
 def _cyrillic_phrase(words: str, language: str) -> tuple[str, str]:
     """The claimant's words in a Ukrainian or Russian phrase ("в Генштабе ВСУ в среду" → "Генштабе ВСУ"),
     and the phrase itself (where the day is named)."""
-    cleaned = re.sub(NOT_CLAIMANT[language], " ", words, flags=re.IGNORECASE)
+    # "Йенс Столтенберг в Брюсселе": a place after a preposition past the first word is where, not who.
+    words_only = re.sub(r"(?<=\S)\s+(?:в|у|во)\s+[А-ЯІЇЄҐЁ][\w'’-]*", " ", words)
+    cleaned = re.sub(NOT_CLAIMANT[language], " ", words_only, flags=re.IGNORECASE)
     # Days are named in the phrase, not in the claimant: "в среду Минобороны" → "Минобороны".
     cleaned = re.sub(
         r"\b(?:понеділ\w*|вівтор\w*|серед[уаи]|четвер\w*|п.ятниц\w*|субот\w*|неділ\w*|понедельник\w*|вторник\w*|"
         r"сред[уаы]|пятниц\w*|суббот\w*|воскресень\w*|вчора|учора|вчера|накануне|напередодні|сьогодні|сегодня|"
         r"ніч|ночь|ночью|вночі|вечер\w*|увечері|утр\w*|вранці|зранку|днем|днём|вдень|ранков\w*|вечірн\w*|"
-        r"утренн\w*|вечерн\w*|денн\w*|ще|ещё|еще|вже|уже)\b",
+        r"утренн\w*|вечерн\w*|денн\w*|ще|ещё|еще|вже|уже|тот же день|того же дня|того ж дня|цього ж дня|своєму|"
+        r"своем|своём|вкотре|вновь|знову|опять|снова|кроме того|крім того)\b",
         " ",
         cleaned,
         flags=re.IGNORECASE,
