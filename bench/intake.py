@@ -2,9 +2,9 @@
 
     .venv/bin/python bench/intake.py [--runs 30] [--words 1000] [--misses] [--no-doc]
 
-Accuracy: every story of the six annotated sets (tests/intake_stories/, held_out/, blind/, unseen/, final/,
-closing/, written for the desk, each with its attributed claims, claimants and claimed dates; the README says how they
-are annotated, docs/intake.md which set was used how) is read by
+Accuracy: every story of the seven annotated sets (tests/intake_stories/, held_out/, blind/, unseen/, final/,
+closing/, last/, written for the desk, each with its attributed claims, claimants and claimed dates; the
+README says how they are annotated, docs/intake.md which set was used how) is read by
 intake.extraction.extract() against a desk that holds the demo desk's claimants (the database
 `newsdesk_bench_intake` on the embedded PostgreSQL, or DATABASE_URL; the names and aliases of
 claims/demo_data.py). Per language:
@@ -48,9 +48,10 @@ HELD_OUT = STORIES / "held_out"
 BLIND = STORIES / "blind"
 UNSEEN = STORIES / "unseen"
 FINAL = STORIES / "final"
+CLOSING = STORIES / "closing"
 # Written after the last correction of the rules and never used to change them: the current figure for
 # stories the rules have not seen.
-CLOSING = STORIES / "closing"
+LAST = STORIES / "last"
 SETS = {
     "annotated set": STORIES,
     "held-out set": HELD_OUT,
@@ -58,6 +59,7 @@ SETS = {
     "unseen set": UNSEEN,
     "final set": FINAL,
     "closing set": CLOSING,
+    "last set": LAST,
 }
 SECTION = "## Intake"
 ACCURACY_DATABASE = "newsdesk_bench_intake"
@@ -363,8 +365,8 @@ def main() -> int:
                 "",
                 table,
                 "",
-                "The held-out, blind, unseen and final sets were each first read once, before the rules were corrected",
-                "where it showed general gaps (recall, precision, claimant, date):",
+                "The held-out, blind, unseen, final and closing sets were each first read once, before the rules were",
+                "corrected where it showed general gaps (recall, precision, claimant, date):",
                 "- held-out: English 0.86, 1.00, 0.94, 0.90; Ukrainian 0.88, 1.00, 1.00, 0.87; Russian 0.89, 1.00,",
                 "  0.82, 0.76;",
                 "- blind: English 0.98, 1.00, 0.88, 0.90; Ukrainian 0.93, 1.00, 0.92, 1.00; Russian 0.88, 0.94, 0.80,",
@@ -372,9 +374,11 @@ def main() -> int:
                 "- unseen: English 0.84, 1.00, 0.84, 0.84; Ukrainian 0.75, 1.00, 1.00, 1.00; Russian 0.72, 1.00, 0.85,",
                 "  0.77;",
                 "- final: English 0.87, 1.00, 0.94, 0.94; Ukrainian 0.81, 1.00, 0.92, 0.85; Russian 0.78, 1.00, 0.71,",
-                "  0.50.",
-                "Those first readings are the figures for text the rules had not seen. The closing set was written",
-                "after the last correction and has not changed the rules: its row is the current such figure.",
+                "  0.50;",
+                "- closing: English 0.94, 0.97, 0.90, 0.90; Ukrainian 0.76, 1.00, 0.81, 0.94; Russian 0.77, 1.00,",
+                "  0.75, 0.85.",
+                "Those first readings are the figures for text the rules had not seen. The last set was written after",
+                "the last correction and has not changed the rules: its row is the current such figure.",
                 "",
             ]
         )
