@@ -2,8 +2,8 @@
 
     .venv/bin/python bench/intake.py [--runs 30] [--words 1000] [--misses] [--no-doc]
 
-Accuracy: every story of the seven annotated sets (tests/intake_stories/, held_out/, blind/, unseen/, final/,
-closing/, last/, written for the desk, each with its attributed claims, claimants and claimed dates; the
+Accuracy: every story of the eight annotated sets (tests/intake_stories/, held_out/, blind/, unseen/, final/,
+closing/, last/, verify/, written for the desk, each with its attributed claims, claimants and claimed dates; the
 README says how they are annotated, docs/intake.md which set was used how) is read by
 intake.extraction.extract() against a desk that holds the demo desk's claimants (the database
 `newsdesk_bench_intake` on the embedded PostgreSQL, or DATABASE_URL; the names and aliases of
@@ -49,9 +49,10 @@ BLIND = STORIES / "blind"
 UNSEEN = STORIES / "unseen"
 FINAL = STORIES / "final"
 CLOSING = STORIES / "closing"
+LAST = STORIES / "last"
 # Written after the last correction of the rules and never used to change them: the current figure for
 # stories the rules have not seen.
-LAST = STORIES / "last"
+VERIFY = STORIES / "verify"
 SETS = {
     "annotated set": STORIES,
     "held-out set": HELD_OUT,
@@ -60,6 +61,7 @@ SETS = {
     "final set": FINAL,
     "closing set": CLOSING,
     "last set": LAST,
+    "verify set": VERIFY,
 }
 SECTION = "## Intake"
 ACCURACY_DATABASE = "newsdesk_bench_intake"
@@ -365,8 +367,8 @@ def main() -> int:
                 "",
                 table,
                 "",
-                "The held-out, blind, unseen, final and closing sets were each first read once, before the rules were",
-                "corrected where it showed general gaps (recall, precision, claimant, date):",
+                "The held-out, blind, unseen, final, closing and last sets were each first read once, before the rules",
+                "were corrected where it showed general gaps (recall, precision, claimant, date):",
                 "- held-out: English 0.86, 1.00, 0.94, 0.90; Ukrainian 0.88, 1.00, 1.00, 0.87; Russian 0.89, 1.00,",
                 "  0.82, 0.76;",
                 "- blind: English 0.98, 1.00, 0.88, 0.90; Ukrainian 0.93, 1.00, 0.92, 1.00; Russian 0.88, 0.94, 0.80,",
@@ -376,9 +378,11 @@ def main() -> int:
                 "- final: English 0.87, 1.00, 0.94, 0.94; Ukrainian 0.81, 1.00, 0.92, 0.85; Russian 0.78, 1.00, 0.71,",
                 "  0.50;",
                 "- closing: English 0.94, 0.97, 0.90, 0.90; Ukrainian 0.76, 1.00, 0.81, 0.94; Russian 0.77, 1.00,",
-                "  0.75, 0.85.",
-                "Those first readings are the figures for text the rules had not seen. The last set was written after",
-                "the last correction and has not changed the rules: its row is the current such figure.",
+                "  0.75, 0.85;",
+                "- last: English 0.92, 1.00, 0.82, 1.00; Ukrainian 0.96, 1.00, 0.88, 0.88; Russian 0.95, 1.00, 0.71,",
+                "  0.76.",
+                "Those first readings are the figures for text the rules had not seen. The verify set was written",
+                "after the last correction and has not changed the rules: its row is the current such figure.",
                 "",
             ]
         )

@@ -223,6 +223,9 @@ def person_words(words: list[str], language: str) -> list[str]:
         # the phrase, none a title or an organisation.
         tail = 0
         while tail < min(3, len(words)) and may_join(words[len(words) - 1 - tail]):
+            word = words[len(words) - 1 - tail]
+            if parsed(word, language)[0].tag.POS in ("ADJF", "PRTF"):  # "Генеральной Ассамблее": no name
+                break
             tail += 1
         if tail < 2:
             return []

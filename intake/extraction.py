@@ -119,7 +119,7 @@ def extract(text: str, published: dt.date, *, dateline: str = "", duplicates: bo
 
 SAME_DAY_AS_BEFORE = re.compile(
     r"\b(?:the same day|that (?:day|morning|afternoon|evening)|later that day|(?:earlier|later) in the day|"
-    r"в тот же день|в этот же день|того же дня|того ж дня|того дня|цього ж дня)\b",
+    r"в тот же день|в этот же день|того же дня|того ж дня|того дня|цього ж дня|тоді|тогда)\b",
     re.IGNORECASE,
 )
 
@@ -134,12 +134,15 @@ class _Reader:
         self.previous: Candidate | None = None
         self.previous_sentence: Sentence | None = None
         self.registry = claimants.registry()  # read once per story
+        self.last_day: dt.date | None = None  # the last day a sentence named ("on 24 January")
         attribute = _attribute_english if language == "en" else _attribute_cyrillic
         self.attribute = attribute
 
     def read(self, sentence: Sentence) -> Candidate | None:
         attribution = self.attribute(sentence.text, self.language)
         before, self.previous_sentence = self.previous_sentence, sentence
+        day_before, named_day = self.last_day, day_named(sentence.text, self.published, self.language)
+        self.last_day = named_day or self.last_day
         if attribution is None:
             self._remember_people(sentence.text)
             return None
@@ -159,10 +162,12 @@ class _Reader:
         if claimed_on is None:
             previous = self.previous
             # The same claimant again, its day unsaid: wire copy goes on quoting one statement. "The same
-            # day" is the day of the claim before.
+            # day" ("того ж дня", "тоді") is the last day the story named, in any sentence before.
             carried = previous is not None and bool(claimant.name) and previous.claimant.name == claimant.name
-            carried = carried or bool(SAME_DAY_AS_BEFORE.search(attribution.region))
-            claimed_on = previous.claimed_on if carried and previous is not None else self.published
+            if SAME_DAY_AS_BEFORE.search(attribution.region) and (day_before or previous):
+                claimed_on = day_before or (previous.claimed_on if previous else self.published)
+            else:
+                claimed_on = previous.claimed_on if carried and previous is not None else self.published
         quoted = [q for q in quotes_in(attribution.content) if not _is_quoted_name(q)]
         quote = " … ".join(quoted)
         start, end = source.start, sentence.end
@@ -635,11 +640,13 @@ def _person_run(words: list[str]) -> list[str]:
         # "the Defence Ministry in Moscow", "the Yamalo-Nenets region": a place, not a person
         place = not current and (previous in PLACE_PREPOSITIONS or previous in DETERMINERS)
         possessive = word.endswith(("'s", "’s"))
+        # "Russian-installed", "Kremlin-backed": an adjective, not a name
+        hyphenated_adjective = "-" in word and word.rsplit("-", 1)[1][:1].islower()
         function_word = word.lower() in DETERMINERS | QUANTIFIERS | CONNECTORS  # "The town's mayor"
         if (
             CAPITALISED.match(word)
             and word.lower() not in COUNTRY_ADJECTIVES
-            and not (possessive or place or function_word)
+            and not (possessive or place or function_word or hyphenated_adjective)
         ):
             current.append(word)
         else:
@@ -821,8 +828,11 @@ def _cyrillic_apposition(text: str, before: str, verb: str, after: str, language
     if len(parts) < 2:
         return None
     named = claimants.person_words(parts[-1].split(), language)
-    if not named and len(parts[0].split()) <= 4:  # "Зеленский, находившийся в Хельсинки, отверг …"
-        named = claimants.person_words(parts[0].split(), language)
+    if not named:  # "Министр … Сергей Лавров, выступая на Генеральной Ассамблее, обвинил …"
+        first = parts[0].split()
+        named = claimants.person_words(first, language)
+        if named and named[-1][:3].lower() != first[-1][:3].lower():
+            named = []  # the name must end the words before the comma
     if not named:
         return None
     that = re.match(rf"^\s*(?:[^,:]{{0,60}}?)(?:,\s*(?:{rules.THAT[language]})\b|:)\s*", after, re.IGNORECASE)
