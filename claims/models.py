@@ -258,22 +258,20 @@ def claimant_name_index() -> spelling.NameIndex:
 class ClaimantQuerySet(models.QuerySet):
     def named(self, name: str) -> ClaimantQuerySet:
         """The claimant called `name`, or known by it (an alias), whatever the letter case."""
-        alias = RawSQL(
-            "EXISTS (SELECT 1 FROM unnest(claims_claimant.aliases) AS alias WHERE lower(alias) = lower(%s))",
-            [name],
-            output_field=models.BooleanField(),
-        )
-        return self.filter(Q(name__iexact=name) | Q(alias))
+        return self.named_any([name])
 
     def named_any(self, names: Iterable[str]) -> ClaimantQuerySet:
-        """The claimants called, or known by, any of `names` (lower case), in one query."""
+        """The claimants called, or known by, any of `names`, whatever the letter case, in one query. Both
+        sides are lower-cased by PostgreSQL, so Python's and the database's idea of a capital never differ."""
         wanted = sorted(set(names))
-        alias = RawSQL(
-            "EXISTS (SELECT 1 FROM unnest(claims_claimant.aliases) AS alias WHERE lower(alias) = ANY(%s))",
-            [wanted],
+        named = RawSQL(
+            "lower(claims_claimant.name) = ANY(SELECT lower(wanted) FROM unnest(%s::text[]) AS wanted)"
+            " OR EXISTS (SELECT 1 FROM unnest(claims_claimant.aliases) AS alias"
+            " WHERE lower(alias) = ANY(SELECT lower(wanted) FROM unnest(%s::text[]) AS wanted))",
+            [wanted, wanted],
             output_field=models.BooleanField(),
         )
-        return self.annotate(lower_name=Lower("name")).filter(Q(lower_name__in=wanted) | Q(alias))
+        return self.filter(named)
 
     def suggested_names(self, typed: str, *, limit: int) -> list[str]:
         """Names for the claimant typeahead, best first: those that start with what was typed (or its

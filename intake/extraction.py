@@ -4,8 +4,8 @@ A story is read sentence by sentence. A sentence is a candidate when a claimant 
 reporting verb with its claimant before or after it ("the ministry said", "said Ihor Klymenko"), a quote
 with its speech tag ("…," he said), or a phrase that needs no verb ("according to the ministry", "по
 словам Пескова"). The claimant's words become a name, matched to the registry; "he", "it" and "the
-ministry" are the last such claimant or person named; "also" and "added" carry the claim before's
-claimant and day on. Everything else is an unattributed statement.
+ministry" are the last such claimant or person named; the same claimant again, its day unsaid, keeps
+the day of the claim before. Everything else is an unattributed statement.
 """
 
 from __future__ import annotations
@@ -51,7 +51,6 @@ class Attribution:
     content: str  # the claim's words
     region: str  # the words around the attribution, where the day the claim was made is named
     context: str = ""  # an apposition or title next to the claimant ("Ukraine's interior minister")
-    continues: bool = False  # "also", "added", a pronoun: the claim before's claimant and day carry on
     about_previous: bool = False  # "Об этом заявил Песков": the claim is the sentence before
 
 
@@ -84,6 +83,8 @@ def readable(text: str) -> str:
 def extract(text: str, published: dt.date, *, dateline: str = "", duplicates: bool = True) -> Extraction:
     """The candidate claims in `text`, a story published on `published`.
 
+    `dateline`: where the story was filed, as the person reading it says ("Kyiv"): a story opening
+    "Kyiv - …" then loses it from its first sentence, as one opening "KYIV, May 15 (wire) - " always does.
     `duplicates`: look up likely duplicates on the desk for each candidate (the page and the API do;
     the accuracy benchmark need not).
     """
@@ -92,7 +93,7 @@ def extract(text: str, published: dt.date, *, dateline: str = "", duplicates: bo
     reader = _Reader(language, published)
     candidates: list[Candidate] = []
     unattributed: list[Statement] = []
-    body_start = dateline_end(story)
+    body_start = dateline_end(story, place=dateline)
     for sentence in sentences(story, language):
         if sentence.end <= body_start:
             continue
@@ -364,10 +365,7 @@ def _quote_then_tag(text: str, masked: str, language: str) -> Attribution | None
     content = first.group()[1:-1].strip().rstrip(",")
     if more:
         content = f"{content.rstrip(',')} {more.group()[1:-1].strip()}"
-    return Attribution(
-        phrase=_strip_fillers(phrase, language), content=f"“{content}”", region=tag, context=context,
-        continues=_continues(tag, language, verb.group()),
-    )  # fmt: skip
+    return Attribution(phrase=_strip_fillers(phrase, language), content=f"“{content}”", region=tag, context=context)
 
 
 def _according_to(text: str, masked: str) -> Attribution | None:
@@ -414,12 +412,11 @@ def _verb_attribution(text: str, masked: str) -> Attribution | None:
             continue
         claim, region = _after_verb(after, verb.group())
         adverbial = _is_adverbial(earlier)
-        continues = _continues(segment, "en", verb.group())
         circumstance = bool(CIRCUMSTANCE.match(claim)) and not region.rstrip().lower().endswith("that")
         if (len(claim.split()) < SHORTEST_CLAIM_WORDS or circumstance) and earlier.strip() and not adverbial:
             # "Russian troops took Robotyne, the ministry said on Wednesday."
             content = f"{phrase} {verb.group()} that {earlier}" if verb.group() in rules.DENIALS["en"] else earlier
-            return Attribution(phrase=phrase, content=content, region=leading + " " + after, continues=continues)
+            return Attribution(phrase=phrase, content=content, region=leading + " " + after)
         if verb.group() in rules.DENIALS["en"]:  # "Peskov denied that …": the denial is the claim
             claim = f"{phrase} {verb.group()} {'that ' if region.rstrip().lower().endswith('that') else ''}{claim}"
         elif verb.group() in OBJECT_VERBS and not region.rstrip().lower().endswith("that"):
@@ -428,7 +425,7 @@ def _verb_attribution(text: str, masked: str) -> Attribution | None:
             region += " " + claim
             claim = f"{phrase} {verb.group()} {claim}"
         prefix = earlier if adverbial else ""
-        return Attribution(phrase=phrase, content=claim, region=f"{prefix} {leading} {region}", continues=continues)
+        return Attribution(phrase=phrase, content=claim, region=f"{prefix} {leading} {region}")
     return None
 
 
@@ -562,16 +559,6 @@ def _is_adverbial(words: str) -> bool:
     return bool(re.match(r"^(?:on|in|at|late|early|earlier|later|meanwhile|separately|overnight|speaking|also|"
                          r"asked|writing|addressing|answering|responding|in a statement|however|but|and)\b", words,
                          re.IGNORECASE))  # fmt: skip
-
-
-def _continues(words: str, language: str, verb: str) -> bool:
-    lowered = words.lower()
-    pronouns = rules.PRONOUNS[language]
-    return (
-        verb.lower().startswith(("add", "дода", "добави"))
-        or bool(re.search(r"\b(?:also|further|також|также)\b", lowered))
-        or any(re.search(rf"\b{pronoun}\b", lowered) for pronoun in pronouns)
-    )
 
 
 def _find_verb(text: str, language: str) -> re.Match[str] | None:
@@ -745,11 +732,7 @@ def _attribute_cyrillic(text: str, language: str) -> Attribution | None:
             who = {"uk": "вони" if plural else "він", "ru": "они" if plural else "он"}[language]
         content = (text[: according.start()] + text[according.end() :]).strip(" ,")
         phrase, region = _cyrillic_phrase(who, language)
-        verb_form = according["how"].lower().split()[-1]
-        return Attribution(
-            phrase=phrase, content=content, region=region + " " + who,
-            continues=_continues(who, language, verb_form),
-        )  # fmt: skip
+        return Attribution(phrase=phrase, content=content, region=region + " " + who)
     for verb in islice(VERB_CYRILLIC[language].finditer(masked), VERBS_TRIED):
         before, after = text[: verb.start()], text[verb.end() :]
         if re.search(rules.NEGATIONS[language] + r"\s*$", before, re.IGNORECASE):
@@ -791,10 +774,7 @@ def _attribute_cyrillic(text: str, language: str) -> Attribution | None:
                 return Attribution(phrase=phrase, content=earlier.strip(" ,—–-"), region=region + " " + after)
             claim = f"{segment} {verb.group()}{after}"
             region = region + " " + after
-        return Attribution(
-            phrase=phrase, content=claim, region=region + " " + segment,
-            continues=_continues(segment, language, verb.group()),
-        )  # fmt: skip
+        return Attribution(phrase=phrase, content=claim, region=region + " " + segment)
     return None
 
 

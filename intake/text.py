@@ -62,17 +62,19 @@ def language_of(text: str) -> str:
     return "uk" if len(UKRAINIAN_ONLY.findall(text)) > len(RUSSIAN_ONLY.findall(text)) else "ru"
 
 
-def dateline_end(text: str) -> int:
+def dateline_end(text: str, *, place: str = "") -> int:
     """Where the story proper starts, after a dateline ("KYIV, May 15 (wire) - "), or 0 without one.
 
     A dateline is a place in capitals, or a place followed by a date or an agency in brackets, then a
-    dash: so "Russia - which …" is not mistaken for one.
+    dash: so "Russia - which …" is not mistaken for one. Or the `place` the story was filed from, as
+    given with it ("Kyiv - …").
     """
     found = DATELINE.match(text)
     if not found:
         return 0
-    place = found["place"]
-    if place.upper() == place or found["date"] or found["agency"]:
+    named = found["place"]
+    given = bool(place) and named.lower() == place.strip().lower()
+    if named.upper() == named or found["date"] or found["agency"] or given:
         return found.end()
     return 0
 

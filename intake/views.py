@@ -251,12 +251,15 @@ def _candidates_page(
     status: int = 200,
 ) -> HttpResponse:
     """The story with its candidates' sentences marked, a card per candidate and the statements nobody
-    is credited with. Its queries do not grow with the candidates: the offered duplicates and the known
-    claimants are each read in one query."""
+    is credited with. Its queries do not grow with the candidates: the offered duplicates (unless the
+    extraction `found` them already) and the known claimants are each read in one query."""
     # As posted, the text's line breaks are CRLF; the offsets count them as the form cleans them, LF.
     text = _value(story, "text").replace("\r\n", "\n").replace("\r", "\n")
     offered = {form: _offered(form) for form in candidates.forms}
-    duplicates = Claim.objects.select_related("claimant").in_bulk({pk for ids in offered.values() for pk in ids})
+    if found is not None:  # read with the story already
+        duplicates = {claim.pk: claim for candidate in found.candidates for claim in candidate.duplicates}
+    else:  # posted back: the ids the page offered
+        duplicates = Claim.objects.select_related("claimant").in_bulk({pk for ids in offered.values() for pk in ids})
     known = _known_names(_value(form, "claimant_name") for form in candidates.forms)
     cards = [
         Card(

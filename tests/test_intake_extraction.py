@@ -390,3 +390,15 @@ def test_a_names_first_word_is_read_as_a_first_name(registry):
     text = "Заступниця міністра оборони Ганна Маляр повідомила, що 53 тяжкопоранених вивезли до Новоазовська."
     [candidate] = extract(text, WEDNESDAY, duplicates=False).candidates
     assert candidate.claimant.name == "Ганна Маляр"
+
+
+def test_the_dateline_place_given_with_the_story_is_cut_from_its_first_sentence(registry):
+    text = "Kyiv - Russia's Defence Ministry said its troops had taken the village of Robotyne."
+    without = extract(text, WEDNESDAY, duplicates=False).candidates
+    given = extract(text, WEDNESDAY, dateline="Kyiv", duplicates=False).candidates
+    assert [c.sentence for c in without] == [
+        "Kyiv - Russia's Defence Ministry said its troops had taken the village of Robotyne."
+    ]
+    assert [c.sentence for c in given] == [
+        "Russia's Defence Ministry said its troops had taken the village of Robotyne."
+    ]
