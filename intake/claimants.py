@@ -199,14 +199,17 @@ def person_words(words: list[str], language: str) -> list[str]:
     def tagged(word: str) -> list:
         return [parse for parse in parsed(word, language) if PERSON_TAGS & set(parse.tag.grammemes)]
 
-    def may_join(word: str) -> bool:
+    def may_join(word: str, *, before_name: bool = False) -> bool:
         lower = word.lower()
         readings = [set(parse.tag.grammemes) for parse in parsed(word, language)]
         place = any({"Geox", "Orgn"} & r for r in readings[:2]) and not any(PERSON_TAGS & r for r in readings)
+        # "Росії", "Києва" in the Ukrainian dictionary: known things only, nobody's name
+        thing = all(parse.is_known and {"NOUN", "inan"} <= set(parse.tag.grammemes) for parse in parsed(word, language))
         return (
             word[:1].isupper()
             and not word.isupper()
             and not place  # "Украины", "Севастополя": where the person is from, not their name
+            and not (thing and before_name)  # "Володимир Сальдо" stays whole
             and lower not in rules.TITLES
             and lower not in rules.ORGANISATION_WORDS
         )
@@ -222,7 +225,11 @@ def person_words(words: list[str], language: str) -> list[str]:
         # Names the dictionary does not know ("Володимир Сальдо"): two or three capitalised words ending
         # the phrase, none a title or an organisation.
         tail = 0
-        while tail < min(3, len(words)) and may_join(words[len(words) - 1 - tail]):
+        while (
+            tail < min(3, len(words))
+            and len(words) - 1 - tail not in after_preposition  # "в Марий Эл": a place
+            and may_join(words[len(words) - 1 - tail])
+        ):
             word = words[len(words) - 1 - tail]
             if parsed(word, language)[0].tag.POS in ("ADJF", "PRTF"):  # "Генеральной Ассамблее": no name
                 break
@@ -232,7 +239,7 @@ def person_words(words: list[str], language: str) -> list[str]:
         return [_surname_nominative(word, language) for word in words[len(words) - tail :]]
     last = known[-1]
     start = last
-    while start > 0 and last - start < 2 and may_join(words[start - 1]):
+    while start > 0 and last - start < 2 and may_join(words[start - 1], before_name=True):
         start -= 1
     # "ЧВК Вагнер Евгений Пригожин": a name starts at its first name, not at the word before it.
     first_names = [i for i in range(start, last + 1) if "Name" in parsed(words[i], language)[0].tag.grammemes]
@@ -241,18 +248,55 @@ def person_words(words: list[str], language: str) -> list[str]:
     surname_follows = last + 1 < len(words) and may_join(words[last + 1])
     if before_surname:
         start = before_surname[-1]
+        # "Реджеп Тайїп Ердоган": two first names; but "ЧВК Вагнер Евгений Пригожин": after an organisation
+        # ("ЧВК"), a name is the organisation's.
+        while start - 1 in first_names and not (start >= 2 and _names_organisation(words[start - 2], language)):
+            start -= 1
     elif last in first_names and surname_follows:  # "офиса Зеленского Михаил Подоляк": the name is the last two
         start = last
     end = last + 1
     while end < len(words) and end - start < 3 and may_join(words[end]):  # a surname it does not know: "Лубинец"
         end += 1
+    top = parsed(words[start], language)[0]
+    if end - start == 1 and top.is_known and {"NOUN", "inan", "nomn"} <= set(top.tag.grammemes):
+        return []  # "Влада закликала …": the authorities, though "Влада" is also a name
     named = []
+    first_name = [parse for parse in tagged(words[start]) if "Name" in parse.tag.grammemes][:1]
+    woman = bool(first_name) and first_name[0].tag.gender == "femn"
     for index in range(start, end):
         word, parses = words[index], tagged(words[index])
         if index == start and end - start > 1:  # a name's first word is a first name: "Ганна", not "Ганн"'s
             parses = [parse for parse in parses if "Name" in parse.tag.grammemes] or parses
+        elif woman:  # "Марія Захарова" is no Захаров: a woman's surname keeps its feminine form
+            parses = [parse for parse in parses if parse.tag.gender == "femn"]
+            if not parses and "nomn" in first_name[0].tag.grammemes:
+                named.append(word)  # her name as the story writes it, already the nominative
+                continue
         named.append(_person_nominative(word, parses) if parses else _surname_nominative(word, language))
     return named
+
+
+def _names_organisation(word: str, language: str) -> bool:
+    return (word.isupper() and len(word) > 1) or is_organisation_word(word, language)
+
+
+def lemmas(text: str, language: str) -> set[str]:
+    """The words of a phrase in their dictionary form ("штаба" → "штаб"); English words lower-cased."""
+    words = {word.lower() for word in WORD.findall(text)}
+    if language not in MORPH_LANGUAGES:
+        return words
+    return words | {parsed(word, language)[0].normal_form for word in words}
+
+
+def is_organisation_word(word: str, language: str) -> bool:
+    """Whether a word names an organisation ("штабе", "міністерства" as much as "штаб")."""
+    return bool(lemmas(word, language) & rules.ORGANISATION_WORDS)
+
+
+def is_gerund(word: str, language: str) -> bool:
+    """Whether a Ukrainian or Russian word is a gerund ("посилаючись", "выступая"): it opens a clause
+    about how the sayer spoke, not the sayer."""
+    return parsed(word.lower(), language)[0].tag.POS == "GRND"
 
 
 def _person_nominative(word: str, parses: list) -> str:
@@ -281,8 +325,24 @@ def organisation_nominative(words: list[str], language: str) -> list[str]:
         if any("nomn" in parse.tag.grammemes for parse in parsed(word, language)):
             return words  # already the nominative ("Головне управління розвідки")
         if parses:
-            return [*words[:index], _nominative(word, parses[0]), *words[index + 1 :]]
+            # The adjectives before it agree with it: "Військово-морських силах" → "Військово-морські сили".
+            agreeing = [_adjective_nominative(before, parses[0], language) for before in words[:index]]
+            return [*agreeing, _nominative(word, parses[0]), *words[index + 1 :]]
     return words
+
+
+def _adjective_nominative(word: str, noun: pymorphy3.analyzer.Parse, language: str) -> str:
+    """An adjective before an organisation's noun, in the nominative of that noun's number (and gender)."""
+    number = "plur" if "plur" in noun.tag.grammemes else "sing"
+    for parse in parsed(word, language):
+        if parse.tag.POS in ("ADJF", "PRTF") and noun.tag.case in parse.tag.grammemes:
+            wanted = {"nomn", number} | ({noun.tag.gender} if number == "sing" and noun.tag.gender else set())
+            inflected = parse.inflect(wanted)
+            if inflected is None:
+                return word
+            form = inflected.word
+            return form[:1].upper() + form[1:] if word[:1].isupper() else form
+    return word
 
 
 def from_locative(word: str, language: str) -> str:

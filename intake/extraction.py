@@ -202,7 +202,8 @@ class _Reader:
             words = phrase.split()
             if found is not None:
                 return found
-            if self.language != "en" or not any(CAPITALISED.match(word) for word in words[1:]):
+            named_by_words = not is_person and bool(_qualifiers(phrase))  # "the interior ministry"
+            if self.language != "en" or not (named_by_words or any(CAPITALISED.match(word) for word in words[1:])):
                 kind = rules.OFFICIAL_KIND if is_person else claimants.kind_of(phrase, is_person=False, titled=False)
                 return ClaimantGuess(name="", kind=kind, said_as=phrase)
             name = _organisation_name(words)  # "the Russian ministry", with no ministry named before
@@ -226,12 +227,15 @@ class _Reader:
     def _last_like(self, phrase: str, is_person: bool) -> ClaimantGuess | None:
         """The last claimant the description fits: "the ministry" → the last ministry named; a bare
         description ("the ministry", "ведомство") the last claimant of its sort."""
-        words = {word.lower() for word in claimants.WORD.findall(phrase)} - DETERMINERS - CONNECTORS
+        words = claimants.lemmas(phrase, self.language) - DETERMINERS - CONNECTORS
+        # "The interior ministry" is not the defence ministry named before: its own words must be there.
+        qualifiers = _qualifiers(phrase) if self.language == "en" and not is_person else set()
         for guess, _ in reversed(self.named):
-            if words & {word.lower() for word in claimants.WORD.findall(guess.name + " " + guess.said_as)}:
+            theirs = claimants.lemmas(guess.name + " " + guess.said_as, self.language)
+            if words & theirs and qualifiers <= theirs:
                 return _copy(guess, said_as=phrase)
-        if self.language == "en" and any(CAPITALISED.match(word) for word in phrase.split()[1:]):
-            return None  # "the Russian ministry": a name of its own
+        if self.language == "en" and (qualifiers or any(CAPITALISED.match(word) for word in phrase.split()[1:])):
+            return None  # "the Russian ministry", "the interior ministry": a name of its own
         return self._last("person" if is_person else "organisation", said_as=phrase)
 
     def _remember_people(self, text: str) -> None:
@@ -244,6 +248,11 @@ class _Reader:
                     name = " ".join(person)
                     guess = claimants.guess(name, said_as=name, is_person=True, titled=False, known_to=self.registry)
                     self._remember(guess, True)
+                elif person:  # "Пригожин, …, не стал": named again, so the next "он" is him
+                    for earlier, earlier_is_person in reversed(self.named):
+                        if earlier_is_person and _same_surname(person[0], earlier.name):
+                            self._remember(earlier, True)
+                            break
             return
         for match in TITLED_PERSON.finditer(unquoted(text)):
             named = _name(match.group(), "en", context="")
@@ -252,6 +261,14 @@ class _Reader:
                     named[0], said_as=match.group(), is_person=True, titled=True, known_to=self.registry
                 )
                 self._remember(guess, True)
+
+
+def _qualifiers(phrase: str) -> set[str]:
+    """The words of an English description that tell one organisation from another ("interior" in "the
+    interior ministry"), beside its head noun, its country and its determiner."""
+    words = {word.lower() for word in claimants.WORD.findall(phrase) if not word.lower().endswith(("'s", "’s"))}
+    generic = rules.ORGANISATION_WORDS | rules.PERSON_TITLES | (CLAIMANT_NOUNS - rules.TITLES)
+    return words - generic - NATIONALITIES - DETERMINERS - CONNECTORS - TRAILING_ADVERBS
 
 
 def _is_quoted_name(quoted: str) -> bool:
@@ -279,10 +296,12 @@ VERB_EN = re.compile(
     r"\b(?P<verb>was quoted as saying|hit back|" + "|".join(sorted(rules.VERBS["en"], key=len, reverse=True)) + r")\b"
 )
 ACCORDING_EN = re.compile(r"(?:^|,\s*)according to\s+(?P<who>[^,;.]+?)(?=[,;.]|$)", re.IGNORECASE)
+IN_THEIR_VIEW = re.compile(r"^\s*in (his|her|its|their) (?:view|opinion|words),\s*", re.IGNORECASE)
 WEEKDAY_WORDS = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
 DAY_PHRASE_EN = (
     rf"(?:(?:late|early|earlier|later)\s+)?(?:on\s+)?(?:{WEEKDAY_WORDS}(?:\s+(?:morning|afternoon|evening|night))?"
-    r"|overnight|last night|yesterday|today|this (?:morning|afternoon|evening)|on \d{1,2} \w+|on \w+ \d{1,2})"
+    r"|overnight|last night|yesterday|today|this (?:morning|afternoon|evening)|on \d{1,2} \w+|on \w+ \d{1,2}"
+    r"|the same day|that (?:same )?(?:day|morning|afternoon|evening|night)|(?:earlier|later) in the day)"
 )
 # What may stand between a reporting verb and the claim: when, where and how it was said.
 AFTER_VERB_EN = re.compile(
@@ -369,6 +388,10 @@ def _quote_then_tag(text: str, masked: str, language: str) -> Attribution | None
 
 
 def _according_to(text: str, masked: str) -> Attribution | None:
+    view = IN_THEIR_VIEW.match(masked)
+    if view:  # "In his view, the Ukrainian leadership was not prepared …": the one named last
+        pronoun = {"his": "he", "her": "she", "its": "it", "their": "they"}[view[1].lower()]
+        return Attribution(phrase=pronoun, content=text[view.end() :], region="")
     found = ACCORDING_EN.search(masked)
     if not found:
         return None
@@ -556,7 +579,8 @@ def _is_adverbial(words: str) -> bool:
         return True
     if len(words.split()) > 10:
         return False
-    return bool(re.match(r"^(?:on|in|at|late|early|earlier|later|meanwhile|separately|overnight|speaking|also|"
+    # "Standing next to Zelensky on Tuesday, Orban said …": a participle's clause says when and where.
+    return bool(re.match(r"^(?:on|in|at|late|early|earlier|later|meanwhile|separately|overnight|[a-z]+ing|also|"
                          r"asked|writing|addressing|answering|responding|in a statement|however|but|and)\b", words,
                          re.IGNORECASE))  # fmt: skip
 
@@ -601,6 +625,9 @@ def _name(phrase: str, language: str, *, context: str) -> tuple[str, bool, bool]
     apposed = _person_run([word.strip(",.;:") for word in context.split()][:6])
     if apposed and (titled or lower[0] in DETERMINERS or lower[0] in COUNTRY_ADJECTIVES):
         return " ".join(apposed), True, True  # "Ukraine's top commander, Oleksandr Syrskyi, said"
+    speaking_for = SPEAKING_FOR.match(" ".join(words))
+    if speaking_for and not person:  # "a spokesman for the Odesa regional administration": the administration
+        return _organisation_name(speaking_for[1].split()), False, False
     adjectives_only = all(word.lower() in NATIONALITIES for word in words[1:] if CAPITALISED.match(word))
     described = lower[0] in DETERMINERS and adjectives_only
     beside = next((part for part in context.split(",") if part.strip()), "")
@@ -616,6 +643,12 @@ def _name(phrase: str, language: str, *, context: str) -> tuple[str, bool, bool]
             return _organisation_name(words), False, False
         return "", not organisation, titled  # a description: "the ministry", "the spokesman"
     return _organisation_name(words), False, False
+
+
+SPEAKING_FOR = re.compile(
+    r"^(?:(?:an?|the)\s+)?(?:spokes(?:man|woman|person)|representative|press (?:service|office))\s+(?:for|of)\s+(.+)$",
+    re.IGNORECASE,
+)
 
 
 def _person_run(words: list[str]) -> list[str]:
@@ -686,7 +719,7 @@ VERB_CYRILLIC = {
 ACCORDING_CYRILLIC = {
     language: re.compile(
         # "За словами в. о. міського голови …": the sayer runs to a comma (abbreviations have full stops)
-        rf"(?:^|,\s*)(?P<how>{rules.ACCORDING_TO[language]})(?:\s+(?P<who>[^,;]+?))?(?=[,;:]|\.?$)",
+        rf"(?:^|[,;]\s*)(?P<how>{rules.ACCORDING_TO[language]})(?:\s+(?P<who>[^,;]+?))?(?=[,;:]|\.?$)",
         re.IGNORECASE,
     )
     for language in ("uk", "ru")
@@ -694,11 +727,11 @@ ACCORDING_CYRILLIC = {
 # Words around a claimant that are not it: "в сообщении", "у Telegram", "в сводке", "компания", "пресс-служба".
 NOT_CLAIMANT = {
     "uk": r"(?<![\w'’])(?:у|в|на|із|з|від)(?![\w'’])|"
-    r"\b(?:повідомленн\w*|заяв\w*|зведенн\w*|компані\w*|telegram\w*|телеграм\w*|facebook|фейсбук\w*|соцмереж\w*|"
+    r"\b(?:повідомленн\w*|заяв\w*|зведенн\w*|компані\w*|(?:telegram|телеграм)-канал\w*|telegram\w*|телеграм\w*|facebook|фейсбук\w*|соцмереж\w*|"
     r"пресслужб\w*|прес-служб\w*|брифінг\w*|інтерв.ю|журналіст\w*|зверненн\w*|текст\w*|документ\w*|також|пізніше|"
     r"раніше)\b",
     "ru": r"(?<![\w'’])(?:в|во|на|из|от|у)(?![\w'’])|"
-    r"\b(?:сообщени\w*|заявлени\w*|сводк\w*|компани\w*|telegram\w*|телеграм\w*|facebook|соцсет\w*|пресс-служб\w*|"
+    r"\b(?:сообщени\w*|заявлени\w*|сводк\w*|компани\w*|(?:telegram|телеграм)-канал\w*|telegram\w*|телеграм\w*|facebook|соцсет\w*|пресс-служб\w*|"
     r"брифинг\w*|интервью|журналист\w*|обращени\w*|текст\w*|документ\w*|также|позже|ранее)\b",
 }
 DESCRIPTIONS = {
@@ -724,12 +757,22 @@ def _attribute_cyrillic(text: str, language: str) -> Attribution | None:
         quoted.phrase = phrase or ("" if not STATEMENT_SAYS.search(quoted.region) else IT[language])
         return quoted
     according = ACCORDING_CYRILLIC[language].search(masked)
+    first_verb = VERB_CYRILLIC[language].search(masked)
+    if (
+        according
+        and first_verb
+        and first_verb.start() < according.start()
+        and re.search(r"\b(?:його|її|їхніми|его|её|ее|их)\b", according["how"], re.IGNORECASE)
+    ):
+        according = None  # "У Міноборони Росії заявили, що …, за їхніми словами, …": the ministry's own words
     if according:
         who = text[according.start("who") : according.end("who")] if according["who"] else ""
         possessive = re.search(r"\b(?:його|її|его|её|ее|їхніми|их)\b", according["how"], re.IGNORECASE)
         if possessive:  # "за її словами", "по его словам": the person named last
-            plural = possessive.group().lower() in ("їхніми", "их")
-            who = {"uk": "вони" if plural else "він", "ru": "они" if plural else "он"}[language]
+            whose = possessive.group().lower()
+            who = {"їхніми": "вони", "их": "они", "її": "вона", "её": "она", "ее": "она"}.get(
+                whose, {"uk": "він", "ru": "он"}[language]
+            )
         content = (text[: according.start()] + text[according.end() :]).strip(" ,")
         phrase, region = _cyrillic_phrase(who, language)
         return Attribution(phrase=phrase, content=content, region=region + " " + who)
@@ -739,6 +782,14 @@ def _attribute_cyrillic(text: str, language: str) -> Attribution | None:
             continue
         boundaries = list(BOUNDARY.finditer(unquoted(before)))
         segment = before[boundaries[-1].end() :].strip() if boundaries else before.strip()
+        aside = ""
+        spans = _clause_spans(before)
+        if len(spans) >= 2 and claimants.is_gerund(before[spans[-1][0] : spans[-1][1]].split()[0], language):
+            # "«Суспільне», посилаючись на джерело в СБУ, повідомило …": the sayer is before the gerund's clause.
+            start, end = spans[-2]
+            segment = before[start:end].strip()
+            aside = before[spans[-1][0] : spans[-1][1]]  # "выступая в субботу …": when it was said
+            boundaries = [match for match in boundaries if match.end() <= start]
         earlier = before[: boundaries[-1].start()] if boundaries else ""
         # "Про знахідку вчора повідомив президент …": words about what was said, its sayer after the verb.
         about = bool(segment) and segment.split()[0].lower() in ABOUT
@@ -757,6 +808,7 @@ def _attribute_cyrillic(text: str, language: str) -> Attribution | None:
             return Attribution(phrase=phrase, content=content, region=region + " " + after + " " + segment,
                                context=context)  # fmt: skip
         phrase, region = _cyrillic_phrase(segment, language)
+        region += " " + aside
         pronouns = [word for word in phrase.split() if word.lower() in rules.PRONOUNS[language]]
         if pronouns:  # "Саму постановку вопроса он также назвал …": he, not the words before him
             phrase = pronouns[-1]
@@ -776,6 +828,16 @@ def _attribute_cyrillic(text: str, language: str) -> Attribution | None:
             region = region + " " + after
         return Attribution(phrase=phrase, content=claim, region=region + " " + segment)
     return None
+
+
+def _clause_spans(text: str) -> list[tuple[int, int]]:
+    """Where each clause of the text begins and ends, between commas, dashes and the like (quotes masked)."""
+    starts, ends = [0], []
+    for boundary in BOUNDARY.finditer(unquoted(text)):
+        ends.append(boundary.start())
+        starts.append(boundary.end())
+    ends.append(len(text))
+    return [(start, end) for start, end in zip(starts, ends, strict=True) if text[start:end].strip()]
 
 
 ABOUT = {"про", "об", "о"}
@@ -827,35 +889,40 @@ def _cyrillic_phrase(words: str, language: str) -> tuple[str, str]:
     """The claimant's words in a Ukrainian or Russian phrase ("в Генштабе ВСУ в среду" → "Генштабе ВСУ"),
     and the phrase itself (where the day is named)."""
     # "Йенс Столтенберг в Брюсселе": a place after a preposition past the first word is where, not who.
-    words_only = re.sub(r"(?<=\S)\s+(?:в|у|во)\s+[А-ЯІЇЄҐЁ][\w'’-]*", " ", words)
+    # Not after a word in lower case: "в п'ятницю у Військово-морських силах" names the claimant.
+    words_only = re.sub(r"(?<=\S)(\S)\s+(?:в|у|во)\s+[А-ЯІЇЄҐЁ][\w'’-]*",
+                        lambda found: found.group() if found[1].islower() else found[1] + " ", words)  # fmt: skip
+    # "Путін під час зустрічі з Шойгу": the person met, not the speaker ("служба з надзвичайних …" stays).
+    words_only = re.sub(r"(?<=\S)\s+(?:з|зі|із|с|со)\s+[A-ZА-ЯІЇЄҐЁ][\w'’-]*(?:\s+[A-ZА-ЯІЇЄҐЁ][\w'’-]*)*", " ",
+                        words_only)  # fmt: skip
+    words_only = re.sub(rules.OCCASION_CYRILLIC, " ", words_only, flags=re.IGNORECASE)
     cleaned = re.sub(NOT_CLAIMANT[language], " ", words_only, flags=re.IGNORECASE)
-    # Days are named in the phrase, not in the claimant: "в среду Минобороны" → "Минобороны".
-    cleaned = re.sub(
-        r"\b(?:понеділ\w*|вівтор\w*|серед[уаи]|четвер\w*|п.ятниц\w*|субот\w*|неділ\w*|понедельник\w*|вторник\w*|"
-        r"сред[уаы]|пятниц\w*|суббот\w*|воскресень\w*|вчора|учора|вчера|накануне|напередодні|сьогодні|сегодня|"
-        r"ніч|ночь|ночью|вночі|вечер\w*|увечері|утр\w*|вранці|зранку|днем|днём|вдень|ранков\w*|вечірн\w*|"
-        r"утренн\w*|вечерн\w*|денн\w*|ще|ещё|еще|вже|уже|тот же день|того же дня|того ж дня|цього ж дня|своєму|"
-        r"своем|своём|вкотре|вновь|знову|опять|снова|кроме того|крім того)\b",
-        " ",
-        cleaned,
-        flags=re.IGNORECASE,
-    )
+    # Days and times are named in the phrase, not in the claimant: "в среду Минобороны" → "Минобороны",
+    # "Позднее в оперштабе" → "оперштабе".
+    cleaned = re.sub(rules.WHEN_CYRILLIC, " ", cleaned, flags=re.IGNORECASE)
     cleaned = re.sub(r"[«»“”\"()—–]", " ", cleaned)
     named = cleaned.split()
-    place = re.match(r"^\s*(?:в|во|у)\s+(\S+)", words, re.IGNORECASE)
+    place = re.search(r"(?:^|\s)(?:в|во|у)\s+(\S+)", words, re.IGNORECASE)
     if named and place and named[0] == place[1]:  # "заявили в Кремле": the Kremlin, "Кремль"
         named[0] = claimants.from_locative(named[0], language)
+    quoted_name = re.search(r"«([^«»]{1,40})»\s*$", words_only)
+    if quoted_name and _is_quoted_name(quoted_name[1]) and not claimants.person_words(named, language):
+        # "Украинское общественное вещание «Суспильне»", "телеканал «Дождь»": the name is the quoted one, as
+        # it is written (a name in quotes stands in the nominative).
+        return quoted_name.group().strip(), words
     return " ".join(named), words
 
 
 def _cyrillic_name(phrase: str, language: str, *, context: str) -> tuple[str, bool, bool] | None:
+    if phrase.startswith("«") and phrase.endswith("»"):
+        return phrase[1:-1], False, False  # "«Суспильне»", kept from "общественное вещание «Суспильне»"
     words = phrase.split()
     if not words or len(words) > LONGEST_CLAIMANT_WORDS:
         return None
     lower = [word.lower() for word in words]
     titled = bool(set(lower) & rules.TITLES) or bool(set(context.lower().split()) & rules.TITLES)
     person = claimants.person_words(words, language)
-    organisation = bool(set(lower) & rules.ORGANISATION_WORDS) or any(
+    organisation = any(claimants.is_organisation_word(word, language) for word in words) or any(
         word.isupper() and len(word) > 1 for word in words
     )
     ends_with_name = bool(person) and words[-1][:3].lower() == person[-1][:3].lower()
@@ -865,6 +932,8 @@ def _cyrillic_name(phrase: str, language: str, *, context: str) -> tuple[str, bo
         return "", DESCRIPTIONS[language][lower[-1]], False
     if not person and lower[0] in rules.PERSON_TITLES | {"представитель", "представник", "пресс-секретарь"}:
         return "", True, True  # "добавил президент", "уточнил представитель Кремля": the person named last
+    if not person and organisation and not any(CAPITALISED.match(word) or word.isupper() for word in words):
+        return "", False, False  # "в штабе", "в оперштабе": the organisation named before
     if not any(CAPITALISED.match(word) for word in words) and not organisation:
         return None
     named = claimants.organisation_nominative(words, language)

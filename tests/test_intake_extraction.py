@@ -402,3 +402,113 @@ def test_the_dateline_place_given_with_the_story_is_cut_from_its_first_sentence(
     assert [c.sentence for c in given] == [
         "Russia's Defence Ministry said its troops had taken the village of Robotyne."
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "claimant", "day"),
+    [
+        # When it was said stands beside the claimant, and is not part of it.
+        (
+            "Пізніше ввечері Генеральний штаб ЗСУ повідомив, що атаку біля Часового Яру відбито.",
+            "General Staff of the Armed Forces of Ukraine",
+            None,
+        ),
+        (
+            "Командувач Сил оборони Олександр Тарнавський тим часом заявив, що окупанти втратили 30 танків.",
+            "Олександр Тарнавський",
+            None,
+        ),
+        ("Позднее в Кремле уточнили, что телефонный разговор продолжался около часа.", "Кремль", None),
+        (
+            "5 травня Державний департамент США через своє посольство в Києві закликав громадян виїхати.",
+            "Державний департамент США",
+            dt.date(2024, 5, 5),
+        ),
+        # The person met is not the speaker.
+        (
+            "Путин на встрече с Шойгу во вторник заявил, что наступление идёт по плану.",
+            "Vladimir Putin",
+            dt.date(2024, 5, 14),
+        ),
+        # A channel, an outlet, a quoted name: its name.
+        ("Telegram-канал Rybar утверждал, что российские войска вошли в село Работино.", "Rybar", None),
+        ("Телеканал «Дождь», ссылаясь на свои источники, сообщил, что обмен пленными отложен.", "Дождь", None),
+        (
+            "Информагентство «Интерфакс» со ссылкой на источник в ведомстве сообщило, что учения флота на Балтике завершены.",
+            "Интерфакс",
+            None,
+        ),
+        # A woman's surname keeps its form; a country before a name is not part of it.
+        ("Речниця МЗС Росії Марія Захарова різко засудила рішення Києва закрити посольство.", "Марія Захарова", None),
+        # Two first names before a surname.
+        (
+            "Президент Реджеп Тайїп Ердоган заявив, що Туреччина готова прийняти переговори.",
+            "Реджеп Тайїп Ердоган",
+            None,
+        ),
+        # Adjectives before an organisation's noun agree with it in the nominative.
+        (
+            "Усі 20 дронів збито над Київщиною, заявили в Повітряних силах ЗСУ.",
+            "Повітряні сили ЗСУ",
+            None,
+        ),
+    ],
+)
+def test_cyrillic_claimants_without_the_words_around_them(registry, text, claimant, day):
+    [candidate] = extract(text, WEDNESDAY, duplicates=False).candidates
+    assert candidate.claimant.name == claimant
+    assert candidate.claimed_on == (day or WEDNESDAY)
+
+
+def test_a_clause_with_a_gerund_keeps_its_day_and_leaves_the_sayer_before_it(registry):
+    text = "Министр Сергей Лавров, выступая в понедельник в Совбезе ООН, обвинил Запад в затягивании войны."
+    [candidate] = extract(text, WEDNESDAY, duplicates=False).candidates
+    assert (candidate.claimant.name, candidate.claimed_on) == ("Сергей Лавров", dt.date(2024, 5, 13))
+
+
+def test_a_described_organisation_is_resolved_by_its_words_and_in_any_case(registry):
+    russian = extract(
+        "Пожар на нефтебазе потушен, сообщил оперативный штаб Курской области. "
+        "По предварительным данным штаба, погибших и раненых нет.",
+        WEDNESDAY,
+        duplicates=False,
+    ).candidates
+    assert [c.claimant.name for c in russian] == ["Оперативный штаб Курской области"] * 2
+    english = extract(
+        "Russia's Defence Ministry said its air defences had downed 17 drones overnight. "
+        "The interior ministry said the same day that nobody had been hurt in the city.",
+        WEDNESDAY,
+        duplicates=False,
+    ).candidates
+    assert [c.claimant.name for c in english] == ["Russian Ministry of Defence", "Interior Ministry"]
+
+
+def test_possessive_according_to_after_a_named_sayer_keeps_the_sayer(registry):
+    text = "У Міністерстві оборони Росії заявили, що удари, за їхніми словами, були завдані по складах зброї."
+    [candidate] = extract(text, WEDNESDAY, duplicates=False).candidates
+    assert candidate.claimant.name == "Russian Ministry of Defence"
+
+
+@pytest.mark.parametrize(
+    ("text", "claimant", "day"),
+    [
+        (
+            "A drone hit a depot before dawn, a spokesman for the Kharkiv regional administration said.",
+            "Kharkiv Regional Administration",
+            WEDNESDAY,
+        ),
+        (
+            "Dmitry Peskov said the talks had stalled. In his view, Kyiv was not ready for a ceasefire.",
+            "Dmitry Peskov",
+            WEDNESDAY,
+        ),
+        (
+            "Standing next to Zelensky on Monday, Orban said he had asked for a quick ceasefire.",
+            "Orban",
+            dt.date(2024, 5, 13),
+        ),
+    ],
+)
+def test_english_descriptions_views_and_participle_openers(registry, text, claimant, day):
+    candidate = extract(text, WEDNESDAY, duplicates=False).candidates[-1]
+    assert (candidate.claimant.name, candidate.claimed_on) == (claimant, day)
