@@ -55,6 +55,7 @@ REWRITES_COMPILED = [(re.compile(pattern), replacement) for pattern, replacement
 FILLER_WORDS = {"of", "the", "and"}
 MORPH_LANGUAGES = {"uk": "uk", "ru": "ru"}
 PERSON_TAGS = {"Name", "Surn", "Patr"}
+UNLIKELY_NAME = 0.1
 PREPOSITIONS = {
     "у",
     "в",
@@ -197,7 +198,9 @@ def person_words(words: list[str], language: str) -> list[str]:
     does not know every first name: "Володимир")."""
 
     def tagged(word: str) -> list:
-        return [parse for parse in parsed(word, language) if PERSON_TAGS & set(parse.tag.grammemes)]
+        readings = [parse for parse in parsed(word, language) if PERSON_TAGS & set(parse.tag.grammemes)]
+        # A name only by a far-fetched reading ("Московская" as a surname, 4 %) is no name.
+        return readings if sum(parse.score for parse in readings) >= UNLIKELY_NAME else []
 
     def may_join(word: str, *, before_name: bool = False) -> bool:
         lower = word.lower()
