@@ -214,6 +214,7 @@ def person_words(words: list[str], language: str) -> list[str]:
             and not place  # "Украины", "Севастополя": where the person is from, not their name
             and not (thing and before_name)  # "Володимир Сальдо" stays whole
             and lower not in rules.TITLES
+            and lower not in rules.NOT_NAMES
             and lower not in rules.ORGANISATION_WORDS
         )
 
@@ -268,6 +269,9 @@ def person_words(words: list[str], language: str) -> list[str]:
     woman = bool(first_name) and first_name[0].tag.gender == "femn"
     for index in range(start, end):
         word, parses = words[index], tagged(words[index])
+        if "-" in word and index > start:  # "Львову-Белову": each part of a double surname, in the nominative
+            named.append("-".join(_surname_part(part, language, woman=woman) for part in word.split("-")))
+            continue
         if index == start and end - start > 1:  # a name's first word is a first name: "Ганна", not "Ганн"'s
             parses = [parse for parse in parses if "Name" in parse.tag.grammemes] or parses
         elif woman:  # "Марія Захарова" is no Захаров: a woman's surname keeps its feminine form
@@ -276,7 +280,26 @@ def person_words(words: list[str], language: str) -> list[str]:
                 named.append(word)  # her name as the story writes it, already the nominative
                 continue
         named.append(_person_nominative(word, parses) if parses else _surname_nominative(word, language))
-    return named
+    return _with_particles(words, start, named, language)
+
+
+def _surname_part(part: str, language: str, *, woman: bool) -> str:
+    readings = [parse for parse in parsed(part, language) if "Surn" in parse.tag.grammemes]
+    if woman:
+        readings = [parse for parse in readings if parse.tag.gender == "femn"]
+    return _nominative(part, readings[0]) if readings else part
+
+
+def _with_particles(words: list[str], start: int, named: list[str], language: str) -> list[str]:
+    """A name with the particles and the first name before its surname: "Урсула фон дер Ляєн"."""
+    before = start
+    while before > 0 and words[before - 1].lower() in rules.NAME_PARTICLES:
+        before -= 1
+    if before == start or before == 0 or not words[before - 1][:1].isupper() or words[before - 1].isupper():
+        return named
+    first = words[before - 1]
+    names = [parse for parse in parsed(first, language) if "Name" in parse.tag.grammemes]
+    return [_person_nominative(first, names) if names else first, *words[before:start], *named]
 
 
 def _names_organisation(word: str, language: str) -> bool:
@@ -294,6 +317,18 @@ def lemmas(text: str, language: str) -> set[str]:
 def is_organisation_word(word: str, language: str) -> bool:
     """Whether a word names an organisation ("штабе", "міністерства" as much as "штаб")."""
     return bool(lemmas(word, language) & rules.ORGANISATION_WORDS)
+
+
+def has_verb(text: str, language: str) -> bool:
+    """Whether Ukrainian or Russian words hold a finite verb ("Россия разместит оружие"): a statement, no name."""
+    return any(parsed(word.lower(), language)[0].tag.POS == "VERB" for word in WORD.findall(text))
+
+
+def is_place(word: str, language: str) -> bool:
+    """Whether a capitalised word after "в"/"у" is where ("Брюсселі", "Москве"), not who ("Генштабі",
+    "Військово-морських силах"): a noun that names no organisation."""
+    reading = parsed(word, language)[0]
+    return reading.tag.POS == "NOUN" and not is_organisation_word(word, language)
 
 
 def is_gerund(word: str, language: str) -> bool:

@@ -120,7 +120,8 @@ def extract(text: str, published: dt.date, *, dateline: str = "", duplicates: bo
 
 SAME_DAY_AS_BEFORE = re.compile(
     r"\b(?:the same day|that (?:day|morning|afternoon|evening)|later that day|(?:earlier|later) in the day|"
-    r"в тот же день|в этот же день|того же дня|того ж дня|того дня|цього ж дня|тоді|тогда)\b",
+    r"в тот же день|в этот же день|того же дня|того ж дня|того дня|цього ж дня|тоді|тогда|"
+    r"(?:того|цього|этого) ж(?:е)? (?:ранку|вечора|утра|вечера|ночі|ночи))\b",
     re.IGNORECASE,
 )
 
@@ -136,6 +137,8 @@ class _Reader:
         self.previous_sentence: Sentence | None = None
         self.registry = claimants.registry()  # read once per story
         self.last_day: dt.date | None = None  # the last day a sentence named ("on 24 January")
+        # Who the sentence just read named, when it was no candidate, and the day it named.
+        self.named_just_now: tuple[list[str], dt.date | None] = ([], None)
         attribute = _attribute_english if language == "en" else _attribute_cyrillic
         self.attribute = attribute
 
@@ -144,8 +147,11 @@ class _Reader:
         before, self.previous_sentence = self.previous_sentence, sentence
         day_before, named_day = self.last_day, day_named(sentence.text, self.published, self.language)
         self.last_day = named_day or self.last_day
+        named_before, self.named_just_now = self.named_just_now, ([], None)
         if attribution is None:
+            remembered = len(self.named)
             self._remember_people(sentence.text)
+            self.named_just_now = ([guess.name for guess, _ in self.named[remembered:]], named_day)
             return None
         claimant = self._claimant(attribution)
         if claimant is None:
@@ -165,8 +171,13 @@ class _Reader:
             # The same claimant again, its day unsaid: wire copy goes on quoting one statement. "The same
             # day" ("того ж дня", "тоді") is the last day the story named, in any sentence before.
             carried = previous is not None and bool(claimant.name) and previous.claimant.name == claimant.name
+            # "Сам Залужний увечері в четвер опублікував … фото. Він написав, що …": the day of the sentence
+            # that just named them.
+            just_named = named_before[1] is not None and claimant.name in named_before[0]
             if SAME_DAY_AS_BEFORE.search(attribution.region) and (day_before or previous):
                 claimed_on = day_before or (previous.claimed_on if previous else self.published)
+            elif just_named and attribution.phrase.lower() in rules.PRONOUNS[self.language]:
+                claimed_on = named_before[1]
             else:
                 claimed_on = previous.claimed_on if carried and previous is not None else self.published
         quoted = [q for q in quotes_in(attribution.content) if not _is_quoted_name(q)]
@@ -242,17 +253,11 @@ class _Reader:
         """People a narrative sentence names with a title ("US Secretary of State Antony Blinken arrived …"),
         for a "he said" further on."""
         if self.language != "en":
+            # Each run of capitalised words with the word before it (a title, a preposition), in the order
+            # named: "Президент Володимир Зеленський … звільнив генерала Валерія Залужного" names both.
             for chunk in re.split(r"[,.;:—–«»“”()]", text):
-                person = claimants.person_words(chunk.split(), self.language)
-                if len(person) >= 2:  # a full name: "Уповноважений Дмитро Лубинець повідомив…"
-                    name = " ".join(person)
-                    guess = claimants.guess(name, said_as=name, is_person=True, titled=False, known_to=self.registry)
-                    self._remember(guess, True)
-                elif person:  # "Пригожин, …, не стал": named again, so the next "он" is him
-                    for earlier, earlier_is_person in reversed(self.named):
-                        if earlier_is_person and _same_surname(person[0], earlier.name):
-                            self._remember(earlier, True)
-                            break
+                for run in CAPITALISED_RUN.finditer(chunk):
+                    self._remember_named(claimants.person_words(run.group().split(), self.language))
             return
         for match in TITLED_PERSON.finditer(unquoted(text)):
             named = _name(match.group(), "en", context="")
@@ -262,11 +267,30 @@ class _Reader:
                 )
                 self._remember(guess, True)
 
+    def _remember_named(self, person: list[str]) -> None:
+        """A person a Ukrainian or Russian narrative sentence names: in full, or again by surname."""
+        if len(person) >= 2:  # a full name: "Уповноважений Дмитро Лубинець повідомив…"
+            name = " ".join(person)
+            guess = claimants.guess(name, said_as=name, is_person=True, titled=False, known_to=self.registry)
+            self._remember(guess, True)
+        elif person:  # "Пригожин, …, не стал": named again, so the next "он" is him
+            for earlier, earlier_is_person in reversed(self.named):
+                if earlier_is_person and _same_surname(person[0], earlier.name):
+                    self._remember(earlier, True)
+                    break
+
+
+CAPITALISED_RUN = re.compile(r"(?:\S+\s+)?(?:[A-ZА-ЯІЇЄҐЁ][\w'’-]*\s+)*[A-ZА-ЯІЇЄҐЁ][\w'’-]*")
+
 
 def _qualifiers(phrase: str) -> set[str]:
     """The words of an English description that tell one organisation from another ("interior" in "the
     interior ministry"), beside its head noun, its country and its determiner."""
-    words = {word.lower() for word in claimants.WORD.findall(phrase) if not word.lower().endswith(("'s", "’s"))}
+    words = {
+        word.lower()
+        for word in claimants.WORD.findall(phrase)
+        if not word.lower().endswith(("'s", "’s")) and not word[:1].isdigit()  # "the 31 allies"
+    }
     generic = rules.ORGANISATION_WORDS | rules.PERSON_TITLES | (CLAIMANT_NOUNS - rules.TITLES)
     return words - generic - NATIONALITIES - DETERMINERS - CONNECTORS - TRAILING_ADVERBS
 
@@ -320,11 +344,16 @@ TOLD_OBJECT = re.compile(
 )
 OBJECT_VERBS = {"announced", "announces", "denied", "denies", "confirmed", "confirms", "accused", "accuses",
                 "promised", "pledged", "vowed", "acknowledged", "admitted", "reported", "reports", "claimed",
-                "claims", "called", "condemned", "described", "thanked", "welcomed", "voiced"}  # fmt: skip
-RELATIVE = re.compile(r"\b(?:that|which|who|whom|where|when|what|if|whether|as)\b", re.IGNORECASE)
+                "claims", "called", "condemned", "described", "thanked", "welcomed", "voiced", "praised", "hailed",
+                "criticised", "criticized"}  # fmt: skip
+# Words opening a clause inside another: "a day after President Vladimir Putin announced the step".
+RELATIVE = re.compile(
+    r"\b(?:that|which|who|whom|whose|where|when|what|if|whether|as|after|before|since|until|because|while)\b",
+    re.IGNORECASE,
+)
 CLAIMANT_NOUNS = rules.ORGANISATION_WORDS | rules.TITLES | {
     "official", "officials", "authorities", "analysts", "experts", "witnesses", "residents", "sources", "military",
-    "statement", "spokesman", "spokeswoman", "ministry", "staff", "governor", "observers", "monitors",
+    "statement", "spokesman", "spokeswoman", "ministry", "staff", "governor", "observers", "monitors", "allies",
 }  # fmt: skip
 QUANTIFIERS = {"neither", "no", "none", "each", "both", "some", "this", "these", "those", "other", "such", "any"}
 DETERMINERS = {"the", "a", "an", "his", "her", "its", "their", "our"}
@@ -491,7 +520,10 @@ def _apposed_subject(text: str, before: str, after: str, verb: str) -> Attributi
         region += " " + claim
         claim = f"{phrase} {verb} {claim}"
     context = before[subject_end:]
-    return Attribution(phrase=phrase, content=claim, region=f"{leading} {parts[2]} {region}", context=context)
+    # "Antony Blinken, speaking to reporters in Athens on Tuesday, called …": the apposition may say when.
+    return Attribution(
+        phrase=phrase, content=claim, region=f"{leading} {parts[1]} {parts[2]} {region}", context=context
+    )
 
 
 def _claimant_segment(segment: str) -> tuple[str | None, str]:
@@ -577,6 +609,9 @@ def _is_adverbial(words: str) -> bool:
     words = words.strip(" ,")
     if not words:
         return True
+    parts = [part.strip() for part in words.split(",") if part.strip()]
+    if len(parts) > 1:  # "Earlier in the day, at a joint news conference at the White House,"
+        return all(_is_adverbial(part) for part in parts)
     if len(words.split()) > 10:
         return False
     # "Standing next to Zelensky on Tuesday, Orban said …": a participle's clause says when and where.
@@ -620,14 +655,17 @@ def _name(phrase: str, language: str, *, context: str) -> tuple[str, bool, bool]
     titled = bool(set(lower) & rules.TITLES) or bool(set(context.lower().split()) & rules.TITLES)
     organisation = bool(set(lower) & rules.ORGANISATION_WORDS) and lower[-1] not in rules.TITLES
     person = _person_run(words)
+    speaking_for = SPEAKING_FOR.match(" ".join(words))
+    named_beside = _person_run([word.strip(",.;:") for word in context.split()][:6])
+    if speaking_for and not _person_run(speaking_for[1].split())[1:] and not named_beside:
+        # "a spokesman for the Odesa regional administration", "Leaders of the Group of Seven", with nobody
+        # named beside: for whom they speak
+        return _organisation_name(speaking_for[1].split()), False, False
     if person and (person[-1] == words[-1] or not organisation):  # "Kremlin spokesman Dmitry Peskov"
         return " ".join(person), True, titled
     apposed = _person_run([word.strip(",.;:") for word in context.split()][:6])
     if apposed and (titled or lower[0] in DETERMINERS or lower[0] in COUNTRY_ADJECTIVES):
         return " ".join(apposed), True, True  # "Ukraine's top commander, Oleksandr Syrskyi, said"
-    speaking_for = SPEAKING_FOR.match(" ".join(words))
-    if speaking_for and not person:  # "a spokesman for the Odesa regional administration": the administration
-        return _organisation_name(speaking_for[1].split()), False, False
     adjectives_only = all(word.lower() in NATIONALITIES for word in words[1:] if CAPITALISED.match(word))
     described = lower[0] in DETERMINERS and adjectives_only
     beside = next((part for part in context.split(",") if part.strip()), "")
@@ -646,7 +684,8 @@ def _name(phrase: str, language: str, *, context: str) -> tuple[str, bool, bool]
 
 
 SPEAKING_FOR = re.compile(
-    r"^(?:(?:an?|the)\s+)?(?:spokes(?:man|woman|person)|representative|press (?:service|office))\s+(?:for|of)\s+(.+)$",
+    r"^(?:(?:an?|the)\s+)?(?:spokes(?:man|woman|person)|representative|press (?:service|office)|leaders|members)"
+    r"\s+(?:for|of)\s+(.+)$",
     re.IGNORECASE,
 )
 
@@ -656,7 +695,15 @@ def _person_run(words: list[str]) -> list[str]:
     runs: list[list[str]] = []
     current: list[str] = []
     previous = ""
-    for word in words:
+    for index, word in enumerate(words):
+        following = words[index + 1] if index + 1 < len(words) else ""
+        if (
+            current
+            and word.lower() in rules.NAME_PARTICLES
+            and (following[:1].isupper() or following in rules.NAME_PARTICLES)
+        ):
+            current.append(word)  # "Ursula von der Leyen"
+            continue
         # "the Defence Ministry in Moscow", "the Yamalo-Nenets region": a place, not a person
         place = not current and (previous in PLACE_PREPOSITIONS or previous in DETERMINERS)
         possessive = word.endswith(("'s", "’s"))
@@ -728,11 +775,11 @@ ACCORDING_CYRILLIC = {
 NOT_CLAIMANT = {
     "uk": r"(?<![\w'’])(?:у|в|на|із|з|від)(?![\w'’])|"
     r"\b(?:повідомленн\w*|заяв\w*|зведенн\w*|компані\w*|(?:telegram|телеграм)-канал\w*|telegram\w*|телеграм\w*|facebook|фейсбук\w*|соцмереж\w*|"
-    r"пресслужб\w*|прес-служб\w*|брифінг\w*|інтерв.ю|журналіст\w*|зверненн\w*|текст\w*|документ\w*|також|пізніше|"
+    r"пресслужб\w*|прес-служб\w*|брифінг\w*|інтерв.ю|журналіст\w*|(?:відео)?зверненн\w*|відеоповідомленн\w*|текст\w*|документ\w*|також|пізніше|"
     r"раніше)\b",
     "ru": r"(?<![\w'’])(?:в|во|на|из|от|у)(?![\w'’])|"
     r"\b(?:сообщени\w*|заявлени\w*|сводк\w*|компани\w*|(?:telegram|телеграм)-канал\w*|telegram\w*|телеграм\w*|facebook|соцсет\w*|пресс-служб\w*|"
-    r"брифинг\w*|интервью|журналист\w*|обращени\w*|текст\w*|документ\w*|также|позже|ранее)\b",
+    r"брифинг\w*|интервью|журналист\w*|(?:видео)?обращени\w*|видеосообщени\w*|текст\w*|документ\w*|также|позже|ранее)\b",
 }
 DESCRIPTIONS = {
     "uk": {"відомство": False, "відомстві": False, "відомства": False, "міністерство": False, "міністерстві": False,
@@ -784,8 +831,13 @@ def _attribute_cyrillic(text: str, language: str) -> Attribution | None:
         segment = before[boundaries[-1].end() :].strip() if boundaries else before.strip()
         aside = ""
         spans = _clause_spans(before)
-        if len(spans) >= 2 and claimants.is_gerund(before[spans[-1][0] : spans[-1][1]].split()[0], language):
-            # "«Суспільне», посилаючись на джерело в СБУ, повідомило …": the sayer is before the gerund's clause.
+        aside_words = [word for word in before[spans[-1][0] : spans[-1][1]].split() if word.lower() != "не"]
+        sayer = before[spans[-2][0] : spans[-2][1]] if len(spans) >= 2 else ""
+        # Not "Россия разместит оружие, не нарушая режим, заявил Путин": words with a verb of their own are
+        # the claim, and the sayer follows.
+        if aside_words and claimants.is_gerund(aside_words[0], language) and not claimants.has_verb(sayer, language):
+            # "«Суспільне», посилаючись на джерело в СБУ, повідомило …", "Зеленский, не упоминая мост, заявил …":
+            # the sayer is before the gerund's clause.
             start, end = spans[-2]
             segment = before[start:end].strip()
             aside = before[spans[-1][0] : spans[-1][1]]  # "выступая в субботу …": when it was said
@@ -888,14 +940,16 @@ def _cyrillic_apposition(text: str, before: str, verb: str, after: str, language
 def _cyrillic_phrase(words: str, language: str) -> tuple[str, str]:
     """The claimant's words in a Ukrainian or Russian phrase ("в Генштабе ВСУ в среду" → "Генштабе ВСУ"),
     and the phrase itself (where the day is named)."""
-    # "Йенс Столтенберг в Брюсселе": a place after a preposition past the first word is where, not who.
-    # Not after a word in lower case: "в п'ятницю у Військово-морських силах" names the claimant.
-    words_only = re.sub(r"(?<=\S)(\S)\s+(?:в|у|во)\s+[А-ЯІЇЄҐЁ][\w'’-]*",
-                        lambda found: found.group() if found[1].islower() else found[1] + " ", words)  # fmt: skip
+    # "Йенс Столтенберг в Брюсселе": a place after a preposition past the first word is where, not who; so
+    # is the occasion ("на совещании с членами правительства").
+    words_only = re.sub(rules.OCCASION_CYRILLIC, " ", words, flags=re.IGNORECASE)
+    # But "в п'ятницю у Військово-морських силах", "у Генштабі" name the claimant.
+    words_only = re.sub(r"(?<=\S)\s+(?:в|у|во)\s+([А-ЯІЇЄҐЁ][\w'’-]*)",
+                        lambda found: " " if claimants.is_place(found[1], language) else found.group(),
+                        words_only)  # fmt: skip
     # "Путін під час зустрічі з Шойгу": the person met, not the speaker ("служба з надзвичайних …" stays).
     words_only = re.sub(r"(?<=\S)\s+(?:з|зі|із|с|со)\s+[A-ZА-ЯІЇЄҐЁ][\w'’-]*(?:\s+[A-ZА-ЯІЇЄҐЁ][\w'’-]*)*", " ",
                         words_only)  # fmt: skip
-    words_only = re.sub(rules.OCCASION_CYRILLIC, " ", words_only, flags=re.IGNORECASE)
     cleaned = re.sub(NOT_CLAIMANT[language], " ", words_only, flags=re.IGNORECASE)
     # Days and times are named in the phrase, not in the claimant: "в среду Минобороны" → "Минобороны",
     # "Позднее в оперштабе" → "оперштабе".
@@ -930,7 +984,8 @@ def _cyrillic_name(phrase: str, language: str, *, context: str) -> tuple[str, bo
         return " ".join(person), True, titled  # "Координатор … Совета национальной безопасности США Джон Кирби"
     if lower[-1] in DESCRIPTIONS[language] and not person:  # "ведомство", "военное ведомство"
         return "", DESCRIPTIONS[language][lower[-1]], False
-    if not person and lower[0] in rules.PERSON_TITLES | {"представитель", "представник", "пресс-секретарь"}:
+    titles = rules.PERSON_TITLES | {"представитель", "представник", "пресс-секретарь"}
+    if not person and claimants.lemmas(words[0], language) & titles:  # "за словами глави держави" too
         return "", True, True  # "добавил президент", "уточнил представитель Кремля": the person named last
     if not person and organisation and not any(CAPITALISED.match(word) or word.isupper() for word in words):
         return "", False, False  # "в штабе", "в оперштабе": the organisation named before

@@ -23,20 +23,22 @@ VERBS = {
         denies wrote writes confirmed confirms warned warns accused accuses alleged alleges declared stressed
         asserted maintained posted tweeted estimated acknowledged admitted noted argued promised pledged vowed
         called condemned suggested replied described demanded urged rejected dismissed written welcomed
-        thanked explained responded voiced cautioned
+        thanked explained responded voiced cautioned praised hailed criticised criticized
         """
     ),
     # Stems: the endings below complete them.
     "uk": words(
         """
         заяви повідоми повідомля сказа наголоси наголошу зазначи зазнача дода написа розпові оголоси підтверди
-        запереч запевни попереди звинувати стверджу пообіця визна уточни назва допові поясни припусти вислови
+        запереч запевни запевня поскаржи говори попереди звинувати стверджу пообіця визна уточни назва допові
+        поясни припусти вислови
         відреагува вважа писа закли заклика застерег засуди вимага стверджува
         """
     ),
     "ru": words(
         """
-        заяви заявля сообщи сообща сказа отмети отмеча добави написа рассказа объяви подтверди завери предупреди
+        заяви заявля сообщи сообща сказа отмети отмеча добави написа рассказа объяви подтверди завери заверя
+        пожалова говори предупреди
         обвини утвержда подчеркну пообеща призна уточни переда назва доложи отрица отверг поясни предположи
         высказа отреагирова счита объясни писа призва осуди потребова указа
         """
@@ -120,10 +122,15 @@ PERSON_TITLES = words(
     глава голова керівник командувач командующий начальник очільник секретарь секретар
     """
 )
+# Lower-case words inside a person's name: "Ursula von der Leyen", "Урсула фон дер Ляєн", "Staffan de Mistura".
+NAME_PARTICLES = words("von der van den de da di du la le al bin фон дер ван де да ді ди дю ла ле аль бін бен")
 # Persons' kind: an official when a title came with the name.
 PERSON_KIND, OFFICIAL_KIND = ClaimantKind.PERSON, ClaimantKind.OFFICIAL
 
 # Words before the claimant that are not part of it: "Meanwhile, the ministry said".
+# Words that stand beside a name and are none of it: "Сам Залужний", "Сама Захарова".
+NOT_NAMES = words("сам сама само самі сами")
+
 LEADING_FILLERS = {
     "en": words("meanwhile separately also later earlier however but and in a statement on then still yet"),
     "uk": words("тим часом також пізніше раніше однак але а і й водночас натомість своєю черговою як"),
@@ -141,8 +148,9 @@ WHEN_CYRILLIC = (
     r"\b(?:понеділ\w*|вівтор\w*|серед[уаи]|четвер\w*|п.ятниц\w*|субот\w*|неділ\w*|понедельник\w*|вторник\w*|"
     r"сред[уаы]|пятниц\w*|суббот\w*|воскресень\w*|вчора|учора|вчера|накануне|напередодні|сьогодні|сегодня|"
     r"ніч|ночь|ночью|вночі|вечер\w*|увечері|ввечері|утр\w*|вранці|зранку|днем|днём|вдень|ранков\w*|вечірн\w*|"
-    r"утренн\w*|вечерн\w*|денн\w*|пізно|поздно|ще|ещё|еще|вже|уже|тот же день|того же дня|того ж дня|"
-    r"цього ж дня|тоді|тогда|тим часом|тем временем|згодом|невдовзі|незабаром|потім|впоследствии|вскоре|затем|"
+    r"утренн\w*|вечерн\w*|денн\w*|пізно|поздно|ще|ещё|еще|вже|уже|тот же день|"
+    r"(?:того|цього|этого) ж(?:е)? (?:дня|ранку|вечора|утра|вечера|ночі|ночи)|тоді|тогда|тим часом|"
+    r"тем временем|згодом|невдовзі|незабаром|потім|впоследствии|вскоре|затем|"
     r"потом|позднее|пізніше|позже|раніше|ранее|нещодавно|недавно|своєму|своем|своём|вкотре|вновь|знову|опять|"
     r"снова|кроме того|крім того)\b"
 )

@@ -518,3 +518,98 @@ def test_possessive_according_to_after_a_named_sayer_keeps_the_sayer(registry):
 def test_english_descriptions_views_and_participle_openers(registry, text, claimant, day):
     candidate = extract(text, WEDNESDAY, duplicates=False).candidates[-1]
     assert (candidate.claimant.name, candidate.claimed_on) == (claimant, day)
+
+
+@pytest.mark.parametrize(
+    ("text", "claimant", "day"),
+    [
+        # Particles and two-part surnames belong to the name, in the nominative.
+        (
+            "Голова Єврокомісії Урсула фон дер Ляєн у вівторок заявила, що Україна заслуговує на статус кандидата.",
+            "Урсула фон дер Ляєн",
+            dt.date(2024, 5, 14),
+        ),
+        (
+            "Обмен детьми обсудили с Марией Львовой-Беловой, сообщила в среду Мария Львова-Белова.",
+            "Мария Львова-Белова",
+            None,
+        ),
+        # A gerund's clause after the claim: the sayer follows the verb.
+        (
+            "Россия разместит оружие в Белоруссии, не нарушая договоров, заявил накануне президент Владимир Путин.",
+            "Vladimir Putin",
+            dt.date(2024, 5, 14),
+        ),
+        (
+            "Владимир Зеленский в обращении во вторник, не называя страну, заявил, что союзники медлят с ракетами.",
+            "Владимир Зеленский",
+            dt.date(2024, 5, 14),
+        ),
+        # A title in any case, after "за словами".
+        (
+            "Президент Володимир Зеленський провів нараду. За словами глави держави, ситуація на фронті складна.",
+            "Володимир Зеленський",
+            None,
+        ),
+    ],
+)
+def test_cyrillic_names_whole_and_titles_in_any_case(registry, text, claimant, day):
+    candidate = extract(text, WEDNESDAY, duplicates=False).candidates[-1]
+    assert (candidate.claimant.name, candidate.claimed_on) == (claimant, day or WEDNESDAY)
+
+
+def test_a_narrative_sentence_remembers_everyone_it_names_and_its_day(registry):
+    text = (
+        "Президент Володимир Зеленський у вівторок звільнив генерала Валерія Залужного. "
+        "Зеленський подякував йому за службу, повідомили в Офісі президента. "
+        "Сам Залужний у вівторок увечері опублікував фото з президентом. "
+        "Він написав, що мав важливу і серйозну розмову з главою держави."
+    )
+    candidates = extract(text, WEDNESDAY, duplicates=False).candidates
+    assert [(c.claimant.name, c.claimed_on) for c in candidates][-1] == ("Валерій Залужний", dt.date(2024, 5, 14))
+
+
+def test_the_same_morning_is_the_day_named_before(registry):
+    text = (
+        "Росія у вівторок завдала удару по Дніпру новою ракетою. "
+        "Повітряні сили ЗСУ того ж ранку повідомили, що ракету запустили з Астраханської області."
+    )
+    [candidate] = extract(text, WEDNESDAY, duplicates=False).candidates
+    assert (candidate.claimant.name, candidate.claimed_on) == ("Повітряні сили ЗСУ", dt.date(2024, 5, 14))
+
+
+@pytest.mark.parametrize(
+    ("text", "claimant", "day"),
+    [
+        (
+            "Secretary of State Antony Blinken, speaking to reporters in Athens on Monday, called the decision "
+            "deeply unfortunate.",
+            "Antony Blinken",
+            dt.date(2024, 5, 13),
+        ),
+        (
+            "Zelensky spoke to Congress late on Monday. Earlier in the day, at a joint news conference at the "
+            "White House, President Joe Biden said the United States would stand with Ukraine.",
+            "Joe Biden",
+            dt.date(2024, 5, 13),
+        ),
+        (
+            "Dmitry Peskov on Tuesday praised what he called the restraint of the Polish leadership.",
+            "Dmitry Peskov",
+            dt.date(2024, 5, 14),
+        ),
+        (
+            "Leaders of the Group of Seven said in a joint declaration that they would back Ukraine for years.",
+            "Group of Seven",
+            WEDNESDAY,
+        ),
+    ],
+)
+def test_english_appositions_occasions_and_collectives(registry, text, claimant, day):
+    candidate = extract(text, WEDNESDAY, duplicates=False).candidates[-1]
+    assert (candidate.claimant.name, candidate.claimed_on) == (claimant, day)
+
+
+def test_a_statement_inside_a_subordinate_clause_is_no_candidate(registry):
+    text = "Both houses of parliament voted on Wednesday to leave the treaty, a day after Putin announced the step."
+    assert extract(text, WEDNESDAY, duplicates=False).candidates == []
