@@ -173,11 +173,12 @@ class _Reader:
             carried = previous is not None and bool(claimant.name) and previous.claimant.name == claimant.name
             # "Сам Залужний увечері в четвер опублікував … фото. Він написав, що …": the day of the sentence
             # that just named them.
-            just_named = named_before[1] is not None and claimant.name in named_before[0]
+            names, day_of_naming = named_before
+            pronoun = attribution.phrase.lower() in rules.PRONOUNS[self.language]
             if SAME_DAY_AS_BEFORE.search(attribution.region) and (day_before or previous):
                 claimed_on = day_before or (previous.claimed_on if previous else self.published)
-            elif just_named and attribution.phrase.lower() in rules.PRONOUNS[self.language]:
-                claimed_on = named_before[1]
+            elif day_of_naming is not None and pronoun and claimant.name in names:
+                claimed_on = day_of_naming
             else:
                 claimed_on = previous.claimed_on if carried and previous is not None else self.published
         quoted = [q for q in quotes_in(attribution.content) if not _is_quoted_name(q)]
