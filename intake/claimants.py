@@ -331,10 +331,21 @@ def is_place(word: str, language: str) -> bool:
     return reading.tag.POS == "NOUN" and not is_organisation_word(word, language)
 
 
+def known_nominative(name: str, language: str) -> str:
+    """A one-word name in the nominative when the dictionary knows the word ("Хортиці" → "Хортиця"); a name
+    it only guesses at stays as written ("Суспильне")."""
+    if len(name.split()) != 1:
+        return name
+    reading = parsed(name, language)[0]
+    return _nominative(name, reading) if reading.is_known and reading.tag.POS == "NOUN" else name
+
+
 def is_gerund(word: str, language: str) -> bool:
-    """Whether a Ukrainian or Russian word is a gerund ("посилаючись", "выступая"): it opens a clause
-    about how the sayer spoke, not the sayer."""
-    return parsed(word.lower(), language)[0].tag.POS == "GRND"
+    """Whether a Ukrainian or Russian word is a gerund or participle ("посилаючись", "выступая",
+    "оприлюдненому"): it opens a clause about how the sayer spoke, not the sayer."""
+    tag = parsed(word.lower(), language)[0].tag
+    # The Ukrainian dictionary reads a participle as an adjective with a voice: "ADJF,pssv,perf".
+    return tag.POS in ("GRND", "PRTF") or (tag.POS == "ADJF" and bool({"pssv", "actv"} & set(tag.grammemes)))
 
 
 def _person_nominative(word: str, parses: list) -> str:
@@ -372,14 +383,16 @@ def organisation_nominative(words: list[str], language: str) -> list[str]:
 def _adjective_nominative(word: str, noun: pymorphy3.analyzer.Parse, language: str) -> str:
     """An adjective before an organisation's noun, in the nominative of that noun's number (and gender)."""
     number = "plur" if "plur" in noun.tag.grammemes else "sing"
-    for parse in parsed(word, language):
-        if parse.tag.POS in ("ADJF", "PRTF") and noun.tag.case in parse.tag.grammemes:
-            wanted = {"nomn", number} | ({noun.tag.gender} if number == "sing" and noun.tag.gender else set())
-            inflected = parse.inflect(wanted)
-            if inflected is None:
-                return word
-            form = inflected.word
-            return form[:1].upper() + form[1:] if word[:1].isupper() else form
+    readings = [parse for parse in parsed(word, language) if parse.tag.POS in ("ADJF", "PRTF")]
+    # The reading in the noun's case, else any ("британського уряду": the noun reads as a dative too)
+    for parse in [parse for parse in readings if noun.tag.case in parse.tag.grammemes] or readings[:1]:
+        wanted = {"nomn", number} | ({noun.tag.gender} if number == "sing" and noun.tag.gender else set())
+        # The Ukrainian dictionary marks no number on a singular adjective ("ADJF masc,loct").
+        inflected = parse.inflect(wanted) or parse.inflect(wanted - {"sing"})
+        if inflected is None:
+            return word
+        form = inflected.word
+        return form[:1].upper() + form[1:] if word[:1].isupper() else form
     return word
 
 

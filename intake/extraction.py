@@ -121,7 +121,9 @@ def extract(text: str, published: dt.date, *, dateline: str = "", duplicates: bo
 SAME_DAY_AS_BEFORE = re.compile(
     r"\b(?:the same day|that (?:day|morning|afternoon|evening)|later that day|(?:earlier|later) in the day|"
     r"в тот же день|в этот же день|того же дня|того ж дня|того дня|цього ж дня|тоді|тогда|"
-    r"(?:того|цього|этого) ж(?:е)? (?:ранку|вечора|утра|вечера|ночі|ночи))\b",
+    r"(?:того|цього|этого) ж(?:е)? (?:ранку|вечора|утра|вечера|ночі|ночи)|"
+    # "на той же пресс-конференции", "at the same news conference": the occasion the story told of before
+    r"(?:на|в|у) (?:той|тій|том|тому) (?:же|ж|самій|самой|самом|самому) \w+|at the same \w+(?: conference)?)\b",
     re.IGNORECASE,
 )
 
@@ -214,12 +216,19 @@ class _Reader:
             words = phrase.split()
             if found is not None:
                 return found
-            named_by_words = not is_person and bool(_qualifiers(phrase))  # "the interior ministry"
-            if self.language != "en" or not (named_by_words or any(CAPITALISED.match(word) for word in words[1:])):
+            # "the interior ministry", "британський уряд": a name of its own, with no such claimant named before
+            named_by_words = not is_person and bool(_qualifiers(phrase, self.language))
+            capitalised = self.language == "en" and any(CAPITALISED.match(word) for word in words[1:])
+            if not (named_by_words or capitalised):
                 kind = rules.OFFICIAL_KIND if is_person else claimants.kind_of(phrase, is_person=False, titled=False)
                 return ClaimantGuess(name="", kind=kind, said_as=phrase)
-            name = _organisation_name(words)  # "the Russian ministry", with no ministry named before
-        if is_person and len(name.split()) == 1:  # "Peskov", after "Kremlin spokesman Dmitry Peskov"
+            if self.language == "en":
+                name = _organisation_name(words)
+            else:
+                name = " ".join(claimants.organisation_nominative(words, self.language))
+                name = name[:1].upper() + name[1:]
+        if len(name.split()) == 1 and (is_person or CAPITALISED.match(name)):
+            # "Peskov", after "Kremlin spokesman Dmitry Peskov"; "Богомаз", which the dictionary knows as a noun
             for earlier, earlier_is_person in reversed(self.named):
                 if earlier_is_person and _same_surname(name, earlier.name):
                     return self._remember(_copy(earlier, said_as=phrase), True)
@@ -241,13 +250,17 @@ class _Reader:
         description ("the ministry", "ведомство") the last claimant of its sort."""
         words = claimants.lemmas(phrase, self.language) - DETERMINERS - CONNECTORS
         # "The interior ministry" is not the defence ministry named before: its own words must be there.
-        qualifiers = _qualifiers(phrase) if self.language == "en" and not is_person else set()
-        for guess, _ in reversed(self.named):
+        qualifiers = _qualifiers(phrase, self.language) if not is_person else set()
+        # Claimants of the description's sort first: "the agency" is the IAEA before its head Rafael Grossi;
+        # a person's description ("Британський прем’єр") is a person's.
+        for guess, guess_is_person in sorted(reversed(self.named), key=lambda named: named[1] != is_person):
+            if is_person and not guess_is_person:
+                continue
             theirs = claimants.lemmas(guess.name + " " + guess.said_as, self.language)
             if words & theirs and qualifiers <= theirs:
                 return _copy(guess, said_as=phrase)
-        if self.language == "en" and (qualifiers or any(CAPITALISED.match(word) for word in phrase.split()[1:])):
-            return None  # "the Russian ministry", "the interior ministry": a name of its own
+        if qualifiers or (self.language == "en" and any(CAPITALISED.match(word) for word in phrase.split()[1:])):
+            return None  # "the Russian ministry", "the interior ministry", "британський уряд": a name of its own
         return self._last("person" if is_person else "organisation", said_as=phrase)
 
     def _remember_people(self, text: str) -> None:
@@ -284,16 +297,18 @@ class _Reader:
 CAPITALISED_RUN = re.compile(r"(?:\S+\s+)?(?:[A-ZА-ЯІЇЄҐЁ][\w'’-]*\s+)*[A-ZА-ЯІЇЄҐЁ][\w'’-]*")
 
 
-def _qualifiers(phrase: str) -> set[str]:
-    """The words of an English description that tell one organisation from another ("interior" in "the
-    interior ministry"), beside its head noun, its country and its determiner."""
-    words = {
-        word.lower()
+def _qualifiers(phrase: str, language: str) -> set[str]:
+    """The words of a description that tell one organisation from another ("interior" in "the interior
+    ministry", "британський" in "британський уряд"), beside its head noun and its determiner."""
+    phrase = " ".join(
+        word
         for word in claimants.WORD.findall(phrase)
         if not word.lower().endswith(("'s", "’s")) and not word[:1].isdigit()  # "the 31 allies"
-    }
-    generic = rules.ORGANISATION_WORDS | rules.PERSON_TITLES | (CLAIMANT_NOUNS - rules.TITLES)
-    return words - generic - NATIONALITIES - DETERMINERS - CONNECTORS - TRAILING_ADVERBS
+    )
+    generic = rules.ORGANISATION_WORDS | rules.PERSON_TITLES | (CLAIMANT_NOUNS - rules.TITLES) | rules.GENERIC_WORDS
+    if language != "en":  # "відомства" is "відомство", whatever its case
+        return {word for word in phrase.lower().split() if not claimants.lemmas(word, language) & generic}
+    return set(phrase.lower().split()) - generic - NATIONALITIES - DETERMINERS - CONNECTORS - TRAILING_ADVERBS
 
 
 def _is_quoted_name(quoted: str) -> bool:
@@ -366,7 +381,8 @@ FINITE = {"is", "are", "was", "were", "has", "have", "had", "will", "would", "ca
 NOT_PARTICIPLES = {"armed", "united", "based", "led", "backed", "red"}
 # After the verb, words that only say where or how it was said: "…, Putin said at a meeting with …".
 CIRCUMSTANCE = re.compile(
-    r"^(?:at|in|on|during|after|before|while|when|to|from|during|as|via|through|with)\b", re.IGNORECASE
+    r"^(?:at(?! least| most)|in|on|during|after|before|while|when|to|from|during|as|via|through|with)\b",
+    re.IGNORECASE,
 )
 TITLED_PERSON = re.compile(
     r"\b(?:[A-Z][\w'.-]*\s+){0,3}(?:President|Minister|Secretary(?: of State)?|spokesman|spokeswoman|governor|"
@@ -513,7 +529,8 @@ def _apposed_subject(text: str, before: str, after: str, verb: str) -> Attributi
     if phrase is None:
         return None
     claim, region = _after_verb(after, verb)
-    if len(claim.split()) < SHORTEST_CLAIM_WORDS or CIRCUMSTANCE.match(claim):
+    said_that = region.rstrip().lower().endswith("that")  # "told Voice of America on Saturday that at least …"
+    if len(claim.split()) < SHORTEST_CLAIM_WORDS or (CIRCUMSTANCE.match(claim) and not said_that):
         return None
     if verb in rules.DENIALS["en"]:
         claim = f"{phrase} {verb} {'that ' if region.rstrip().lower().endswith('that') else ''}{claim}"
@@ -776,11 +793,13 @@ ACCORDING_CYRILLIC = {
 NOT_CLAIMANT = {
     "uk": r"(?<![\w'’])(?:у|в|на|із|з|від)(?![\w'’])|"
     r"\b(?:повідомленн\w*|заяв\w*|зведенн\w*|компані\w*|(?:telegram|телеграм)-канал\w*|telegram\w*|телеграм\w*|facebook|фейсбук\w*|соцмереж\w*|"
-    r"пресслужб\w*|прес-служб\w*|брифінг\w*|інтерв.ю|журналіст\w*|(?:відео)?зверненн\w*|відеоповідомленн\w*|текст\w*|документ\w*|також|пізніше|"
+    r"пресслужб\w*|прес-служб\w*|брифінг\w*|звіт\w*|інтерв.ю|журналіст\w*|(?:відео)?зверненн\w*|"
+    r"відеоповідомленн\w*|відео|текст\w*|документ\w*|також|пізніше|"
     r"раніше)\b",
     "ru": r"(?<![\w'’])(?:в|во|на|из|от|у)(?![\w'’])|"
     r"\b(?:сообщени\w*|заявлени\w*|сводк\w*|компани\w*|(?:telegram|телеграм)-канал\w*|telegram\w*|телеграм\w*|facebook|соцсет\w*|пресс-служб\w*|"
-    r"брифинг\w*|интервью|журналист\w*|(?:видео)?обращени\w*|видеосообщени\w*|текст\w*|документ\w*|также|позже|ранее)\b",
+    r"брифинг\w*|отч[её]т\w*|интервью|журналист\w*|(?:видео)?обращени\w*|видеосообщени\w*|видео|текст\w*|"
+    r"документ\w*|также|позже|ранее)\b",
 }
 DESCRIPTIONS = {
     "uk": {"відомство": False, "відомстві": False, "відомства": False, "міністерство": False, "міністерстві": False,
@@ -832,13 +851,18 @@ def _attribute_cyrillic(text: str, language: str) -> Attribution | None:
         segment = before[boundaries[-1].end() :].strip() if boundaries else before.strip()
         aside = ""
         spans = _clause_spans(before)
-        aside_words = [word for word in before[spans[-1][0] : spans[-1][1]].split() if word.lower() != "не"]
+        aside_text = before[spans[-1][0] : spans[-1][1]] if spans else ""
+        aside_words = [word for word in aside_text.split() if word.lower() != "не"]
         sayer = before[spans[-2][0] : spans[-2][1]] if len(spans) >= 2 else ""
         # Not "Россия разместит оружие, не нарушая режим, заявил Путин": words with a verb of their own are
         # the claim, and the sayer follows.
-        if aside_words and claimants.is_gerund(aside_words[0], language) and not claimants.has_verb(sayer, language):
-            # "«Суспільне», посилаючись на джерело в СБУ, повідомило …", "Зеленский, не упоминая мост, заявил …":
-            # the sayer is before the gerund's clause.
+        set_off = bool(aside_words) and (
+            claimants.is_gerund(aside_words[0], language)
+            or bool(re.fullmatch(rules.ASIDES[language], aside_text.strip()))
+        )
+        if len(spans) >= 2 and set_off and not claimants.has_verb(sayer, language):
+            # "«Суспільне», посилаючись на джерело в СБУ, повідомило …", "Зеленский, не упоминая мост, заявил …",
+            # "Сунак, своєю чергою, наголосив …": the sayer is before the words set off.
             start, end = spans[-2]
             segment = before[start:end].strip()
             aside = before[spans[-1][0] : spans[-1][1]]  # "выступая в субботу …": when it was said
@@ -894,6 +918,7 @@ def _clause_spans(text: str) -> list[tuple[int, int]]:
 
 
 ABOUT = {"про", "об", "о"}
+DANGLING_PREPOSITIONS = {"за", "по", "до", "від", "от", "з", "с", "для", "про", "о", "об"}
 # Verbs whose sentence is the claim (they take an object, not "що"/"что"): "назвал удар …", "обвинил Киев …".
 OBJECT_STEMS_CYRILLIC = ("назва", "обвини", "звинувати", "потребова", "вимага", "засуди", "осуди")
 STATEMENT_SAYS = re.compile(r"говорится|йдеться", re.IGNORECASE)
@@ -943,7 +968,12 @@ def _cyrillic_phrase(words: str, language: str) -> tuple[str, str]:
     and the phrase itself (where the day is named)."""
     # "Йенс Столтенберг в Брюсселе": a place after a preposition past the first word is where, not who; so
     # is the occasion ("на совещании с членами правительства").
-    words_only = re.sub(rules.OCCASION_CYRILLIC, " ", words, flags=re.IGNORECASE)
+    words_only = re.sub(
+        rf"(?:{rules.OCCASION_CYRILLIC})((?:\s+[A-ZА-ЯІЇЄҐЁ][\w'’-]*){{0,3}})",
+        lambda found: " " + _not_genitive(found[1], language),  # "на заседании Совета Безопасности ООН"
+        words,
+        flags=re.IGNORECASE,
+    )
     # But "в п'ятницю у Військово-морських силах", "у Генштабі" name the claimant.
     words_only = re.sub(r"(?<=\S)\s+(?:в|у|во)\s+([А-ЯІЇЄҐЁ][\w'’-]*)",
                         lambda found: " " if claimants.is_place(found[1], language) else found.group(),
@@ -957,9 +987,16 @@ def _cyrillic_phrase(words: str, language: str) -> tuple[str, str]:
     cleaned = re.sub(rules.WHEN_CYRILLIC, " ", cleaned, flags=re.IGNORECASE)
     cleaned = re.sub(r"[«»“”\"()—–]", " ", cleaned)
     named = cleaned.split()
+    while named and named[-1].lower() in DANGLING_PREPOSITIONS:  # "у звіті за 1 жовтня": "за" is left
+        named.pop()
     place = re.search(r"(?:^|\s)(?:в|во|у)\s+(\S+)", words, re.IGNORECASE)
     if named and place and named[0] == place[1]:  # "заявили в Кремле": the Kremlin, "Кремль"
         named[0] = claimants.from_locative(named[0], language)
+    latin = re.search(r"(?:^|\s)((?:[A-Z][\w.-]*\s?){1,3})$", cleaned.strip())
+    if latin and not re.search(r"[А-ЯІЇЄҐЁа-яіїєґё]", " ".join(named[-len(latin[1].split()) :])):
+        before_latin = named[: -len(latin[1].split())]
+        if before_latin and all(word[:1].islower() for word in before_latin):
+            return latin[1].strip(), words  # "аналітики проєкту DeepState": DeepState
     quoted_name = re.search(r"«([^«»]{1,40})»\s*$", words_only)
     if quoted_name and _is_quoted_name(quoted_name[1]) and not claimants.person_words(named, language):
         # "Украинское общественное вещание «Суспильне»", "телеканал «Дождь»": the name is the quoted one, as
@@ -968,9 +1005,20 @@ def _cyrillic_phrase(words: str, language: str) -> tuple[str, str]:
     return " ".join(named), words
 
 
+def _not_genitive(words: str, language: str) -> str:
+    """The words after an occasion that are not its genitive ("Совета Безопасности ООН" after "на заседании"
+    are; "Зеленський" after "На спільній пресконференції" is not)."""
+    split = words.split()
+    while split and (split[0].isupper() or "gent" in claimants.parsed(split[0], language)[0].tag.grammemes):
+        split.pop(0)
+    return " ".join(split)
+
+
 def _cyrillic_name(phrase: str, language: str, *, context: str) -> tuple[str, bool, bool] | None:
     if phrase.startswith("«") and phrase.endswith("»"):
-        return phrase[1:-1], False, False  # "«Суспильне»", kept from "общественное вещание «Суспильне»"
+        # "«Суспильне»", kept from "общественное вещание «Суспильне»"; "за даними «Хортиці»": a word the
+        # dictionary knows is put in the nominative, a name it does not know is kept as written
+        return claimants.known_nominative(phrase[1:-1], language), False, False
     words = phrase.split()
     if not words or len(words) > LONGEST_CLAIMANT_WORDS:
         return None
@@ -986,7 +1034,9 @@ def _cyrillic_name(phrase: str, language: str, *, context: str) -> tuple[str, bo
     if lower[-1] in DESCRIPTIONS[language] and not person:  # "ведомство", "военное ведомство"
         return "", DESCRIPTIONS[language][lower[-1]], False
     titles = rules.PERSON_TITLES | {"представитель", "представник", "пресс-секретарь"}
-    if not person and claimants.lemmas(words[0], language) & titles:  # "за словами глави держави" too
+    title_only = not any(word.isupper() for word in words) and bool(claimants.lemmas(words[-1], language) & titles)
+    if not person and (claimants.lemmas(words[0], language) & titles or title_only):
+        # "за словами глави держави", "по словам российского президента", "Северокорейский лидер"
         return "", True, True  # "добавил президент", "уточнил представитель Кремля": the person named last
     if not person and organisation and not any(CAPITALISED.match(word) or word.isupper() for word in words):
         return "", False, False  # "в штабе", "в оперштабе": the organisation named before

@@ -613,3 +613,65 @@ def test_english_appositions_occasions_and_collectives(registry, text, claimant,
 def test_a_statement_inside_a_subordinate_clause_is_no_candidate(registry):
     text = "Both houses of parliament voted on Wednesday to leave the treaty, a day after Putin announced the step."
     assert extract(text, WEDNESDAY, duplicates=False).candidates == []
+
+
+@pytest.mark.parametrize(
+    ("text", "claimant"),
+    [
+        # Words set off between the sayer and the verb: an aside, a participle's clause.
+        ("Прем'єр Ріші Сунак, своєю чергою, наголосив, що Британія підтримуватиме Україну й надалі.", "Ріші Сунак"),
+        ("Орбан у відео, оприлюдненому у Facebook, заявив, що рішення про переговори є помилкою.", "Орбан"),
+        # The occasion and its genitive are not the sayer; the sayer after an occasion is.
+        (
+            "Василий Небензя на заседании Совета Безопасности ООН заявил, что удар был преднамеренным.",
+            "Василий Небензя",
+        ),
+        ("На спільній пресконференції Зеленський заявив, що Україна отримала гарантії безпеки.", "Зеленський"),
+        # A centre or an institute is who spoke, not where.
+        ("Об этом сообщили в Центре общественных связей ФСБ России. Боевики вытеснены на территорию Украины.", ""),
+        (
+            "В американському Інституті вивчення війни у звіті за 1 жовтня дійшли висновку, що росіяни захопили місто.",
+            "Американський Інститут вивчення війни",
+        ),
+        # A name in Latin letters after descriptions; a quoted name the dictionary knows, in the nominative.
+        ("Ще у вівторок аналітики проєкту DeepState повідомили, що російські війська зайшли в місто.", "DeepState"),
+        ("За даними «Хортиці», російське командування спрямувало резерви на фланги.", "Хортиця"),
+        # A description with a word of its own, named nowhere before, is a name.
+        ("За даними британського уряду, Лондон надасть Україні 2,5 мільярда фунтів.", "Британський уряд"),
+    ],
+)
+def test_cyrillic_asides_occasions_and_names_of_organisations(registry, text, claimant):
+    candidates = extract(text, WEDNESDAY, duplicates=False).candidates
+    if not claimant:  # "Об этом сообщили …": the sentence before is the claim, credited to the centre
+        assert [c.claimant.name for c in candidates] == []
+        return
+    assert candidates[-1].claimant.name == claimant
+
+
+def test_a_description_of_a_person_or_an_organisation_is_resolved_to_one_of_its_sort(registry):
+    russian = extract(
+        "Лидер Белоруссии Александр Лукашенко заявил, что оружие будет размещено до июля. "
+        "Президент России Владимир Путин заявил, что договор не нарушает обязательств. "
+        "Белорусский лидер также назвал решение вынужденным ответом Западу.",
+        WEDNESDAY,
+        duplicates=False,
+    ).candidates
+    assert russian[-1].claimant.name == "Александр Лукашенко"  # the person whose words the description shares
+    english = extract(
+        "The International Atomic Energy Agency said drones had hit the plant's main reactor. "
+        "Its director general, Rafael Grossi, said the attacks had to stop at once. "
+        "The agency said in a separate post that one casualty had been reported.",
+        WEDNESDAY,
+        duplicates=False,
+    ).candidates
+    assert [c.claimant.name for c in english][-1] == "International Atomic Energy Agency"
+
+
+def test_told_whom_then_that_keeps_a_claim_starting_with_at_least(registry):
+    text = (
+        "Kyrylo Budanov, head of Ukraine's military intelligence agency, told Voice of America on Saturday "
+        "that at least nine people had been killed."
+    )
+    [candidate] = extract(text, WEDNESDAY, duplicates=False).candidates
+    assert (candidate.claimant.name, candidate.claimed_on) == ("Kyrylo Budanov", dt.date(2024, 5, 11))
+    assert candidate.text.startswith("At least nine people")
