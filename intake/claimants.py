@@ -212,7 +212,8 @@ def person_words(words: list[str], language: str) -> list[str]:
             word[:1].isupper()
             and not word.isupper()
             and not place  # "Украины", "Севастополя": where the person is from, not their name
-            and not (thing and before_name)  # "Володимир Сальдо" stays whole
+            # "Володимир Сальдо" stays whole; "Си Цзиньпин": a short name before a surname is a name
+            and not (thing and before_name and len(word) > 3)
             and lower not in rules.TITLES
             and lower not in rules.NOT_NAMES
             and lower not in rules.ORGANISATION_WORDS

@@ -52,6 +52,8 @@ class Attribution:
     region: str  # the words around the attribution, where the day the claim was made is named
     context: str = ""  # an apposition or title next to the claimant ("Ukraine's interior minister")
     about_previous: bool = False  # "Об этом заявил Песков": the claim is the sentence before
+    # "Гутерріш «приголомшений» …, йдеться в заяві": the statement's author is named in the sentence itself
+    author_inside: bool = False
 
 
 def text_problem(text: str) -> str:
@@ -123,7 +125,8 @@ SAME_DAY_AS_BEFORE = re.compile(
     r"в тот же день|в этот же день|того же дня|того ж дня|того дня|цього ж дня|тоді|тогда|"
     r"(?:того|цього|этого) ж(?:е)? (?:ранку|вечора|утра|вечера|ночі|ночи)|"
     # "на той же пресс-конференции", "at the same news conference": the occasion the story told of before
-    r"(?:на|в|у) (?:той|тій|том|тому) (?:же|ж|самій|самой|самом|самому) \w+|at the same \w+(?: conference)?)\b",
+    r"(?:на|в|у) (?:той|тій|том|тому) (?:же|ж|самій|самой|самом|самому) \w+|"
+    r"the same (?:news |press )?(?:conference|briefing|meeting|event|summit|session))\b",
     re.IGNORECASE,
 )
 
@@ -155,9 +158,15 @@ class _Reader:
             self._remember_people(sentence.text)
             self.named_just_now = ([guess.name for guess, _ in self.named[remembered:]], named_day)
             return None
+        if attribution.author_inside:
+            self._remember_people(sentence.text)
         claimant = self._claimant(attribution)
         if claimant is None:
             return None
+        if self.named:  # the others it names ("… with Foreign Minister Dmytro Kuleba"), the claimant still last
+            speaker = self.named[-1]
+            self._remember_people(sentence.text)
+            self.named.append(speaker)
         source = sentence
         if attribution.about_previous:
             if before is None:
@@ -363,10 +372,10 @@ OBJECT_VERBS = {"announced", "announces", "denied", "denies", "confirmed", "conf
                 "claims", "called", "condemned", "described", "thanked", "welcomed", "voiced", "praised", "hailed",
                 "criticised", "criticized"}  # fmt: skip
 # Words opening a clause inside another: "a day after President Vladimir Putin announced the step".
-RELATIVE = re.compile(
-    r"\b(?:that|which|who|whom|whose|where|when|what|if|whether|as|after|before|since|until|because|while)\b",
-    re.IGNORECASE,
-)
+RELATIVE = re.compile(r"\b(?:that|which|who|whom|whose|where|when|what|if|whether|as)\b", re.IGNORECASE)
+# "a day after President Vladimir Putin announced the step": an act told inside another sentence, no claim
+# ("… came after Prigozhin said on Tuesday that …" is one).
+SUBORDINATE = re.compile(r"\b(?:after|before|since|until|because|while)\b", re.IGNORECASE)
 CLAIMANT_NOUNS = rules.ORGANISATION_WORDS | rules.TITLES | {
     "official", "officials", "authorities", "analysts", "experts", "witnesses", "residents", "sources", "military",
     "statement", "spokesman", "spokeswoman", "ministry", "staff", "governor", "observers", "monitors", "allies",
@@ -480,6 +489,8 @@ def _verb_attribution(text: str, masked: str) -> Attribution | None:
         if phrase is None:
             continue
         claim, region = _after_verb(after, verb.group())
+        if SUBORDINATE.search(segment) and not region.rstrip().lower().endswith("that"):
+            continue
         adverbial = _is_adverbial(earlier)
         circumstance = bool(CIRCUMSTANCE.match(claim)) and not region.rstrip().lower().endswith("that")
         if (len(claim.split()) < SHORTEST_CLAIM_WORDS or circumstance) and earlier.strip() and not adverbial:
@@ -493,7 +504,8 @@ def _verb_attribution(text: str, masked: str) -> Attribution | None:
             # ("condemned the attack on Monday") is when they did.
             region += " " + claim
             claim = f"{phrase} {verb.group()} {claim}"
-        prefix = earlier if adverbial else ""
+        # "On July 17, the day Russia quit the deal, … Nykyforov said …": a day named in the opening words
+        prefix = earlier if adverbial or len(earlier.split()) <= LONGEST_CLAIMANT_WORDS else ""
         return Attribution(phrase=phrase, content=claim, region=f"{prefix} {leading} {region}")
     return None
 
@@ -798,7 +810,8 @@ NOT_CLAIMANT = {
     r"раніше)\b",
     "ru": r"(?<![\w'’])(?:в|во|на|из|от|у)(?![\w'’])|"
     r"\b(?:сообщени\w*|заявлени\w*|сводк\w*|компани\w*|(?:telegram|телеграм)-канал\w*|telegram\w*|телеграм\w*|facebook|соцсет\w*|пресс-служб\w*|"
-    r"брифинг\w*|отч[её]т\w*|интервью|журналист\w*|(?:видео)?обращени\w*|видеосообщени\w*|видео|текст\w*|"
+    r"центр\w* общественных связей|брифинг\w*|отч[её]т\w*|интервью|журналист\w*|(?:видео)?обращени\w*|"
+    r"видеосообщени\w*|видео|текст\w*|"
     r"документ\w*|также|позже|ранее)\b",
 }
 DESCRIPTIONS = {
@@ -878,6 +891,11 @@ def _attribute_cyrillic(text: str, language: str) -> Attribution | None:
                 continue
             tail = _cyrillic_tail(after)
             phrase, region = _cyrillic_phrase(tail, language)
+            impersonal = re.fullmatch(rules.IMPERSONAL_SAYS[language], verb.group(), re.IGNORECASE)
+            if not phrase and impersonal and earlier.strip():
+                # "…, йдеться в заяві, яку оприлюднив його речник": whoever the sentence or the story named
+                return Attribution(phrase=ANYONE[language], content=earlier.strip(" ,—–-"), region=after,
+                                   author_inside=True)  # fmt: skip
             if not phrase:
                 continue
             context = after.strip()[len(tail) :]
@@ -885,13 +903,19 @@ def _attribute_cyrillic(text: str, language: str) -> Attribution | None:
             return Attribution(phrase=phrase, content=content, region=region + " " + after + " " + segment,
                                context=context)  # fmt: skip
         phrase, region = _cyrillic_phrase(segment, language)
-        region += " " + aside
+        if not phrase and re.fullmatch(rules.IMPERSONAL_SAYS[language], verb.group(), re.IGNORECASE):
+            phrase = ANYONE[language]  # "У заяві наголошується, що …": the statement of whoever was named last
+        # "На початку місяця, 1 лютого, ГУР повідомило …": a day named in the opening words
+        opening = earlier if len(earlier.split()) <= LONGEST_CLAIMANT_WORDS else ""
+        region += " " + aside + " " + opening
         pronouns = [word for word in phrase.split() if word.lower() in rules.PRONOUNS[language]]
         if pronouns:  # "Саму постановку вопроса он также назвал …": he, not the words before him
             phrase = pronouns[-1]
         if not phrase:
             continue
         that = re.match(rf"^\s*(?:[^,:]{{0,60}}?)(?:,\s*(?:{rules.THAT[language]})\b|:)\s*", after, re.IGNORECASE)
+        if re.match(r"\s*(?:на|в) честь\b", after, re.IGNORECASE):
+            continue  # "корабель назвали на честь …": named after someone, nothing said
         denial = verb.group().lower().startswith(tuple(rules.DENIALS[language]))
         if denial:  # "У Кремлі заперечили, що …": the denial is the claim
             claim, region = f"{segment} {verb.group()}{after}", region + " " + after
@@ -923,6 +947,7 @@ DANGLING_PREPOSITIONS = {"за", "по", "до", "від", "от", "з", "с", "
 OBJECT_STEMS_CYRILLIC = ("назва", "обвини", "звинувати", "потребова", "вимага", "засуди", "осуди")
 STATEMENT_SAYS = re.compile(r"говорится|йдеться", re.IGNORECASE)
 IT = {"uk": "воно", "ru": "оно"}
+ANYONE = {"uk": "вони", "ru": "они"}
 # Where the words after a verb stop naming its sayer: "— сказав він у відеозверненні". Not "з", "по", "за":
 # they belong to names ("Державна служба з надзвичайних ситуацій", "Комитет по …").
 CIRCUMSTANCE_CYRILLIC = {"у", "в", "во", "на", "під", "при", "после", "після", "перед", "через"}

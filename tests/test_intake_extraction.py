@@ -675,3 +675,58 @@ def test_told_whom_then_that_keeps_a_claim_starting_with_at_least(registry):
     [candidate] = extract(text, WEDNESDAY, duplicates=False).candidates
     assert (candidate.claimant.name, candidate.claimed_on) == ("Kyrylo Budanov", dt.date(2024, 5, 11))
     assert candidate.text.startswith("At least nine people")
+
+
+def test_a_statement_that_says_without_an_author_is_whoever_the_sentence_or_story_named(registry):
+    text = (
+        "Генеральний секретар ООН Антоніу Гутерріш «приголомшений» повідомленнями про удар по школі, "
+        "йдеться в заяві, яку оприлюднив його речник. "
+        "У заяві наголошується, що цивільні особи мають бути захищені під час будь-якої війни."
+    )
+    candidates = extract(text, WEDNESDAY, duplicates=False).candidates
+    assert [c.claimant.name for c in candidates] == ["Антоніу Гутерріш", "Антоніу Гутерріш"]
+
+
+def test_people_named_beside_the_claimant_are_remembered_for_their_surname(registry):
+    text = (
+        "Blinken told a joint news conference with Foreign Minister Dmytro Kuleba on Tuesday that aid was coming. "
+        "Kuleba told the same news conference that air defence remained the most urgent need."
+    )
+    candidates = extract(text, WEDNESDAY, duplicates=False).candidates
+    assert [(c.claimant.name, c.claimed_on) for c in candidates][-1] == ("Dmytro Kuleba", dt.date(2024, 5, 14))
+
+
+@pytest.mark.parametrize(
+    ("text", "claimant", "day"),
+    [
+        (
+            "The statement came after Wagner chief Yevgeny Prigozhin said on Monday that a brigade had fled.",
+            "Yevgeny Prigozhin",
+            dt.date(2024, 5, 13),
+        ),
+        (
+            "On May 12, the day the talks ended, spokesman Serhiy Nykyforov said the corridor would keep working.",
+            "Serhiy Nykyforov",
+            dt.date(2024, 5, 12),
+        ),
+        (
+            "На початку місяця, 3 травня, ГУР повідомило про знищення ракетного катера біля Криму.",
+            "ГУР",
+            dt.date(2024, 5, 3),
+        ),
+        ("По оценке Путина, российские войска улучшают своё положение по всей линии фронта.", "Vladimir Putin", None),
+        (
+            "Си Цзиньпин заявил, что Пекин придерживается нейтральной позиции.",
+            "Си Цзиньпин",
+            None,
+        ),
+    ],
+)
+def test_openings_subordinate_clauses_and_names_from_afar(registry, text, claimant, day):
+    candidate = extract(text, WEDNESDAY, duplicates=False).candidates[-1]
+    assert (candidate.claimant.name, candidate.claimed_on) == (claimant, day or WEDNESDAY)
+
+
+def test_named_after_someone_is_no_claim(registry):
+    text = "Великий десантний корабель збудували в Польщі і назвали на честь радянського командира."
+    assert extract(text, WEDNESDAY, duplicates=False).candidates == []
