@@ -56,6 +56,7 @@ FILLER_WORDS = {"of", "the", "and"}
 MORPH_LANGUAGES = {"uk": "uk", "ru": "ru"}
 PERSON_TAGS = {"Name", "Surn", "Patr"}
 UNLIKELY_NAME = 0.1
+FUNCTION_POS = {"ADVB", "NPRO", "CONJ", "PRCL", "PREP", "PRED", "INTJ"}
 PREPOSITIONS = {
     "у",
     "в",
@@ -217,6 +218,8 @@ def person_words(words: list[str], language: str) -> list[str]:
             and lower not in rules.TITLES
             and lower not in rules.NOT_NAMES
             and lower not in rules.ORGANISATION_WORDS
+            # "Накануне Путин": an adverb, a pronoun or a conjunction opening the sentence is no name
+            and not (parsed(word, language)[0].is_known and parsed(word, language)[0].tag.POS in FUNCTION_POS)
         )
 
     # "у Києві", "в Москве": a place after its preposition, not a person
@@ -233,7 +236,7 @@ def person_words(words: list[str], language: str) -> list[str]:
         while (
             tail < min(3, len(words))
             and len(words) - 1 - tail not in after_preposition  # "в Марий Эл": a place
-            and may_join(words[len(words) - 1 - tail])
+            and may_join(words[len(words) - 1 - tail], before_name=tail > 0)
         ):
             word = words[len(words) - 1 - tail]
             if parsed(word, language)[0].tag.POS in ("ADJF", "PRTF"):  # "Генеральной Ассамблее": no name
@@ -262,6 +265,11 @@ def person_words(words: list[str], language: str) -> list[str]:
     end = last + 1
     while end < len(words) and end - start < 3 and may_join(words[end]):  # a surname it does not know: "Лубинец"
         end += 1
+    particles = end
+    while particles < len(words) and words[particles].lower() in rules.NAME_PARTICLES:
+        particles += 1
+    if end - start == 1 and end < particles < len(words) and may_join(words[particles]):
+        end = particles + 1  # "Урсула фон дер Ляйен": the particles and the surname after a first name
     top = parsed(words[start], language)[0]
     if end - start == 1 and top.is_known and {"NOUN", "inan", "nomn"} <= set(top.tag.grammemes):
         return []  # "Влада закликала …": the authorities, though "Влада" is also a name

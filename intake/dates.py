@@ -51,7 +51,7 @@ MONTHS = {
     ],
 }
 DAY_BEFORE = {
-    "en": r"\byesterday\b|\bthe day before\b|\ba day earlier\b|\bthe previous day\b",
+    "en": r"\byesterday\b|\bthe day before\b|\ba day earlier\b|\bthe previous day\b|\bon the eve\b",
     "uk": r"\bвчора\b|\bучора\b|\bнапередодні\b",
     "ru": r"\bвчера\b|\bнакануне\b",
 }

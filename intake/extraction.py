@@ -282,6 +282,12 @@ class _Reader:
                 for run in CAPITALISED_RUN.finditer(chunk):
                     self._remember_named(claimants.person_words(run.group().split(), self.language))
             return
+        subject = _sentence_subject(text)
+        named = _name(subject, "en", context="") if subject else None
+        if named and named[0] and not named[1] and set(subject.lower().split()) & rules.ORGANISATION_WORDS:
+            # "The Russian Defence Ministry gave a different account …": for an "it" further on
+            guess = claimants.guess(named[0], said_as=subject, is_person=False, titled=False, known_to=self.registry)
+            self._remember(guess, False)
         for match in TITLED_PERSON.finditer(unquoted(text)):
             named = _name(match.group(), "en", context="")
             if named and named[0] and named[1]:
@@ -379,7 +385,11 @@ SUBORDINATE = re.compile(r"\b(?:after|before|since|until|because|while)\b", re.I
 CLAIMANT_NOUNS = rules.ORGANISATION_WORDS | rules.TITLES | {
     "official", "officials", "authorities", "analysts", "experts", "witnesses", "residents", "sources", "military",
     "statement", "spokesman", "spokeswoman", "ministry", "staff", "governor", "observers", "monitors", "allies",
+    "source",
 }  # fmt: skip
+DAYS_AND_MONTHS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january",
+                   "february", "march", "april", "june", "july", "august", "september", "october", "november",
+                   "december"}  # fmt: skip
 QUANTIFIERS = {"neither", "no", "none", "each", "both", "some", "this", "these", "those", "other", "such", "any"}
 DETERMINERS = {"the", "a", "an", "his", "her", "its", "their", "our"}
 TRAILING_ADVERBS = {"also", "later", "earlier", "again", "previously", "repeatedly", "has", "had", "have", "then",
@@ -429,6 +439,8 @@ def _quote_then_tag(text: str, masked: str, language: str) -> Attribution | None
         return None
     before_verb = tag_clean[: verb.start()].strip(" ,—–-")
     after_verb = tag_clean[verb.end() :]
+    # "…,” General James Hecker, who commands U.S. Air Forces in Europe, said": the name, not its clause
+    before_verb = re.split(r",\s*(?:who|which|whose)\b", before_verb, maxsplit=1)[0]
     if before_verb:
         phrase, context = before_verb, after_verb
     elif language == "en":
@@ -436,6 +448,9 @@ def _quote_then_tag(text: str, masked: str, language: str) -> Attribution | None
     else:  # "— сказав він у відеозверненні"
         phrase = _cyrillic_tail(after_verb)
         context = after_verb.strip()[len(phrase) :]
+        quoted_person = claimants.person_words(phrase.split(), language)
+        if verb.group().lower().startswith("цитиру") and quoted_person:
+            phrase = " ".join(quoted_person)  # "— цитирует Пескова ТАСС": Peskov's words
     content = first.group()[1:-1].strip().rstrip(",")
     if more:
         content = f"{content.rstrip(',')} {more.group()[1:-1].strip()}"
@@ -714,8 +729,8 @@ def _name(phrase: str, language: str, *, context: str) -> tuple[str, bool, bool]
 
 
 SPEAKING_FOR = re.compile(
-    r"^(?:(?:an?|the)\s+)?(?:spokes(?:man|woman|person)|representative|press (?:service|office)|leaders|members)"
-    r"\s+(?:for|of)\s+(.+)$",
+    r"^(?:(?:an?|the)\s+)?(?:spokes(?:man|woman|person)|representative|press (?:service|office)|leaders|members|"
+    r"sources?|officials?)\s+(?:for|of|in|at|within|close to)\s+(.+)$",
     re.IGNORECASE,
 )
 
@@ -739,7 +754,8 @@ def _person_run(words: list[str]) -> list[str]:
         possessive = word.endswith(("'s", "’s"))
         # "Russian-installed", "Kremlin-backed": an adjective, not a name
         hyphenated_adjective = "-" in word and word.rsplit("-", 1)[1][:1].islower()
-        function_word = word.lower() in DETERMINERS | QUANTIFIERS | CONNECTORS  # "The town's mayor"
+        # "The town's mayor"; "on Tuesday": a day is no name
+        function_word = word.lower() in DETERMINERS | QUANTIFIERS | CONNECTORS | DAYS_AND_MONTHS
         if (
             CAPITALISED.match(word)
             and word.lower() not in COUNTRY_ADJECTIVES
@@ -804,21 +820,23 @@ ACCORDING_CYRILLIC = {
 # Words around a claimant that are not it: "в сообщении", "у Telegram", "в сводке", "компания", "пресс-служба".
 NOT_CLAIMANT = {
     "uk": r"(?<![\w'’])(?:у|в|на|із|з|від)(?![\w'’])|"
-    r"\b(?:повідомленн\w*|заяв\w*|зведенн\w*|компані\w*|(?:telegram|телеграм)-канал\w*|telegram\w*|телеграм\w*|facebook|фейсбук\w*|соцмереж\w*|"
+    r"\b(?:повідомленн\w*|заяв\w*|зведенн\w*|(?:telegram|телеграм)-канал\w*|telegram\w*|телеграм\w*|facebook|фейсбук\w*|соцмереж\w*|"
     r"пресслужб\w*|прес-служб\w*|брифінг\w*|звіт\w*|інтерв.ю|журналіст\w*|(?:відео)?зверненн\w*|"
     r"відеоповідомленн\w*|відео|текст\w*|документ\w*|також|пізніше|"
     r"раніше)\b",
     "ru": r"(?<![\w'’])(?:в|во|на|из|от|у)(?![\w'’])|"
-    r"\b(?:сообщени\w*|заявлени\w*|сводк\w*|компани\w*|(?:telegram|телеграм)-канал\w*|telegram\w*|телеграм\w*|facebook|соцсет\w*|пресс-служб\w*|"
+    r"\b(?:сообщени\w*|заявлени\w*|сводк\w*|(?:telegram|телеграм)-канал\w*|telegram\w*|телеграм\w*|facebook|соцсет\w*|пресс-служб\w*|"
     r"центр\w* общественных связей|брифинг\w*|отч[её]т\w*|интервью|журналист\w*|(?:видео)?обращени\w*|"
     r"видеосообщени\w*|видео|текст\w*|"
     r"документ\w*|также|позже|ранее)\b",
 }
 DESCRIPTIONS = {
-    "uk": {"відомство": False, "відомстві": False, "відомства": False, "міністерство": False, "міністерстві": False,
+    "uk": {"компанія": False, "компанії": False, "компанією": False,
+           "відомство": False, "відомстві": False, "відомства": False, "міністерство": False, "міністерстві": False,
            "міністерства": False, "військові": False,
            "речник": True, "речниця": True, "представник": True},
-    "ru": {"ведомство": False, "ведомстве": False, "ведомства": False, "министерство": False, "министерстве": False,
+    "ru": {"компания": False, "компании": False, "компанией": False,
+           "ведомство": False, "ведомстве": False, "ведомства": False, "министерство": False, "министерстве": False,
            "министерства": False, "военные": False,
            "представитель": True, "пресс-секретарь": True},
 }  # fmt: skip
@@ -854,6 +872,12 @@ def _attribute_cyrillic(text: str, language: str) -> Attribution | None:
                 whose, {"uk": "він", "ru": "он"}[language]
             )
         content = (text[: according.start()] + text[according.end() :]).strip(" ,")
+        if not possessive and according.start() == 0 and not claimants.person_words(who.split(), language):
+            # "По сообщению агентства Синьхуа, Си Цзиньпин в четверг заявил, что …": the agency passes on what
+            # the one it names said
+            inner = _attribute_cyrillic(content, language)
+            if inner is not None and any(CAPITALISED.match(word) for word in inner.phrase.split()):
+                return inner
         phrase, region = _cyrillic_phrase(who, language)
         return Attribution(phrase=phrase, content=content, region=region + " " + who)
     for verb in islice(VERB_CYRILLIC[language].finditer(masked), VERBS_TRIED):
@@ -872,6 +896,7 @@ def _attribute_cyrillic(text: str, language: str) -> Attribution | None:
         set_off = bool(aside_words) and (
             claimants.is_gerund(aside_words[0], language)
             or bool(re.fullmatch(rules.ASIDES[language], aside_text.strip()))
+            or bool(claimants.lemmas(aside_words[0], language) & rules.WHO_CYRILLIC)  # "Кулеба, який …, закликав"
         )
         if len(spans) >= 2 and set_off and not claimants.has_verb(sayer, language):
             # "«Суспільне», посилаючись на джерело в СБУ, повідомило …", "Зеленский, не упоминая мост, заявил …",
@@ -882,7 +907,7 @@ def _attribute_cyrillic(text: str, language: str) -> Attribution | None:
             boundaries = [match for match in boundaries if match.end() <= start]
         earlier = before[: boundaries[-1].start()] if boundaries else ""
         # "Про знахідку вчора повідомив президент …": words about what was said, its sayer after the verb.
-        about = bool(segment) and segment.split()[0].lower() in ABOUT
+        about = bool(segment) and bool({word.lower() for word in segment.split()[:2]} & ABOUT)  # "Першим про …"
         if not segment or about:
             apposed = _cyrillic_apposition(text, before, verb.group(), after, language) if not segment else None
             if apposed:  # "Его коллега, представитель СНБ Эдриенн Уотсон, сообщила, что …"
@@ -953,11 +978,18 @@ ANYONE = {"uk": "вони", "ru": "они"}
 CIRCUMSTANCE_CYRILLIC = {"у", "в", "во", "на", "під", "при", "после", "після", "перед", "через"}
 
 
+GERUND_TAIL = re.compile(r"^\w+(?:чи|вши|вшись|ючись|ячись|ая|яя|уя|ясь|аясь)\b", re.IGNORECASE)
+
+
 def _cyrillic_tail(after: str) -> str:
     """The words after a verb that name its sayer: up to the first comma, or to a preposition once the
     sayer is named ("— сказав він у відеозверненні" → "він"; "написав того ж дня в Telegram президент …"
     keeps going)."""
-    words = re.split(r"[,.;:]", after.strip(), maxsplit=1)[0].split()
+    clauses = re.split(r"[,.;:]", after.strip(), maxsplit=3)
+    # "заявив, відкриваючи саміт, президент Індонезії …": past a gerund's clause set off after the verb
+    if len(clauses) >= 3 and not clauses[0].strip() and clauses[1].split() and GERUND_TAIL.match(clauses[1].strip()):
+        clauses = clauses[2:]
+    words = clauses[0].split()
     for index, word in enumerate(words[1:], start=1):
         named = any(w[:1].isupper() or w.lower() in PRONOUNS_CYRILLIC for w in words[:index])
         if named and word.lower() in CIRCUMSTANCE_CYRILLIC:
@@ -993,6 +1025,7 @@ def _cyrillic_phrase(words: str, language: str) -> tuple[str, str]:
     and the phrase itself (where the day is named)."""
     # "Йенс Столтенберг в Брюсселе": a place after a preposition past the first word is where, not who; so
     # is the occasion ("на совещании с членами правительства").
+    words = re.sub(r"\s*\([^()]{1,40}\)", " ", words)  # "Игорь Стрелков (Гиркин)", "Інститут … (ISW)"
     words_only = re.sub(
         rf"(?:{rules.OCCASION_CYRILLIC})((?:\s+[A-ZА-ЯІЇЄҐЁ][\w'’-]*){{0,3}})",
         lambda found: " " + _not_genitive(found[1], language),  # "на заседании Совета Безопасности ООН"
@@ -1014,6 +1047,8 @@ def _cyrillic_phrase(words: str, language: str) -> tuple[str, str]:
     named = cleaned.split()
     while named and named[-1].lower() in DANGLING_PREPOSITIONS:  # "у звіті за 1 жовтня": "за" is left
         named.pop()
+    while named and named[0].lower().strip(",") in rules.LEADING_FILLERS[language]:  # "Водночас …"
+        named.pop(0)
     place = re.search(r"(?:^|\s)(?:в|во|у)\s+(\S+)", words, re.IGNORECASE)
     if named and place and named[0] == place[1]:  # "заявили в Кремле": the Kremlin, "Кремль"
         named[0] = claimants.from_locative(named[0], language)
@@ -1054,7 +1089,12 @@ def _cyrillic_name(phrase: str, language: str, *, context: str) -> tuple[str, bo
         word.isupper() and len(word) > 1 for word in words
     )
     ends_with_name = bool(person) and words[-1][:3].lower() == person[-1][:3].lower()
-    if person and (ends_with_name or not (organisation and not titled and len(person) < len(words) // 2)):
+    # "Білий дім": a phrase ending in an organisation's word is the organisation, whoever it seems to name
+    ends_with_organisation = (
+        words[-1].islower() and claimants.is_organisation_word(words[-1], language) and not ends_with_name
+    )
+    few = len(person) < len(words) // 2
+    if person and not ends_with_organisation and (ends_with_name or not (organisation and not titled and few)):
         return " ".join(person), True, titled  # "Координатор … Совета национальной безопасности США Джон Кирби"
     if lower[-1] in DESCRIPTIONS[language] and not person:  # "ведомство", "военное ведомство"
         return "", DESCRIPTIONS[language][lower[-1]], False

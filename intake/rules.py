@@ -23,7 +23,7 @@ VERBS = {
         denies wrote writes confirmed confirms warned warns accused accuses alleged alleges declared stressed
         asserted maintained posted tweeted estimated acknowledged admitted noted argued promised pledged vowed
         called condemned suggested replied described demanded urged rejected dismissed written welcomed
-        thanked explained responded voiced cautioned praised hailed criticised criticized
+        thanked explained responded voiced cautioned praised hailed criticised criticized answered
         """
     ),
     # Stems: the endings below complete them.
@@ -31,14 +31,14 @@ VERBS = {
         """
         заяви повідоми повідомля сказа наголоси наголошу зазначи зазнача дода написа розпові оголоси підтверди
         запереч запевни запевня поскаржи говори попереди звинувати стверджу пообіця визна уточни назва допові
-        поясни припусти вислови підкресли
+        поясни припусти вислови підкресли нагада
         відреагува вважа писа закли заклика застерег засуди вимага стверджува
         """
     ),
     "ru": words(
         """
         заяви заявля сообщи сообща сказа отмети отмеча добави написа рассказа объяви подтверди завери заверя
-        пожалова говори вырази цитиру предупреди
+        пожалова говори вырази цитиру напомни напомина предупреди
         обвини утвержда подчеркну пообеща призна уточни переда назва доложи отрица отверг поясни предположи
         высказа отреагирова счита объясни писа призва осуди потребова указа
         """
@@ -92,7 +92,7 @@ ORGANISATION_KINDS = [
         " presidency parliament prosecutor police embassy mod agency"
         " міністерство министерство міноборони минобороны офіс офис кремль уряд оперштаб правительство адміністрація"
         " администрация служба рада комітет комитет прокуратура поліція полиция посольство мзс мид центр"
-        " управління управление відомство ведомство спецслужба",
+        " управління управление відомство ведомство спецслужба дім",
     ),
     (
         ClaimantKind.MEDIA,
@@ -102,6 +102,7 @@ ORGANISATION_KINDS = [
     (
         ClaimantKind.ORGANISATION,
         "iaea nato un united nations red cross union organisation organization group alliance commission g7 g20"
+        " consortium company corporation operator fund institute association centre center watchdog bank"
         " магате магатэ група группа інститут институт фонд проєкт проект комісія комиссия партія партия",
     ),
 ]
@@ -148,6 +149,8 @@ ASIDES = {
     "uk": r"(?i:своєю чергою|у свою чергу|зі свого боку|з свого боку|втім|однак|щоправда|водночас|зокрема)",
     "ru": r"(?i:в свою очередь|со своей стороны|впрочем|однако|при этом|в частности)",
 }
+# A relative clause between a sayer and the verb: "Кулеба, який того ранку виступав …, закликав".
+WHO_CYRILLIC = words("який яка які котрий котра который которая которые")
 # Lower-case words inside a person's name: "Ursula von der Leyen", "Урсула фон дер Ляєн", "Staffan de Mistura".
 NAME_PARTICLES = words("von der van den de da di du la le al bin фон дер ван де да ді ди дю ла ле аль бін бен")
 # Persons' kind: an official when a title came with the name.
@@ -168,7 +171,7 @@ LEADING_FILLERS = {
 # "Сирський тим часом".
 WHEN_CYRILLIC = (
     r"\b\d{1,2}(?:-?го)?\s+(?:січн|лют|берез|квітн|травн|червн|липн|серпн|верес|жовтн|листопад|грудн|январ|феврал|"
-    r"март|апрел|ма[яй]|июн|июл|август|сентябр|октябр|ноябр|декабр)\w*|"
+    r"март|апрел|ма[яй]|июн|июл|август|сентябр|октябр|ноябр|декабр)\w*(?:\s+\d{4}(?:\s+(?:року|года|г\.))?)?|"
     r"\b(?:(?:кільк|декільк|нескольк)\w*|пар[уоі]\w*|\d+)\s+(?:годин|хвилин|дн|тиж|час|минут|недел)\w*"
     r"(?:\s+(?:пізніше|раніше|тому|позже|позднее|ранее|назад|спустя))?|"
     r"\b(?:понеділ\w*|вівтор\w*|серед[уаи]|четвер\w*|п.ятниц\w*|субот\w*|неділ\w*|понедельник\w*|вторник\w*|"

@@ -730,3 +730,70 @@ def test_openings_subordinate_clauses_and_names_from_afar(registry, text, claima
 def test_named_after_someone_is_no_claim(registry):
     text = "Великий десантний корабель збудували в Польщі і назвали на честь радянського командира."
     assert extract(text, WEDNESDAY, duplicates=False).candidates == []
+
+
+@pytest.mark.parametrize(
+    ("text", "claimant"),
+    [
+        ("Білий дім повідомив, що обидва лідери виступили проти ядерної загрози.", "Білий дім"),
+        ("Накануне Путин провёл переговоры. Путин заявил, что Россия открыта для диалога с Западом.", "Vladimir Putin"),
+        (
+            "Председатель Еврокомиссии Урсула фон дер Ляйен назвала решение «Газпрома» шантажом Европы.",
+            "Урсула фон дер Ляйен",
+        ),
+        ("«Президенту постоянно докладывают о ситуации в регионе», — цитирует Пескова агентство.", "Песков"),
+        ("Бывший министр Игорь Стрелков (Гиркин) в понедельник заявил, что потери армии скрываются.", "Игорь Стрелков"),
+        ("Водночас російський Телеграм-канал WarGonzo визнав, що літак було збито над морем.", "WarGonzo"),
+        (
+            "Міністр Дмитро Кулеба, який того ранку виступав перед колегами з ЄС, закликав запровадити санкції "
+            "проти Ірану.",
+            "Дмитро Кулеба",
+        ),
+        ("Мир має зупинити війну, заявив, відкриваючи саміт, президент Індонезії Джоко Відодо.", "Джоко Відодо"),
+        (
+            "По сообщению агентства Синьхуа, Си Цзиньпин в четверг заявил, что Китай готов к сотрудничеству.",
+            "Си Цзиньпин",
+        ),
+    ],
+)
+def test_cyrillic_organisations_aliases_clauses_and_agencies_passing_words_on(registry, text, claimant):
+    candidate = extract(text, WEDNESDAY, duplicates=False).candidates[-1]
+    assert candidate.claimant.name == claimant
+
+
+@pytest.mark.parametrize(
+    ("text", "claimant", "day"),
+    [
+        (
+            '"The aircraft was hit by a Russian jet," General James Hecker, who commands U.S. Air Forces in Europe, '
+            "said in a statement on Tuesday.",
+            "James Hecker",
+            dt.date(2024, 5, 14),
+        ),
+        (
+            "The drone hit the ship's hull below the waterline, a source in Ukraine's SBU security service said. "
+            "The source said the drone had carried 450 kg of explosives.",
+            "Ukrainian SBU Security Service",
+            WEDNESDAY,
+        ),
+        (
+            "The Caspian Pipeline Consortium said ship movements in the port had been briefly halted.",
+            "Caspian Pipeline Consortium",
+            WEDNESDAY,
+        ),
+        (
+            "The Russian Defence Ministry gave a different account on Tuesday. It said the drone had been flying "
+            "towards Russia's borders.",
+            "Russian Ministry of Defence",
+            dt.date(2024, 5, 14),
+        ),
+        (
+            "On the eve of the summit, Orban had written on X that he would not back the package.",
+            "Orban",
+            dt.date(2024, 5, 14),
+        ),
+    ],
+)
+def test_english_tags_sources_consortia_and_organisations_named_in_narrative(registry, text, claimant, day):
+    candidate = extract(text, WEDNESDAY, duplicates=False).candidates[-1]
+    assert (candidate.claimant.name, candidate.claimed_on) == (claimant, day)
