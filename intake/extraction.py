@@ -163,7 +163,8 @@ class _Reader:
         claimant = self._claimant(attribution)
         if claimant is None:
             return None
-        if self.named:  # the others it names ("… with Foreign Minister Dmytro Kuleba"), the claimant still last
+        if self.named and not attribution.author_inside:
+            # the others it names ("… with Foreign Minister Dmytro Kuleba"), the claimant still last
             speaker = self.named[-1]
             self._remember_people(sentence.text)
             self.named.append(speaker)
@@ -448,8 +449,10 @@ def _quote_then_tag(text: str, masked: str, language: str) -> Attribution | None
     else:  # "— сказав він у відеозверненні"
         phrase = _cyrillic_tail(after_verb)
         context = after_verb.strip()[len(phrase) :]
-        quoted_person = claimants.person_words(phrase.split(), language)
-        if verb.group().lower().startswith("цитиру") and quoted_person:
+        quoted_person = (
+            claimants.person_words(phrase.split(), language) if verb.group().lower().startswith("цитиру") else []
+        )
+        if quoted_person:
             phrase = " ".join(quoted_person)  # "— цитирует Пескова ТАСС": Peskov's words
     content = first.group()[1:-1].strip().rstrip(",")
     if more:
@@ -830,15 +833,13 @@ NOT_CLAIMANT = {
     r"видеосообщени\w*|видео|текст\w*|"
     r"документ\w*|также|позже|ранее)\b",
 }
+# Words that describe a claimant named before, in their dictionary form (any case will do: "у відомстві",
+# "ведомства"), and whether they describe a person.
 DESCRIPTIONS = {
-    "uk": {"компанія": False, "компанії": False, "компанією": False,
-           "відомство": False, "відомстві": False, "відомства": False, "міністерство": False, "міністерстві": False,
-           "міністерства": False, "військові": False,
-           "речник": True, "речниця": True, "представник": True},
-    "ru": {"компания": False, "компании": False, "компанией": False,
-           "ведомство": False, "ведомстве": False, "ведомства": False, "министерство": False, "министерстве": False,
-           "министерства": False, "военные": False,
-           "представитель": True, "пресс-секретарь": True},
+    "uk": {"компанія": False, "відомство": False, "міністерство": False, "військовий": False, "речник": True,
+           "речниця": True, "представник": True},
+    "ru": {"компания": False, "ведомство": False, "министерство": False, "военный": False, "представитель": True,
+           "пресс-секретарь": True},
 }  # fmt: skip
 
 
@@ -855,17 +856,11 @@ def _attribute_cyrillic(text: str, language: str) -> Attribution | None:
         quoted.phrase = phrase or ("" if not STATEMENT_SAYS.search(quoted.region) else IT[language])
         return quoted
     according = ACCORDING_CYRILLIC[language].search(masked)
-    first_verb = VERB_CYRILLIC[language].search(masked)
-    if (
-        according
-        and first_verb
-        and first_verb.start() < according.start()
-        and re.search(r"\b(?:його|її|їхніми|его|её|ее|их)\b", according["how"], re.IGNORECASE)
-    ):
+    possessive = POSSESSIVE.search(according["how"]) if according else None
+    if according and possessive and verb is not None and verb.start() < according.start():
         according = None  # "У Міноборони Росії заявили, що …, за їхніми словами, …": the ministry's own words
     if according:
         who = text[according.start("who") : according.end("who")] if according["who"] else ""
-        possessive = re.search(r"\b(?:його|її|его|её|ее|їхніми|их)\b", according["how"], re.IGNORECASE)
         if possessive:  # "за її словами", "по его словам": the person named last
             whose = possessive.group().lower()
             who = {"їхніми": "вони", "их": "они", "її": "вона", "её": "она", "ее": "она"}.get(
@@ -886,25 +881,12 @@ def _attribute_cyrillic(text: str, language: str) -> Attribution | None:
             continue
         boundaries = list(BOUNDARY.finditer(unquoted(before)))
         segment = before[boundaries[-1].end() :].strip() if boundaries else before.strip()
-        aside = ""
-        spans = _clause_spans(before)
-        aside_text = before[spans[-1][0] : spans[-1][1]] if spans else ""
-        aside_words = [word for word in aside_text.split() if word.lower() != "не"]
-        sayer = before[spans[-2][0] : spans[-2][1]] if len(spans) >= 2 else ""
-        # Not "Россия разместит оружие, не нарушая режим, заявил Путин": words with a verb of their own are
-        # the claim, and the sayer follows.
-        set_off = bool(aside_words) and (
-            claimants.is_gerund(aside_words[0], language)
-            or bool(re.fullmatch(rules.ASIDES[language], aside_text.strip()))
-            or bool(claimants.lemmas(aside_words[0], language) & rules.WHO_CYRILLIC)  # "Кулеба, який …, закликав"
-        )
-        if len(spans) >= 2 and set_off and not claimants.has_verb(sayer, language):
-            # "«Суспільне», посилаючись на джерело в СБУ, повідомило …", "Зеленский, не упоминая мост, заявил …",
-            # "Сунак, своєю чергою, наголосив …": the sayer is before the words set off.
-            start, end = spans[-2]
-            segment = before[start:end].strip()
-            aside = before[spans[-1][0] : spans[-1][1]]  # "выступая в субботу …": when it was said
-            boundaries = [match for match in boundaries if match.end() <= start]
+        aside = ""  # "выступая в субботу …": words set off after the sayer, which may say when it was said
+        set_off = _set_off_from_sayer(before, language)
+        if set_off:
+            segment, aside, sayer_start = set_off
+            boundaries = [match for match in boundaries if match.end() <= sayer_start]
+        impersonal = re.fullmatch(rules.IMPERSONAL_SAYS[language], verb.group(), re.IGNORECASE)
         earlier = before[: boundaries[-1].start()] if boundaries else ""
         # "Про знахідку вчора повідомив президент …": words about what was said, its sayer after the verb.
         about = bool(segment) and bool({word.lower() for word in segment.split()[:2]} & ABOUT)  # "Першим про …"
@@ -916,7 +898,6 @@ def _attribute_cyrillic(text: str, language: str) -> Attribution | None:
                 continue
             tail = _cyrillic_tail(after)
             phrase, region = _cyrillic_phrase(tail, language)
-            impersonal = re.fullmatch(rules.IMPERSONAL_SAYS[language], verb.group(), re.IGNORECASE)
             if not phrase and impersonal and earlier.strip():
                 # "…, йдеться в заяві, яку оприлюднив його речник": whoever the sentence or the story named
                 return Attribution(phrase=ANYONE[language], content=earlier.strip(" ,—–-"), region=after,
@@ -928,7 +909,7 @@ def _attribute_cyrillic(text: str, language: str) -> Attribution | None:
             return Attribution(phrase=phrase, content=content, region=region + " " + after + " " + segment,
                                context=context)  # fmt: skip
         phrase, region = _cyrillic_phrase(segment, language)
-        if not phrase and re.fullmatch(rules.IMPERSONAL_SAYS[language], verb.group(), re.IGNORECASE):
+        if not phrase and impersonal:
             phrase = ANYONE[language]  # "У заяві наголошується, що …": the statement of whoever was named last
         # "На початку місяця, 1 лютого, ГУР повідомило …": a day named in the opening words
         opening = earlier if len(earlier.split()) <= LONGEST_CLAIMANT_WORDS else ""
@@ -956,6 +937,29 @@ def _attribute_cyrillic(text: str, language: str) -> Attribution | None:
     return None
 
 
+def _set_off_from_sayer(before: str, language: str) -> tuple[str, str, int] | None:
+    """The sayer, the words set off after it and where the sayer starts, when the words before a verb end in
+    a clause set off by commas: "«Суспільне», посилаючись на джерело в СБУ, повідомило …", "Зеленский, не
+    упоминая мост, заявил …", "Сунак, своєю чергою, наголосив …", "Кулеба, який …, закликав". Not "Россия
+    разместит оружие, не нарушая режим, заявил Путин": words with a verb of their own are the claim, and
+    the sayer follows the verb."""
+    spans = _clause_spans(before)
+    if len(spans) < 2:
+        return None
+    aside = before[spans[-1][0] : spans[-1][1]]
+    words = [word for word in aside.split() if word.lower() != "не"]
+    set_off = bool(words) and (
+        claimants.is_gerund(words[0], language)
+        or bool(re.fullmatch(rules.ASIDES[language], aside.strip()))
+        or bool(claimants.lemmas(words[0], language) & rules.WHO_CYRILLIC)
+    )
+    sayer_start, sayer_end = spans[-2]
+    sayer = before[sayer_start:sayer_end]
+    if not set_off or claimants.has_verb(sayer, language):
+        return None
+    return sayer.strip(), aside, sayer_start
+
+
 def _clause_spans(text: str) -> list[tuple[int, int]]:
     """Where each clause of the text begins and ends, between commas, dashes and the like (quotes masked)."""
     starts, ends = [0], []
@@ -967,6 +971,7 @@ def _clause_spans(text: str) -> list[tuple[int, int]]:
 
 
 ABOUT = {"про", "об", "о"}
+POSSESSIVE = re.compile(r"\b(?:його|її|їхніми|его|её|ее|их)\b", re.IGNORECASE)
 DANGLING_PREPOSITIONS = {"за", "по", "до", "від", "от", "з", "с", "для", "про", "о", "об"}
 # Verbs whose sentence is the claim (they take an object, not "що"/"что"): "назвал удар …", "обвинил Киев …".
 OBJECT_STEMS_CYRILLIC = ("назва", "обвини", "звинувати", "потребова", "вимага", "засуди", "осуди")
@@ -1096,8 +1101,12 @@ def _cyrillic_name(phrase: str, language: str, *, context: str) -> tuple[str, bo
     few = len(person) < len(words) // 2
     if person and not ends_with_organisation and (ends_with_name or not (organisation and not titled and few)):
         return " ".join(person), True, titled  # "Координатор … Совета национальной безопасности США Джон Кирби"
-    if lower[-1] in DESCRIPTIONS[language] and not person:  # "ведомство", "военное ведомство"
-        return "", DESCRIPTIONS[language][lower[-1]], False
+    descriptions = DESCRIPTIONS[language]
+    described = next(
+        (descriptions[lemma] for lemma in claimants.lemmas(words[-1], language) if lemma in descriptions), None
+    )
+    if described is not None and not person:  # "ведомство", "военное ведомство", "у відомстві"
+        return "", described, False
     titles = rules.PERSON_TITLES | {"представитель", "представник", "пресс-секретарь"}
     title_only = not any(word.isupper() for word in words) and bool(claimants.lemmas(words[-1], language) & titles)
     if not person and (claimants.lemmas(words[0], language) & titles or title_only):
