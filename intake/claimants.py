@@ -205,6 +205,7 @@ def person_words(words: list[str], language: str) -> list[str]:
 
     def may_join(word: str, *, before_name: bool = False) -> bool:
         lower = word.lower()
+        top = parsed(word, language)[0]
         readings = [set(parse.tag.grammemes) for parse in parsed(word, language)]
         place = any({"Geox", "Orgn"} & r for r in readings[:2]) and not any(PERSON_TAGS & r for r in readings)
         # "Росії", "Києва" in the Ukrainian dictionary: known things only, nobody's name
@@ -219,7 +220,7 @@ def person_words(words: list[str], language: str) -> list[str]:
             and lower not in rules.NOT_NAMES
             and lower not in rules.ORGANISATION_WORDS
             # "Накануне Путин": an adverb, a pronoun or a conjunction opening the sentence is no name
-            and not (parsed(word, language)[0].is_known and parsed(word, language)[0].tag.POS in FUNCTION_POS)
+            and not (top.is_known and top.tag.POS in FUNCTION_POS)
         )
 
     # "у Києві", "в Москве": a place after its preposition, not a person
@@ -265,11 +266,6 @@ def person_words(words: list[str], language: str) -> list[str]:
     end = last + 1
     while end < len(words) and end - start < 3 and may_join(words[end]):  # a surname it does not know: "Лубинец"
         end += 1
-    particles = end
-    while particles < len(words) and words[particles].lower() in rules.NAME_PARTICLES:
-        particles += 1
-    if end - start == 1 and end < particles < len(words) and may_join(words[particles]):
-        end = particles + 1  # "Урсула фон дер Ляйен": the particles and the surname after a first name
     top = parsed(words[start], language)[0]
     if end - start == 1 and top.is_known and {"NOUN", "inan", "nomn"} <= set(top.tag.grammemes):
         return []  # "Влада закликала …": the authorities, though "Влада" is also a name
@@ -289,7 +285,7 @@ def person_words(words: list[str], language: str) -> list[str]:
                 named.append(word)  # her name as the story writes it, already the nominative
                 continue
         named.append(_person_nominative(word, parses) if parses else _surname_nominative(word, language))
-    return _with_particles(words, start, named, language)
+    return _with_particles(words, start, end, named, language)
 
 
 def _surname_part(part: str, language: str, *, woman: bool) -> str:
@@ -299,16 +295,27 @@ def _surname_part(part: str, language: str, *, woman: bool) -> str:
     return _nominative(part, readings[0]) if readings else part
 
 
-def _with_particles(words: list[str], start: int, named: list[str], language: str) -> list[str]:
-    """A name with the particles and the first name before its surname: "Урсула фон дер Ляєн"."""
+def _with_particles(words: list[str], start: int, end: int, named: list[str], language: str) -> list[str]:
+    """A name (words[start:end], `named` in the nominative) with the particles inside it, whichever end of
+    it the dictionary knew: "Урсула фон дер Ляєн" from its surname, "Урсула фон дер Ляйен" from its first
+    name."""
+
+    def name_word(index: int) -> bool:
+        return 0 <= index < len(words) and words[index][:1].isupper() and not words[index].isupper()
+
     before = start
     while before > 0 and words[before - 1].lower() in rules.NAME_PARTICLES:
         before -= 1
-    if before == start or before == 0 or not words[before - 1][:1].isupper() or words[before - 1].isupper():
-        return named
-    first = words[before - 1]
-    names = [parse for parse in parsed(first, language) if "Name" in parse.tag.grammemes]
-    return [_person_nominative(first, names) if names else first, *words[before:start], *named]
+    if before < start and name_word(before - 1):
+        first = words[before - 1]
+        names = [parse for parse in parsed(first, language) if "Name" in parse.tag.grammemes]
+        return [_person_nominative(first, names) if names else first, *words[before:start], *named]
+    after = end
+    while after < len(words) and words[after].lower() in rules.NAME_PARTICLES:
+        after += 1
+    if end - start == 1 and after > end and name_word(after):
+        return [*named, *words[end : after + 1]]
+    return named
 
 
 def _names_organisation(word: str, language: str) -> bool:
